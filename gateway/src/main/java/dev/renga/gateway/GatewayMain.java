@@ -1,0 +1,60 @@
+package dev.renga.gateway;
+
+import com.typesafe.config.Config;
+import dev.renga.core.RengaConfig;
+import dev.renga.gateway.admin.AdminRoutes;
+import dev.renga.gateway.http.HandlerInvoker;
+import dev.renga.gateway.http.Routes;
+import dev.renga.gateway.routing.NodeDirectory;
+import dev.renga.gateway.routing.NodeRouter;
+import java.time.Duration;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+
+/** Starts a gateway JVM: joins the cluster with role "gateway" and serves HTTP and the admin endpoints. */
+public final class GatewayMain {
+  private GatewayMain() {}
+
+  public static void main(String[] args) {
+    start(RengaConfig.load("gateway"));
+  }
+
+  /** Starts a gateway with the given (already role-applied) config; used by main and by tests. */
+  public static ActorSystem<Void> start(Config config) {
+    GatewaySettings settings = GatewaySettings.from(config);
+    NodeRouter router = new NodeRouter();
+    return ActorSystem.create(guardian(settings, router), RengaConfig.systemName(config), config);
+  }
+
+  private static Behavior<Void> guardian(GatewaySettings settings, NodeRouter router) {
+    return Behaviors.setup(
+        context -> {
+          ActorSystem<?> system = context.getSystem();
+          context.spawn(NodeDirectory.create(router), "node-directory");
+          Routes routes = new Routes(new HandlerInvoker(system, settings, router));
+          bind(system, "http", settings.httpHost(), settings.httpPort(), routes.route());
+          bind(system, "admin", settings.adminHost(), settings.adminPort(), new AdminRoutes(router).route());
+          return Behaviors.empty();
+        });
+  }
+
+  private static void bind(
+      ActorSystem<?> system, String name, String host, int port, org.apache.pekko.http.javadsl.server.Route route) {
+    Http.get(system)
+        .newServerAt(host, port)
+        .bind(route)
+        .whenComplete(
+            (binding, failure) -> {
+              if (failure != null) {
+                system.log().error("could not bind {} on {}:{}", name, host, port, failure);
+                system.terminate();
+              } else {
+                ServerBinding bound = binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+                system.log().info("{} listening on {}", name, bound.localAddress());
+              }
+            });
+  }
+}

@@ -1,0 +1,76 @@
+package dev.renga.node;
+
+import com.typesafe.config.Config;
+import dev.renga.core.RengaConfig;
+import dev.renga.node.fetch.HandlerFetcher;
+import dev.renga.node.fetch.HandlerSettings;
+import dev.renga.node.sandbox.JsEngine;
+import dev.renga.node.sandbox.Sandbox;
+import dev.renga.node.sandbox.SandboxSettings;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts a node JVM: warms the engine, then joins the cluster with role "node". */
+public final class NodeMain {
+  private static final Logger log = LoggerFactory.getLogger(NodeMain.class);
+
+  /** System property the launcher sets: the node exits when that process is gone, so no JVM is orphaned. */
+  public static final String LAUNCHER_PID = "renga.launcher.pid";
+
+  private NodeMain() {}
+
+  public static void main(String[] args) {
+    start(RengaConfig.load("node"));
+  }
+
+  /** Starts a node with the given (already role-applied) config; used by main and by tests. */
+  public static ActorSystem<?> start(Config config) {
+    NodeSettings settings = NodeSettings.from(config);
+    JsEngine engine = new JsEngine();
+    long warmStart = System.nanoTime();
+    engine.warmUp(settings.warmUpContexts());
+    log.info("engine warmed up with {} contexts in {} ms", settings.warmUpContexts(), (System.nanoTime() - warmStart) / 1_000_000);
+    ActorSystem<?> system = ActorSystem.create(guardian(engine, config), RengaConfig.systemName(config), config);
+    system.getWhenTerminated().thenRun(engine::close);
+    exitWithLauncher(system);
+    return system;
+  }
+
+  private static Behavior<dev.renga.core.NodeProtocol.Command> guardian(JsEngine engine, Config config) {
+    return Behaviors.setup(
+        context -> {
+          var blocking =
+              context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("renga-blocking-dispatcher"));
+          Sandbox sandbox =
+              new Sandbox(
+                  engine,
+                  new HandlerFetcher(HandlerSettings.from(config), blocking),
+                  SandboxSettings.from(config),
+                  blocking);
+          return NodeGuardian.create(sandbox);
+        });
+  }
+
+  private static void exitWithLauncher(ActorSystem<?> system) {
+    String pid = System.getProperty(LAUNCHER_PID);
+    if (pid == null) {
+      return;
+    }
+    ProcessHandle.of(Long.parseLong(pid))
+        .ifPresentOrElse(
+            launcher ->
+                launcher
+                    .onExit()
+                    .thenRun(
+                        () -> {
+                          log.warn("launcher {} is gone; shutting down", pid);
+                          CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.jvmExitReason());
+                        }),
+            () -> System.exit(1));
+  }
+}

@@ -1,0 +1,330 @@
+package dev.renga.node;
+
+import dev.renga.core.ErrorCode;
+import dev.renga.core.Header;
+import dev.renga.core.HandlerError;
+import dev.renga.core.Invocation;
+import dev.renga.core.NodeProtocol;
+import dev.renga.node.fetch.HandlerFetchException;
+import dev.renga.node.sandbox.JsEngine;
+import dev.renga.node.sandbox.Sandbox;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.proxy.ProxyArray;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
+import org.graalvm.polyglot.proxy.ProxyObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs one request: fetches the handler, creates a fresh JS context, runs the handler and its event loop (timers),
+ * answers exactly once, and closes the context the moment the response ends.
+ */
+public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
+  private static final Logger console = LoggerFactory.getLogger("renga.handler");
+
+  public sealed interface Command {}
+
+  private record HandlerFetched(String code) implements Command {}
+
+  private record FetchFailed(HandlerError error) implements Command {}
+
+  private record TimerFired(int id) implements Command {}
+
+  /** The deadline passed (the context is already cancelled). */
+  private record Cancelled() implements Command {}
+
+  public static Behavior<Command> create(
+      Invocation invocation, ActorRef<NodeProtocol.Reply> replyTo, Sandbox sandbox) {
+    return Behaviors.setup(
+        context -> Behaviors.withTimers(timers -> new RequestActor(context, timers, invocation, replyTo, sandbox)));
+  }
+
+  private final TimerScheduler<Command> timers;
+  private final Invocation invocation;
+  private final ActorRef<NodeProtocol.Reply> replyTo;
+  private final Sandbox sandbox;
+  private final Cancellable deadline;
+  /** Set once, by the deadline (another thread) or by this actor, before the context is cancelled. */
+  private final AtomicReference<HandlerError> cancelled = new AtomicReference<>();
+
+  private final Set<Integer> activeTimers = new HashSet<>();
+  /** Written by this actor, read by the deadline's thread to cancel running JS. */
+  private volatile Context js;
+
+  private Value runtime;
+  private boolean answered;
+
+  private RequestActor(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      Invocation invocation,
+      ActorRef<NodeProtocol.Reply> replyTo,
+      Sandbox sandbox) {
+    super(context);
+    this.timers = timers;
+    this.invocation = invocation;
+    this.replyTo = replyTo;
+    this.sandbox = sandbox;
+    Duration timeout = sandbox.settings().requestTimeout();
+    this.deadline =
+        context
+            .getSystem()
+            .scheduler()
+            .scheduleOnce(
+                timeout,
+                () ->
+                    cancel(
+                        new HandlerError(
+                            ErrorCode.TIMEOUT,
+                            "did not complete within the time limit of " + timeout.toMillis() + "ms")),
+                sandbox.blocking());
+    context.pipeToSelf(
+        sandbox.fetcher().fetch(invocation.handlerUrl()),
+        (code, failure) -> failure == null ? new HandlerFetched(code) : new FetchFailed(fetchError(failure)));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(HandlerFetched.class, this::onHandlerFetched)
+        .onMessage(FetchFailed.class, m -> fail(m.error()))
+        .onMessage(TimerFired.class, this::onTimerFired)
+        .onMessage(Cancelled.class, m -> fail(cancelled.get()))
+        .onSignal(PostStop.class, signal -> onPostStop())
+        .build();
+  }
+
+  private Behavior<Command> onHandlerFetched(HandlerFetched fetched) {
+    if (cancelled.get() != null) {
+      return fail(cancelled.get());
+    }
+    js = sandbox.engine().newContext();
+    // The deadline may have fired before the context existed: it cancels what it sees, so check again.
+    if (cancelled.get() != null) {
+      return fail(cancelled.get());
+    }
+    Source source = sandbox.engine().handler(invocation.handlerUrl(), fetched.code());
+    Value handler;
+    try {
+      runtime = js.eval(sandbox.engine().runtime()).execute(hostBridge());
+      handler = js.eval(source);
+    } catch (PolyglotException e) {
+      return fail(classify(e));
+    }
+    return runJs(
+        () ->
+            runtime
+                .getMember("run")
+                .executeVoid(
+                    handler,
+                    invocation.method(),
+                    invocation.url(),
+                    invocation.httpVersion(),
+                    headerPairs(invocation.headers()),
+                    new String(invocation.body(), StandardCharsets.UTF_8)));
+  }
+
+  private Behavior<Command> onTimerFired(TimerFired fired) {
+    if (!activeTimers.remove(fired.id())) {
+      return this; // cleared after it was queued
+    }
+    return runJs(() -> runtime.getMember("fireTimer").executeVoid(fired.id()));
+  }
+
+  /** Enters JS once, then decides whether the request is finished, failed, or still waiting on timers. */
+  private Behavior<Command> runJs(Runnable turn) {
+    try {
+      turn.run();
+    } catch (PolyglotException e) {
+      return fail(classify(e));
+    }
+    if (answered) {
+      return Behaviors.stopped();
+    }
+    if (activeTimers.isEmpty()) {
+      return fail(new HandlerError(ErrorCode.NO_RESPONSE, "handler finished without ending the response"));
+    }
+    return this;
+  }
+
+  private Behavior<Command> fail(HandlerError error) {
+    answer(new NodeProtocol.Failed(error));
+    return Behaviors.stopped();
+  }
+
+  private void answer(NodeProtocol.Reply reply) {
+    if (!answered) {
+      answered = true;
+      deadline.cancel();
+      replyTo.tell(reply);
+    }
+  }
+
+  private Behavior<Command> onPostStop() {
+    deadline.cancel();
+    // A bug in this actor stops it before it answered: the client still gets a clean error.
+    answer(new NodeProtocol.Failed(new HandlerError(ErrorCode.EXCEPTION, "internal error while running the handler")));
+    Context context = js;
+    if (context != null) {
+      try {
+        context.close(true);
+      } catch (RuntimeException e) {
+        getContext().getLog().debug("closing context failed", e);
+      }
+    }
+    return this;
+  }
+
+  /** Called from the deadline's thread: records why, then stops any JS that is running. */
+  private void cancel(HandlerError reason) {
+    if (!cancelled.compareAndSet(null, reason)) {
+      return;
+    }
+    Context context = js;
+    if (context != null) {
+      try {
+        context.close(true);
+      } catch (RuntimeException e) {
+        // Already closed by the actor: nothing left to stop.
+      }
+    }
+    getContext().getSelf().tell(new Cancelled());
+  }
+
+  private HandlerError classify(PolyglotException e) {
+    HandlerError reason = cancelled.get();
+    if (reason != null) {
+      return reason;
+    }
+    if (e.isCancelled() || e.isInterrupted()) {
+      return new HandlerError(ErrorCode.TIMEOUT, "execution was cancelled");
+    }
+    if (e.isSyntaxError()) {
+      return new HandlerError(ErrorCode.COMPILE_ERROR, JsEngine.describeSyntaxError(e.getMessage()));
+    }
+    if (e.isResourceExhausted()) {
+      return new HandlerError(ErrorCode.MEMORY_LIMIT, e.getMessage());
+    }
+    if (e.isInternalError()) {
+      getContext().getLog().error("internal error in handler {}", invocation.handlerUrl(), e);
+      return new HandlerError(ErrorCode.EXCEPTION, "internal error: " + e.getMessage());
+    }
+    return new HandlerError(ErrorCode.EXCEPTION, e.getMessage() + guestStack(e));
+  }
+
+  private static String guestStack(PolyglotException e) {
+    StringBuilder stack = new StringBuilder();
+    for (PolyglotException.StackFrame frame : e.getPolyglotStackTrace()) {
+      if (frame.isGuestFrame() && frame.getSourceLocation() != null
+          && !frame.getSourceLocation().getSource().getName().startsWith(JsEngine.RUNTIME_PREFIX)) {
+        stack.append("\n    at ").append(frame);
+      }
+    }
+    return stack.toString();
+  }
+
+  private static HandlerError fetchError(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof HandlerFetchException fetch) {
+      return fetch.error();
+    }
+    return new HandlerError(ErrorCode.HANDLER_FETCH_FAILED, String.valueOf(cause.getMessage()));
+  }
+
+  private static ProxyArray headerPairs(List<Header> headers) {
+    Object[] flat = new Object[headers.size() * 2];
+    for (int i = 0; i < headers.size(); i++) {
+      flat[2 * i] = headers.get(i).name();
+      flat[2 * i + 1] = headers.get(i).value();
+    }
+    return ProxyArray.fromArray(flat);
+  }
+
+  /** The functions runtime.js calls; they run on this actor's thread, inside a JS turn. */
+  private ProxyObject hostBridge() {
+    return ProxyObject.fromMap(
+        Map.of(
+            "log", (ProxyExecutable) args -> log(args[0].asString(), args[1].asString()),
+            "setTimer", (ProxyExecutable) args -> setTimer(args[0].asInt(), args[1].asLong()),
+            "clearTimer", (ProxyExecutable) args -> clearTimer(args[0].asInt()),
+            "respond", (ProxyExecutable) args -> respond(args[0].asInt(), args[1], args[2].asString()),
+            "fail", (ProxyExecutable) args -> failFromJs(args[0].asString())));
+  }
+
+  private Object log(String level, String text) {
+    MDC.put("requestId", invocation.requestId());
+    try {
+      switch (level) {
+        case "error" -> console.error("{}", text);
+        case "warn" -> console.warn("{}", text);
+        case "debug" -> console.debug("{}", text);
+        default -> console.info("{}", text);
+      }
+    } finally {
+      MDC.remove("requestId");
+    }
+    return null;
+  }
+
+  private Object setTimer(int id, long delayMillis) {
+    activeTimers.add(id);
+    if (delayMillis <= 0) {
+      getContext().getSelf().tell(new TimerFired(id));
+    } else {
+      timers.startSingleTimer(id, new TimerFired(id), Duration.ofMillis(delayMillis));
+    }
+    return null;
+  }
+
+  private Object clearTimer(int id) {
+    activeTimers.remove(id);
+    timers.cancel(id);
+    return null;
+  }
+
+  private Object respond(int status, Value flatHeaders, String body) {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length > sandbox.settings().maxResponseSize()) {
+      answer(
+          new NodeProtocol.Failed(
+              new HandlerError(
+                  ErrorCode.EXCEPTION,
+                  "response body of " + bytes.length + " bytes is larger than renga.sandbox.max-response-size ("
+                      + sandbox.settings().maxResponseSize() + " bytes)")));
+      return null;
+    }
+    List<Header> headers = new ArrayList<>((int) flatHeaders.getArraySize() / 2);
+    for (long i = 0; i + 1 < flatHeaders.getArraySize(); i += 2) {
+      headers.add(new Header(flatHeaders.getArrayElement(i).asString(), flatHeaders.getArrayElement(i + 1).asString()));
+    }
+    answer(new NodeProtocol.Completed(status, headers, bytes));
+    return null;
+  }
+
+  private Object failFromJs(String description) {
+    answer(new NodeProtocol.Failed(new HandlerError(ErrorCode.EXCEPTION, description)));
+    return null;
+  }
+}

@@ -1,0 +1,60 @@
+package dev.renga.node.fetch;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.Optional;
+
+/**
+ * Which addresses handler code and handler URLs may reach (DESIGN §8): link-local and cloud metadata
+ * addresses never; loopback and private ranges only when allowed.
+ */
+public record NetworkPolicy(boolean allowPrivate) {
+
+  /** Why the address is denied, or empty when it is allowed. */
+  public Optional<String> denial(InetAddress address) {
+    if (address.isLinkLocalAddress() || isMetadata(address)) {
+      return Optional.of(address.getHostAddress() + " is a link-local or metadata address");
+    }
+    if (address.isAnyLocalAddress() || address.isMulticastAddress()) {
+      return Optional.of(address.getHostAddress() + " is not a unicast address");
+    }
+    if (!allowPrivate && (address.isLoopbackAddress() || isPrivate(address))) {
+      return Optional.of(
+          address.getHostAddress() + " is a loopback or private address (renga.sandbox.network.allow-private = off)");
+    }
+    return Optional.empty();
+  }
+
+  private static boolean isMetadata(InetAddress address) {
+    byte[] b = address.getAddress();
+    if (address instanceof Inet4Address) {
+      // Alibaba Cloud's metadata service sits outside link-local.
+      return (b[0] & 0xff) == 100 && (b[1] & 0xff) == 100 && (b[2] & 0xff) == 100 && (b[3] & 0xff) == 200;
+    }
+    // AWS's IPv6 metadata endpoint fd00:ec2::254.
+    return address instanceof Inet6Address
+        && (b[0] & 0xff) == 0xfd && b[1] == 0 && (b[2] & 0xff) == 0x0e && (b[3] & 0xff) == 0xc2;
+  }
+
+  private static boolean isPrivate(InetAddress address) {
+    byte[] b = address.getAddress();
+    if (address instanceof Inet4Address) {
+      int first = b[0] & 0xff;
+      int second = b[1] & 0xff;
+      return address.isSiteLocalAddress()
+          || first == 0
+          || (first == 100 && second >= 64 && second <= 127) // carrier-grade NAT
+          || (first == 198 && (second == 18 || second == 19)); // benchmarking networks
+    }
+    if (address instanceof Inet6Address v6) {
+      if ((b[0] & 0xfe) == 0xfc) {
+        return true; // unique local fc00::/7
+      }
+      if (v6.isIPv4CompatibleAddress()) {
+        return true;
+      }
+    }
+    return address.isSiteLocalAddress();
+  }
+}

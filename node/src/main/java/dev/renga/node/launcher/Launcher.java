@@ -1,0 +1,103 @@
+package dev.renga.node.launcher;
+
+import dev.renga.node.NodeMain;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The small parent process of a node JVM ({@code bin/renga node}): starts the node, starts a fresh one whenever it
+ * exits (quota recycle, fatal error, OOM), backs off on crash loops, and passes SIGTERM on for a graceful stop.
+ *
+ * <p>Arguments are the node JVM's options (for example {@code -Xmx2g -Drenga.node.js-threads=4}); the node runs on
+ * this launcher's JVM and class path.
+ */
+public final class Launcher {
+  private static final Duration MIN_BACKOFF = Duration.ofMillis(500);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  /** A node that ran this long was healthy: the next crash starts the backoff afresh. */
+  private static final Duration STABLE_AFTER = Duration.ofSeconds(60);
+
+  private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
+  private final List<String> command;
+  private volatile boolean stopping;
+  private volatile Process node;
+
+  Launcher(List<String> nodeJvmOptions) {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java);
+    cmd.addAll(nodeJvmOptions);
+    cmd.add("-D" + NodeMain.LAUNCHER_PID + "=" + ProcessHandle.current().pid());
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(NodeMain.class.getName());
+    this.command = List.copyOf(cmd);
+  }
+
+  public static void main(String[] args) throws InterruptedException {
+    Launcher launcher = new Launcher(List.of(args));
+    Runtime.getRuntime().addShutdownHook(new Thread(launcher::stop, "renga-launcher-stop"));
+    launcher.run();
+  }
+
+  void run() throws InterruptedException {
+    Duration backoff = MIN_BACKOFF;
+    int generation = 0;
+    while (!stopping) {
+      long startedAt = System.nanoTime();
+      int exit;
+      try {
+        node = new ProcessBuilder(command).inheritIO().start();
+        generation++;
+        log("node " + generation + " started (pid " + node.pid() + ")");
+        exit = node.waitFor();
+      } catch (IOException e) {
+        log("could not start the node JVM: " + e.getMessage());
+        exit = -1;
+      }
+      if (stopping) {
+        break;
+      }
+      Duration ran = Duration.ofNanos(System.nanoTime() - startedAt);
+      if (exit == 0) {
+        log("node " + generation + " exited 0 after " + ran.toSeconds() + "s (recycle); starting a fresh one");
+        backoff = MIN_BACKOFF;
+        continue;
+      }
+      if (ran.compareTo(STABLE_AFTER) >= 0) {
+        backoff = MIN_BACKOFF;
+      }
+      log("node " + generation + " exited with " + exit + " after " + ran.toSeconds() + "s; restarting in "
+          + backoff.toMillis() + " ms");
+      Thread.sleep(backoff.toMillis());
+      backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+    }
+  }
+
+  /** SIGTERM/Ctrl-C: stop the node gracefully (it drains), and forcibly if it does not exit in time. */
+  void stop() {
+    stopping = true;
+    Process current = node;
+    if (current == null || !current.isAlive()) {
+      return;
+    }
+    current.destroy();
+    try {
+      if (!current.waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS)) {
+        log("node did not stop within " + STOP_GRACE.toSeconds() + "s; killing it");
+        current.destroyForcibly().waitFor();
+      }
+    } catch (InterruptedException e) {
+      current.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void log(String message) {
+    System.err.println("[renga-launcher] " + message);
+  }
+}

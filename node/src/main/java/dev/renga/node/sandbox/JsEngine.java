@@ -1,0 +1,147 @@
+package dev.renga.node.sandbox;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.EnvironmentAccess;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.PolyglotAccess;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.io.IOAccess;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's one GraalJS {@link Engine}: every request's context is created from it, so parsed and compiled
+ * code (the runtime, and handler sources) is shared across contexts.
+ */
+public final class JsEngine implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(JsEngine.class);
+
+  /** Wraps handler code as the body of a function; on one line so error line numbers match the file. */
+  private static final String HANDLER_PREFIX = "(async function (req, res) {'use strict';";
+
+  private static final String HANDLER_SUFFIX = "\n})";
+
+  /** Name prefix of the JS Renga ships; such frames are left out of handler stack traces. */
+  public static final String RUNTIME_PREFIX = "renga:";
+
+  private final Engine engine;
+  private final Source runtime;
+
+  public JsEngine() {
+    this.engine =
+        Engine.newBuilder("js")
+            .option("engine.WarnInterpreterOnly", "false")
+            .out(OutputStream.nullOutputStream())
+            .err(OutputStream.nullOutputStream())
+            .build();
+    this.runtime = resource("runtime.js");
+    log.info("GraalJS {} on {} ({})", engine.getVersion(), engine.getImplementationName(), System.getProperty("java.version"));
+  }
+
+  /** A fresh context with no host access, no I/O, no threads, no processes and no polyglot access. */
+  public Context newContext() {
+    return Context.newBuilder("js")
+        .engine(engine)
+        .allowHostAccess(HostAccess.NONE)
+        .allowHostClassLookup(name -> false)
+        .allowPolyglotAccess(PolyglotAccess.NONE)
+        .allowIO(IOAccess.NONE)
+        .allowCreateThread(false)
+        .allowCreateProcess(false)
+        .allowNativeAccess(false)
+        .allowEnvironmentAccess(EnvironmentAccess.NONE)
+        .option("js.console", "false")
+        .option("js.print", "false")
+        .option("js.load", "false")
+        .option("js.graal-builtin", "false")
+        .option("js.intl-402", "false")
+        .build();
+  }
+
+  /** The per-request runtime (req/res/console/timers), evaluated in every fresh context. */
+  public Source runtime() {
+    return runtime;
+  }
+
+  /** Handler code as the body of {@code async function (req, res)} in strict mode, named by its URL. */
+  public Source handler(String url, String code) {
+    return Source.newBuilder("js", HANDLER_PREFIX + code + HANDLER_SUFFIX, url).buildLiteral();
+  }
+
+  /** "GraalVM CE" with the optimizing compiler, "Interpreted" without. */
+  public String implementationName() {
+    return engine.getImplementationName();
+  }
+
+  /**
+   * Runs ordinary code in fresh contexts so the engine initialises its classes on well-behaved code before the
+   * first tenant's (a first-ever infinite recursion can otherwise poison the engine).
+   */
+  public void warmUp(int contexts) {
+    Source code =
+        Source.create(
+            "js",
+            "function f(n) { return n < 2 ? n : f(n - 1) + f(n - 2); }"
+                + " const o = JSON.parse(JSON.stringify({a: [1, 2, 3], s: 'x'.repeat(10)}));"
+                + " Promise.resolve(f(15) + o.a.length).then(v => v);");
+    for (int i = 0; i < contexts; i++) {
+      try (Context context = newContext()) {
+        context.eval(runtime);
+        context.eval(code);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  /** Shipped JS, named "renga:NAME" so no host path ever shows in a handler's stack trace. */
+  private static Source resource(String name) {
+    try (InputStream in = JsEngine.class.getResourceAsStream(name)) {
+      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return Source.newBuilder("js", text, RUNTIME_PREFIX + name).buildLiteral();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A syntax error as the author of the handler file sees it: the wrapper that makes the file a function body
+   * is taken out of the message, and columns on the first line are shifted back.
+   */
+  public static String describeSyntaxError(String message) {
+    String first = ":1:";
+    int at = message.indexOf(first);
+    if (at >= 0) {
+      int end = at + first.length();
+      int digits = end;
+      while (digits < message.length() && Character.isDigit(message.charAt(digits))) {
+        digits++;
+      }
+      if (digits > end) {
+        int column = Math.max(1, Integer.parseInt(message.substring(end, digits)) - HANDLER_PREFIX.length());
+        message = message.substring(0, end) + column + message.substring(digits);
+      }
+    }
+    int snippet = message.indexOf("\n" + HANDLER_PREFIX);
+    if (snippet >= 0) {
+      String rest = message.substring(snippet + 1 + HANDLER_PREFIX.length());
+      int caretLine = rest.indexOf('\n');
+      if (caretLine >= 0 && rest.length() > caretLine + HANDLER_PREFIX.length()) {
+        String caret = rest.substring(caretLine + 1);
+        caret = caret.length() > HANDLER_PREFIX.length() ? caret.substring(HANDLER_PREFIX.length()) : caret;
+        rest = rest.substring(0, caretLine + 1) + caret;
+      }
+      message = message.substring(0, snippet + 1) + rest;
+    }
+    return message;
+  }
+}

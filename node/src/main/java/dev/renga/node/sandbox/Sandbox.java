@@ -1,0 +1,10 @@
+package dev.renga.node.sandbox;
+
+import dev.renga.node.fetch.HandlerFetcher;
+import scala.concurrent.ExecutionContextExecutor;
+
+/**
+ * What a request's actor needs to run a handler: the shared engine, the fetcher, the limits, and an executor for
+ * blocking work such as cancelling a context. Injected, so tests can stub the heavy parts.
+ */
+public record Sandbox(JsEngine engine, HandlerFetcher fetcher, SandboxSettings settings, ExecutionContextExecutor blocking) {}
