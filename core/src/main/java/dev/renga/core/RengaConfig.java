@@ -18,7 +18,9 @@ public final class RengaConfig {
    * application config (-Dconfig.file), then Renga's settings for Pekko, then every reference.conf.
    */
   public static Config load(String role) {
-    return forRole(withDefaults(ConfigFactory.defaultApplication()), role);
+    // A gateway or node process ends when its actor system does (tests run systems that must not exit the JVM).
+    return forRole(withDefaults(ConfigFactory.defaultApplication()), role)
+        .withValue("pekko.coordinated-shutdown.exit-jvm", ConfigValueFactory.fromAnyRef(true));
   }
 
   /** Layers Renga's Pekko settings and the reference configs under the given config, with -D overrides on top. */

@@ -45,9 +45,14 @@ public final class HandlerInvoker {
       return CompletableFuture.completedFuture(
           errors.of(((HandlerRequests.Invalid) HandlerRequests.handlerUrl(request)).error(), null));
     }
+    if (request.entity().getContentLengthOption().orElse(0L) > settings.maxBody()) {
+      request.discardEntityBytes(materializer);
+      return CompletableFuture.completedFuture(bodyTooLarge(handlerUrl));
+    }
     return request
         .entity()
-        .toStrict(settings.nodeTimeout().toMillis(), settings.maxBody(), materializer)
+        .withSizeLimit(settings.maxBody())
+        .toStrict(settings.nodeTimeout().toMillis(), materializer)
         .thenCompose(
             strict -> {
               byte[] body = strict.getData().toArray();
@@ -84,13 +89,17 @@ public final class HandlerInvoker {
                 });
   }
 
+  private HttpResponse bodyTooLarge(String handlerUrl) {
+    return errors.of(
+        ErrorCode.BODY_TOO_LARGE,
+        "request body is larger than renga.gateway.max-body (" + settings.maxBody() + " bytes)",
+        handlerUrl);
+  }
+
   private HttpResponse failure(Throwable failure, String handlerUrl) {
     Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
     if (cause instanceof EntityStreamSizeException) {
-      return errors.of(
-          ErrorCode.BODY_TOO_LARGE,
-          "request body is larger than renga.gateway.max-body (" + settings.maxBody() + " bytes)",
-          handlerUrl);
+      return bodyTooLarge(handlerUrl);
     }
     if (cause instanceof TimeoutException) {
       return errors.of(

@@ -28,7 +28,8 @@ public final class NodeRouter {
     return nodes;
   }
 
-  void update(List<ActorRef<NodeProtocol.Command>> nodes) {
+  /** Publishes the nodes to route to from now on. */
+  public void update(List<ActorRef<NodeProtocol.Command>> nodes) {
     this.nodes = List.copyOf(nodes);
   }
 }

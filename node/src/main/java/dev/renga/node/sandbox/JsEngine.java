@@ -61,6 +61,8 @@ public final class JsEngine implements AutoCloseable {
         .option("js.load", "false")
         .option("js.graal-builtin", "false")
         .option("js.intl-402", "false")
+        // An unhandled rejection surfaces as an exception from the turn that left it, as in Node.
+        .option("js.unhandled-rejections", "throw")
         .build();
   }
 

@@ -45,8 +45,17 @@
     timer.callback(...timer.args);
   };
 
+  // Nashorn-era globals that name Java packages: handlers have no host access, so they only mislead.
+  for (const name of ['Packages', 'java', 'javax', 'javafx', 'com', 'org', 'edu', 'net', 'Java']) {
+    delete globalThis[name];
+  }
+
   Object.assign(globalThis, {
     console,
+    queueMicrotask: (callback) => {
+      if (typeof callback !== 'function') throw new TypeError('The "callback" argument must be a function');
+      Promise.resolve().then(() => callback());
+    },
     setTimeout: (cb, ms, ...args) => addTimer(cb, ms, args, false),
     setInterval: (cb, ms, ...args) => addTimer(cb, ms, args, true),
     setImmediate: (cb, ...args) => addTimer(cb, 0, args, false),

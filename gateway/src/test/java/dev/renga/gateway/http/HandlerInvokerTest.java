@@ -1,0 +1,181 @@
+package dev.renga.gateway.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import dev.renga.core.ErrorCode;
+import dev.renga.core.HandlerError;
+import dev.renga.core.Header;
+import dev.renga.core.NodeProtocol;
+import dev.renga.core.RengaConfig;
+import dev.renga.gateway.GatewaySettings;
+import dev.renga.gateway.routing.NodeRouter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The gateway's HTTP side over real HTTP, with stand-in nodes that answer as the test says. */
+@ExtendWith(LogCapturingExtension.class)
+class HandlerInvokerTest {
+  private static final ActorTestKit testKit =
+      ActorTestKit.create(RengaConfig.withDefaults(ConfigFactory.parseString("pekko.actor.provider = local")));
+  private static final GatewaySettings settings =
+      new GatewaySettings("127.0.0.1", 0, "127.0.0.1", 0, 1024, Duration.ofMillis(700), Duration.ofSeconds(2));
+  private static final HttpClient client = HttpClient.newHttpClient();
+  private static final NodeRouter router = new NodeRouter();
+  private static ServerBinding binding;
+
+  @BeforeAll
+  static void start() throws Exception {
+    binding =
+        Http.get(testKit.system())
+            .newServerAt("127.0.0.1", 0)
+            .bind(new Routes(new HandlerInvoker(testKit.system(), settings, router)).route())
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void stop() {
+    binding.unbind();
+    testKit.shutdownTestKit();
+  }
+
+  /** A node that answers every invocation with what the handler saw: url, then the headers. */
+  private static void useEchoNode() {
+    var node =
+        testKit.spawn(
+            Behaviors.<NodeProtocol.Command>receiveMessage(
+                message -> {
+                  if (message instanceof NodeProtocol.Invoke invoke) {
+                    var inv = invoke.invocation();
+                    String seen = inv.method() + " " + inv.url() + " " + inv.headers() + " body=" + new String(inv.body(), StandardCharsets.UTF_8);
+                    invoke.replyTo().tell(
+                        new NodeProtocol.Completed(
+                            299,
+                            List.of(new Header("Content-Type", "text/x-seen; charset=utf-8"), new Header("X-Handler", "yes"), new Header("content-length", "999")),
+                            seen.getBytes(StandardCharsets.UTF_8)));
+                  }
+                  return Behaviors.same();
+                }));
+    router.update(List.of(node));
+  }
+
+  private static void useNode(NodeProtocol.Reply answer) {
+    var node =
+        testKit.spawn(
+            Behaviors.<NodeProtocol.Command>receiveMessage(
+                message -> {
+                  if (message instanceof NodeProtocol.Invoke invoke && answer != null) {
+                    invoke.replyTo().tell(answer);
+                  }
+                  return Behaviors.same();
+                }));
+    router.update(List.of(node));
+  }
+
+  private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpRequest.Builder request(String pathAndQuery) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + binding.localAddress().getPort() + pathAndQuery));
+  }
+
+  private static void assertError(HttpResponse<String> response, ErrorCode code) {
+    assertEquals(code.status(), response.statusCode(), response.body());
+    assertEquals(code.code(), response.headers().firstValue("x-renga-error").orElse(null));
+    assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/plain"));
+    assertTrue(response.body().contains("handler: "), response.body());
+  }
+
+  @Test
+  void requestWithoutHandlerGets400HandlerMissingAndItsRequestIdBack() throws Exception {
+    var response = send(request("/").header("x-request-id", "abc-123"));
+    assertError(response, ErrorCode.HANDLER_MISSING);
+    assertEquals("abc-123", response.headers().firstValue("x-request-id").orElse(null));
+  }
+
+  @Test
+  void nonHttpHandlerUrlGets400HandlerUrlInvalid() throws Exception {
+    assertError(send(request("/").header("x-haiku-handler", "file:///etc/passwd")), ErrorCode.HANDLER_URL_INVALID);
+  }
+
+  @Test
+  void bodyOverTheLimitGets413BodyTooLarge() throws Exception {
+    useEchoNode();
+    var response =
+        send(request("/").header("x-haiku-handler", "http://h/a.js").POST(HttpRequest.BodyPublishers.ofString("x".repeat(2048))));
+    assertError(response, ErrorCode.BODY_TOO_LARGE);
+  }
+
+  @Test
+  void chunkedBodyOverTheLimitGets413BodyTooLarge() throws Exception {
+    useEchoNode();
+    // No content-length: the body arrives chunked and the limit is found while reading it.
+    var response =
+        send(
+            request("/")
+                .header("x-haiku-handler", "http://h/a.js")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(new byte[4096]))));
+    assertError(response, ErrorCode.BODY_TOO_LARGE);
+  }
+
+  @Test
+  void handlerResponseKeepsStatusContentTypeAndHeadersAndTheHandlerSeesACleanRequest() throws Exception {
+    useEchoNode();
+    var response =
+        send(
+            request("/orders?id=7&x-haiku-handler=http%3A%2F%2Fh%2Fa.js")
+                .header("X-Custom", "v")
+                .POST(HttpRequest.BodyPublishers.ofString("hi")));
+    assertEquals(299, response.statusCode());
+    assertEquals("text/x-seen; charset=utf-8", response.headers().firstValue("content-type").orElse("").toLowerCase());
+    assertEquals("yes", response.headers().firstValue("x-handler").orElse(null));
+    assertFalse(response.headers().firstValue("x-renga-error").isPresent());
+    assertTrue(response.headers().firstValue("x-request-id").isPresent());
+    String seen = response.body();
+    assertTrue(seen.startsWith("POST /orders?id=7 "), seen);
+    assertTrue(seen.contains("Header[name=x-custom, value=v]"), seen);
+    assertTrue(seen.endsWith("body=hi"), seen);
+  }
+
+  @Test
+  void nodeFailureBecomesTheContractErrorNamingTheHandler() throws Exception {
+    useNode(new NodeProtocol.Failed(new HandlerError(ErrorCode.TIMEOUT, "did not complete within the time limit of 5000ms")));
+    var response = send(request("/").header("x-haiku-handler", "http://h/slow.js"));
+    assertError(response, ErrorCode.TIMEOUT);
+    assertTrue(response.body().contains("http://h/slow.js"), response.body());
+    assertTrue(response.body().contains("5000ms"), response.body());
+  }
+
+  @Test
+  void noNodeGets503NoCapacityWithRetryAfter() throws Exception {
+    router.update(List.of());
+    var response = send(request("/").header("x-haiku-handler", "http://h/a.js"));
+    assertError(response, ErrorCode.NO_CAPACITY);
+    assertEquals("2", response.headers().firstValue("retry-after").orElse(null));
+  }
+
+  @Test
+  void nodeThatNeverAnswersGets502NodeLost() throws Exception {
+    useNode(null);
+    assertError(send(request("/").header("x-haiku-handler", "http://h/a.js")), ErrorCode.NODE_LOST);
+  }
+}

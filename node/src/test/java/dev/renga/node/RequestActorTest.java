@@ -1,0 +1,222 @@
+package dev.renga.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import dev.renga.core.ErrorCode;
+import dev.renga.core.Header;
+import dev.renga.core.Invocation;
+import dev.renga.core.NodeProtocol;
+import dev.renga.core.RengaConfig;
+import dev.renga.node.fetch.HandlerFetcher;
+import dev.renga.node.fetch.HandlerSettings;
+import dev.renga.node.sandbox.JsEngine;
+import dev.renga.node.sandbox.Sandbox;
+import dev.renga.node.sandbox.SandboxSettings;
+import dev.renga.node.testing.FixtureServer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(LogCapturingExtension.class)
+class RequestActorTest {
+  private static final Duration TIMEOUT = Duration.ofMillis(1500);
+  private static final ActorTestKit testKit =
+      ActorTestKit.create(
+          RengaConfig.withDefaults(ConfigFactory.parseString("pekko.actor.provider = local")));
+  private static final FixtureServer fixtures = new FixtureServer();
+  private static final JsEngine engine = new JsEngine();
+
+  static {
+    engine.warmUp(5);
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+    fixtures.close();
+    engine.close();
+  }
+
+  private static Sandbox sandbox(boolean allowPrivate) {
+    var blocking = testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig("renga-blocking-dispatcher"));
+    return new Sandbox(
+        engine,
+        new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(2), allowPrivate), blocking),
+        new SandboxSettings(TIMEOUT, 4096, 1024 * 1024, allowPrivate),
+        blocking);
+  }
+
+  private static NodeProtocol.Reply run(String handlerUrl, String method, String body, boolean allowPrivate) {
+    TestProbe<NodeProtocol.Reply> probe = testKit.createTestProbe();
+    var invocation =
+        new Invocation(
+            "test-" + System.nanoTime(),
+            handlerUrl,
+            method,
+            "/path?q=1",
+            "1.1",
+            List.of(new Header("host", "example"), new Header("content-type", "text/plain")),
+            body.getBytes(StandardCharsets.UTF_8));
+    testKit.spawn(RequestActor.create(invocation, probe.getRef(), sandbox(allowPrivate)), NodeGuardian.JS_DISPATCHER);
+    NodeProtocol.Reply reply = probe.receiveMessage(TIMEOUT.plusSeconds(5));
+    probe.expectNoMessage(Duration.ofMillis(50));
+    return reply;
+  }
+
+  private static NodeProtocol.Reply run(String fixture) {
+    return run(fixtures.url(fixture), "GET", "", true);
+  }
+
+  private static NodeProtocol.Completed completed(NodeProtocol.Reply reply) {
+    return assertInstanceOf(NodeProtocol.Completed.class, reply, () -> "expected a response, got " + reply);
+  }
+
+  private static NodeProtocol.Failed failed(NodeProtocol.Reply reply, ErrorCode code) {
+    var failed = assertInstanceOf(NodeProtocol.Failed.class, reply, () -> "expected " + code + ", got " + reply);
+    assertEquals(code, failed.error().code(), failed.error().cause());
+    return failed;
+  }
+
+  private static String body(NodeProtocol.Completed completed) {
+    return new String(completed.body(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void helloHandlerAnswersWithItsStatusHeadersAndBody() {
+    var response = completed(run("hello.js"));
+    assertEquals(200, response.status());
+    assertEquals(List.of(new Header("content-type", "text/plain")), response.headers());
+    assertEquals("Hello, world!\n", body(response));
+  }
+
+  @Test
+  void handlerSeesMethodUrlHeadersAndBody() {
+    var response = completed(run(fixtures.url("echo.js"), "POST", "hi there", true));
+    String json = body(response);
+    assertTrue(json.contains("\"method\":\"POST\""), json);
+    assertTrue(json.contains("\"url\":\"/path?q=1\""), json);
+    assertTrue(json.contains("\"host\":\"example\""), json);
+    assertTrue(json.contains("\"body\":\"hi there\""), json);
+  }
+
+  @Test
+  void requestBodyArrivesAsDataAndEndEventsAndWriteHeadTakesReasonAndHeaderArrays() {
+    var response = completed(run(fixtures.url("events.js"), "PUT", "abc", true));
+    assertEquals(201, response.status());
+    assertEquals(List.of(new Header("x-a", "1"), new Header("x-b", "2")), response.headers());
+    assertEquals("abc|text/plain", body(response));
+  }
+
+  @Test
+  void timersImmediatesTicksAndMicrotasksRunInNodeOrder() {
+    assertEquals(
+        "[\"tick\",\"microtask\",\"immediate\",\"interval\",\"interval\",\"interval\"]",
+        body(completed(run("timers.js"))));
+  }
+
+  @Test
+  void throwingHandlerGetsExceptionWithItsJsStackAndNoHostDetails() {
+    String cause = failed(run("throws.js"), ErrorCode.EXCEPTION).error().cause();
+    assertTrue(cause.contains("Error: cannot parse order: nope"), cause);
+    assertTrue(cause.contains("throws.js:2"), cause);
+    assertFalse(cause.contains("renga:"), cause);
+    assertFalse(cause.contains("/work/") || cause.contains(".java"), cause);
+  }
+
+  @Test
+  void rejectionAfterAnAwaitGetsException() {
+    String cause = failed(run("rejects-later.js"), ErrorCode.EXCEPTION).error().cause();
+    assertTrue(cause.contains("TypeError: failed after a timer"), cause);
+  }
+
+  @Test
+  void unhandledRejectionGetsExceptionEvenWhileTimersArePending() {
+    String cause = failed(run("unhandled-rejection.js"), ErrorCode.EXCEPTION).error().cause();
+    assertTrue(cause.contains("nobody handles this"), cause);
+  }
+
+  @Test
+  void syntaxErrorGetsCompileErrorWithTheLineOfTheFile() {
+    String cause = failed(run("syntax-error.js"), ErrorCode.COMPILE_ERROR).error().cause();
+    assertTrue(cause.contains("syntax-error.js:2:"), cause);
+    assertFalse(cause.contains("async function (req, res)"), cause);
+  }
+
+  @Test
+  void infiniteLoopIsCancelledAtTheTimeoutAndTheNextRequestIsServed() {
+    long start = System.nanoTime();
+    String cause = failed(run("loop.js"), ErrorCode.TIMEOUT).error().cause();
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertTrue(cause.contains("time limit of 1500ms"), cause);
+    assertTrue(took.compareTo(TIMEOUT.plusSeconds(1)) < 0, "cancelled after " + took);
+    assertEquals(200, completed(run("hello.js")).status());
+  }
+
+  @Test
+  void handlerThatEndsNothingAndWaitsOnNothingGetsNoResponseAtOnce() {
+    long start = System.nanoTime();
+    failed(run("never-ends.js"), ErrorCode.NO_RESPONSE);
+    assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(TIMEOUT) < 0);
+  }
+
+  @Test
+  void handlerThatKeepsATimerButNeverEndsGetsTimeout() {
+    failed(run("waits-forever.js"), ErrorCode.TIMEOUT);
+  }
+
+  @Test
+  void handlerHasNoHostAccess() {
+    String json = body(completed(run("isolation.js")));
+    for (String probe : List.of("Java", "Polyglot", "Graal", "load", "print", "require", "packages")) {
+      assertTrue(
+          json.contains("\"" + probe + "\":\"absent\"") || json.contains("\"" + probe + "\":\"refused\""),
+          probe + " reachable: " + json);
+    }
+  }
+
+  @Test
+  void nothingAHandlerLeavesBehindIsVisibleToTheNextRequest() {
+    String first = body(completed(run("leaves-state.js")));
+    String second = body(completed(run("leaves-state.js")));
+    assertEquals("{\"global\":\"undefined\",\"proto\":\"undefined\"}", first);
+    assertEquals(first, second);
+  }
+
+  @Test
+  void missingHandlerGetsFetchFailedWithTheStatus() {
+    String cause = failed(run("does-not-exist.js"), ErrorCode.HANDLER_FETCH_FAILED).error().cause();
+    assertTrue(cause.contains("404"), cause);
+  }
+
+  @Test
+  void handlerLargerThanTheLimitGetsHandlerTooLarge() {
+    failed(run(fixtures.base() + "/big.js", "GET", "", true), ErrorCode.HANDLER_TOO_LARGE);
+  }
+
+  @Test
+  void threeRedirectsAreFollowedAndAFourthFails() {
+    assertEquals(200, completed(run(fixtures.base() + "/redirect/3/hello.js", "GET", "", true)).status());
+    failed(run(fixtures.base() + "/redirect/4/hello.js", "GET", "", true), ErrorCode.HANDLER_FETCH_FAILED);
+  }
+
+  @Test
+  void loopbackHandlerUrlIsForbiddenUnlessPrivateNetworksAreAllowed() {
+    failed(run(fixtures.url("hello.js"), "GET", "", false), ErrorCode.HANDLER_FORBIDDEN);
+  }
+
+  @Test
+  void metadataAddressIsAlwaysForbidden() {
+    failed(run("http://169.254.169.254/latest/meta-data/", "GET", "", true), ErrorCode.HANDLER_FORBIDDEN);
+  }
+}

@@ -1,0 +1,1 @@
+res.write('started but never ended');

@@ -1,0 +1,2 @@
+res.end('fine');
+const broken = (1 + ;

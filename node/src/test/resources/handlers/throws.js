@@ -1,0 +1,4 @@
+function parseOrder(text) {
+  throw new Error('cannot parse order: ' + text);
+}
+parseOrder('nope');

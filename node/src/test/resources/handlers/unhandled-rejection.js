@@ -1,0 +1,2 @@
+setTimeout(() => {}, 100000);
+Promise.reject(new Error('nobody handles this'));
