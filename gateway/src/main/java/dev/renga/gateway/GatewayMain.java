@@ -1,6 +1,7 @@
 package dev.renga.gateway;
 
 import com.typesafe.config.Config;
+import dev.renga.core.ParentProcess;
 import dev.renga.core.RengaConfig;
 import dev.renga.gateway.admin.AdminRoutes;
 import dev.renga.gateway.http.HandlerInvoker;
@@ -26,7 +27,9 @@ public final class GatewayMain {
   public static ActorSystem<Void> start(Config config) {
     GatewaySettings settings = GatewaySettings.from(config);
     NodeRouter router = new NodeRouter();
-    return ActorSystem.create(guardian(settings, router), RengaConfig.systemName(config), config);
+    ActorSystem<Void> system = ActorSystem.create(guardian(settings, router), RengaConfig.systemName(config), config);
+    ParentProcess.exitWithParent(system);
+    return system;
   }
 
   private static Behavior<Void> guardian(GatewaySettings settings, NodeRouter router) {

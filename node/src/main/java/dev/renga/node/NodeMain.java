@@ -1,13 +1,13 @@
 package dev.renga.node;
 
 import com.typesafe.config.Config;
+import dev.renga.core.ParentProcess;
 import dev.renga.core.RengaConfig;
 import dev.renga.node.fetch.HandlerFetcher;
 import dev.renga.node.fetch.HandlerSettings;
 import dev.renga.node.sandbox.JsEngine;
 import dev.renga.node.sandbox.Sandbox;
 import dev.renga.node.sandbox.SandboxSettings;
-import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -18,9 +18,6 @@ import org.slf4j.LoggerFactory;
 /** Starts a node JVM: warms the engine, then joins the cluster with role "node". */
 public final class NodeMain {
   private static final Logger log = LoggerFactory.getLogger(NodeMain.class);
-
-  /** System property the launcher sets: the node exits when that process is gone, so no JVM is orphaned. */
-  public static final String LAUNCHER_PID = "renga.launcher.pid";
 
   private NodeMain() {}
 
@@ -37,7 +34,7 @@ public final class NodeMain {
     log.info("engine warmed up with {} contexts in {} ms", settings.warmUpContexts(), (System.nanoTime() - warmStart) / 1_000_000);
     ActorSystem<?> system = ActorSystem.create(guardian(engine, config), RengaConfig.systemName(config), config);
     system.getWhenTerminated().thenRun(engine::close);
-    exitWithLauncher(system);
+    ParentProcess.exitWithParent(system);
     return system;
   }
 
@@ -54,23 +51,5 @@ public final class NodeMain {
                   blocking);
           return NodeGuardian.create(sandbox);
         });
-  }
-
-  private static void exitWithLauncher(ActorSystem<?> system) {
-    String pid = System.getProperty(LAUNCHER_PID);
-    if (pid == null) {
-      return;
-    }
-    ProcessHandle.of(Long.parseLong(pid))
-        .ifPresentOrElse(
-            launcher ->
-                launcher
-                    .onExit()
-                    .thenRun(
-                        () -> {
-                          log.warn("launcher {} is gone; shutting down", pid);
-                          CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.jvmExitReason());
-                        }),
-            () -> System.exit(1));
   }
 }

@@ -1,5 +1,6 @@
 package dev.renga.node.launcher;
 
+import dev.renga.core.ParentProcess;
 import dev.renga.node.NodeMain;
 import java.io.IOException;
 import java.time.Duration;
@@ -31,7 +32,7 @@ public final class Launcher {
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
     cmd.addAll(nodeJvmOptions);
-    cmd.add("-D" + NodeMain.LAUNCHER_PID + "=" + ProcessHandle.current().pid());
+    cmd.add("-D" + ParentProcess.PID_PROPERTY + "=" + ProcessHandle.current().pid());
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(NodeMain.class.getName());

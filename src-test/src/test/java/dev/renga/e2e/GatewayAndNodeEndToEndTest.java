@@ -1,0 +1,191 @@
+package dev.renga.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.renga.core.ErrorCode;
+import dev.renga.node.testing.FixtureServer;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A gateway and a node as separate JVMs forming a Pekko cluster on loopback, called over real HTTP: the walking
+ * skeleton as a user runs it.
+ */
+class GatewayAndNodeEndToEndTest {
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+  private static final RengaProcesses renga = new RengaProcesses();
+  private static final FixtureServer fixtures = new FixtureServer();
+  private static final HttpClient client = HttpClient.newHttpClient();
+  private static String gateway;
+  /** A gateway whose cluster has no node at all. */
+  private static String lonelyGateway;
+
+  @BeforeAll
+  static void start() {
+    int cluster = RengaProcesses.freePort();
+    int http = RengaProcesses.freePort();
+    int admin = RengaProcesses.freePort();
+    String seeds = "127.0.0.1:" + cluster;
+    renga.gateway("gateway", cluster, http, admin, seeds, Map.of());
+    renga.node("node", seeds, Map.of("renga.sandbox.request-timeout", REQUEST_TIMEOUT.toMillis() + "ms"));
+    int lonelyCluster = RengaProcesses.freePort();
+    int lonelyHttp = RengaProcesses.freePort();
+    int lonelyAdmin = RengaProcesses.freePort();
+    renga.gateway("lonely-gateway", lonelyCluster, lonelyHttp, lonelyAdmin, "127.0.0.1:" + lonelyCluster, Map.of());
+    gateway = "http://127.0.0.1:" + http;
+    lonelyGateway = "http://127.0.0.1:" + lonelyHttp;
+    renga.awaitOk("http://127.0.0.1:" + admin + "/readyz", Duration.ofSeconds(90));
+    renga.awaitOk("http://127.0.0.1:" + lonelyAdmin + "/healthz", Duration.ofSeconds(90));
+  }
+
+  @AfterAll
+  static void stop() {
+    renga.close();
+    fixtures.close();
+  }
+
+  private static HttpResponse<String> call(String base, String fixtureOrUrl, HttpRequest.BodyPublisher body) throws Exception {
+    String handler = fixtureOrUrl.startsWith("http") ? fixtureOrUrl : fixtures.url(fixtureOrUrl);
+    var request =
+        HttpRequest.newBuilder(URI.create(base + "/x?y=1"))
+            .header("x-haiku-handler", handler)
+            .timeout(Duration.ofSeconds(30))
+            .method(body == null ? "GET" : "POST", body == null ? HttpRequest.BodyPublishers.noBody() : body)
+            .build();
+    return client.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> call(String fixtureOrUrl) throws Exception {
+    return call(gateway, fixtureOrUrl, null);
+  }
+
+  private static void assertError(HttpResponse<String> response, ErrorCode code) {
+    assertEquals(code.status(), response.statusCode(), response.body());
+    assertEquals(code.code(), response.headers().firstValue(ErrorCode.HEADER).orElse(null), response.body());
+    assertTrue(response.body().startsWith(code.code() + ": "), response.body());
+    assertTrue(response.body().contains("handler: "), response.body());
+  }
+
+  @Test
+  void helloAnswersThroughGatewayAndNode() throws Exception {
+    var response = call("hello.js");
+    assertEquals(200, response.statusCode());
+    assertEquals("Hello, world!\n", response.body());
+    assertEquals("text/plain", response.headers().firstValue("content-type").orElse(null));
+    assertFalse(response.headers().firstValue(ErrorCode.HEADER).isPresent());
+    assertTrue(response.headers().firstValue("x-request-id").isPresent());
+  }
+
+  @Test
+  void echoReturnsMethodUrlHeadersAndBody() throws Exception {
+    var response = call(gateway, "echo.js", HttpRequest.BodyPublishers.ofString("hi"));
+    assertEquals(200, response.statusCode());
+    String json = response.body();
+    assertTrue(json.contains("\"method\":\"POST\""), json);
+    assertTrue(json.contains("\"url\":\"/x?y=1\""), json);
+    assertTrue(json.contains("\"body\":\"hi\""), json);
+    assertTrue(json.contains("\"content-length\":\"2\""), json);
+    assertFalse(json.contains("x-haiku-handler"), json);
+  }
+
+  @Test
+  void handlerUrlInTheQueryWorksAndIsHiddenFromTheHandler() throws Exception {
+    String query = "x-haiku-handler=" + URLEncoder.encode(fixtures.url("echo.js"), StandardCharsets.UTF_8);
+    var response =
+        client.send(
+            HttpRequest.newBuilder(URI.create(gateway + "/q?a=1&" + query)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), response.body());
+    assertTrue(response.body().contains("\"url\":\"/q?a=1\""), response.body());
+  }
+
+  @Test
+  void requestWithoutHandlerGetsHandlerMissing() throws Exception {
+    assertError(client.send(HttpRequest.newBuilder(URI.create(gateway + "/")).build(), HttpResponse.BodyHandlers.ofString()), ErrorCode.HANDLER_MISSING);
+  }
+
+  @Test
+  void relativeHandlerUrlGetsHandlerUrlInvalid() throws Exception {
+    var response =
+        client.send(
+            HttpRequest.newBuilder(URI.create(gateway + "/")).header("x-haiku-handler", "hello.js").build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertError(response, ErrorCode.HANDLER_URL_INVALID);
+  }
+
+  @Test
+  void handlerThatIsNotThereGetsHandlerFetchFailed() throws Exception {
+    assertError(call("not-there.js"), ErrorCode.HANDLER_FETCH_FAILED);
+  }
+
+  @Test
+  void handlerOverTheSizeLimitGetsHandlerTooLarge() throws Exception {
+    assertError(call(fixtures.base() + "/big.js"), ErrorCode.HANDLER_TOO_LARGE);
+  }
+
+  @Test
+  void metadataHandlerUrlGetsHandlerForbidden() throws Exception {
+    assertError(call("http://169.254.169.254/latest/meta-data/"), ErrorCode.HANDLER_FORBIDDEN);
+  }
+
+  @Test
+  void syntaxErrorGetsCompileErrorWithTheLine() throws Exception {
+    var response = call("syntax-error.js");
+    assertError(response, ErrorCode.COMPILE_ERROR);
+    assertTrue(response.body().contains("syntax-error.js:2:"), response.body());
+  }
+
+  @Test
+  void throwingHandlerGetsExceptionWithItsStack() throws Exception {
+    var response = call("throws.js");
+    assertError(response, ErrorCode.EXCEPTION);
+    assertTrue(response.body().contains("cannot parse order"), response.body());
+    assertTrue(response.body().contains("throws.js:2"), response.body());
+  }
+
+  @Test
+  void bodyOverTheLimitGetsBodyTooLarge() throws Exception {
+    assertError(
+        call(gateway, "echo.js", HttpRequest.BodyPublishers.ofByteArray(new byte[2 * 1024 * 1024])), ErrorCode.BODY_TOO_LARGE);
+  }
+
+  @Test
+  void gatewayWithoutNodesGetsNoCapacityWithRetryAfter() throws Exception {
+    var response = call(lonelyGateway, "hello.js", null);
+    assertError(response, ErrorCode.NO_CAPACITY);
+    assertTrue(response.headers().firstValue("retry-after").isPresent());
+  }
+
+  @Test
+  void infiniteLoopGetsTimeoutWhileHelloKeepsAnswering() throws Exception {
+    long start = System.nanoTime();
+    CompletableFuture<HttpResponse<String>> loop =
+        client.sendAsync(
+            HttpRequest.newBuilder(URI.create(gateway + "/")).header("x-haiku-handler", fixtures.url("loop.js")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    List<Integer> hello = new ArrayList<>();
+    while (!loop.isDone() && hello.size() < 200) {
+      hello.add(call("hello.js").statusCode());
+    }
+    var response = loop.get();
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertError(response, ErrorCode.TIMEOUT);
+    assertTrue(response.body().contains("time limit of " + REQUEST_TIMEOUT.toMillis() + "ms"), response.body());
+    assertTrue(took.compareTo(REQUEST_TIMEOUT.plusSeconds(2)) < 0, "loop answered after " + took);
+    assertFalse(hello.isEmpty());
+    assertTrue(hello.stream().allMatch(status -> status == 200), hello.toString());
+  }
+}

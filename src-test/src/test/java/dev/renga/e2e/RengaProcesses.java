@@ -1,0 +1,150 @@
+package dev.renga.e2e;
+
+import dev.renga.core.ParentProcess;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Starts gateways and nodes as separate JVMs on loopback, on the test's own class path, and stops every one of
+ * them on {@link #close()} (each also exits by itself if the test JVM dies).
+ */
+public final class RengaProcesses implements AutoCloseable {
+  private static final String JAVA = System.getProperty("renga.e2e.java", "java");
+  private static final String CLASSPATH = System.getProperty("renga.e2e.classpath");
+  private static final File LOGS = new File(System.getProperty("renga.e2e.logs", "target/e2e-logs"));
+  private static final String CONF = System.getProperty("renga.e2e.conf", "../conf");
+
+  private final List<Process> processes = new ArrayList<>();
+  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  /** A gateway JVM; cluster, HTTP and admin ports are taken from the ports given. */
+  public Process gateway(String name, int clusterPort, int httpPort, int adminPort, String seeds, Map<String, String> props) {
+    var all = new java.util.LinkedHashMap<String, String>();
+    all.put("pekko.remote.artery.canonical.port", Integer.toString(clusterPort));
+    all.put("renga.gateway.http.host", "127.0.0.1");
+    all.put("renga.gateway.http.port", Integer.toString(httpPort));
+    all.put("renga.gateway.admin.host", "127.0.0.1");
+    all.put("renga.gateway.admin.port", Integer.toString(adminPort));
+    all.put("renga.seed-nodes", seeds);
+    all.putAll(props);
+    return start(name, "dev.renga.gateway.GatewayMain", all);
+  }
+
+  /** A node JVM (no launcher) joining the cluster at {@code seeds}. */
+  public Process node(String name, String seeds, Map<String, String> props) {
+    var all = new java.util.LinkedHashMap<String, String>();
+    all.put("pekko.remote.artery.canonical.port", "0");
+    all.put("renga.seed-nodes", seeds);
+    all.put("renga.sandbox.network.allow-private", "true");
+    all.putAll(props);
+    return start(name, "dev.renga.node.NodeMain", all);
+  }
+
+  private Process start(String name, String mainClass, Map<String, String> props) {
+    if (CLASSPATH == null) {
+      throw new IllegalStateException("renga.e2e.classpath is not set: run the end-to-end tests through Maven");
+    }
+    List<String> command = new ArrayList<>();
+    command.add(JAVA);
+    command.addAll(
+        List.of(
+            "-Xmx512m",
+            "-XX:+ExitOnOutOfMemoryError",
+            "--enable-native-access=ALL-UNNAMED",
+            "--sun-misc-unsafe-memory-access=allow",
+            "-Dlogback.configurationFile=" + CONF + "/logback.xml",
+            "-D" + ParentProcess.PID_PROPERTY + "=" + ProcessHandle.current().pid()));
+    props.forEach((key, value) -> command.add("-D" + key + "=" + value));
+    command.addAll(List.of("-cp", CLASSPATH, mainClass));
+    LOGS.mkdirs();
+    try {
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(new File(LOGS, name + ".log"))
+              .start();
+      processes.add(process);
+      return process;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Waits until GET url answers 200, failing after the timeout (or at once if a started JVM died). */
+  public void awaitOk(String url, Duration timeout) {
+    await("GET " + url + " answers 200", timeout, () -> status(url) == 200);
+  }
+
+  public void await(String what, Duration timeout, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      for (Process process : processes) {
+        if (!process.isAlive()) {
+          throw new AssertionError("a Renga JVM exited (" + process.exitValue() + ") while waiting until " + what
+              + "; see " + LOGS);
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + timeout + " waiting until " + what + "; see " + LOGS);
+      }
+      try {
+        Thread.sleep(100); // polling interval of a bounded wait, not a race
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  private int status(String url) {
+    try {
+      return client
+          .send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  /** A free TCP port on loopback. */
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Stops every JVM: SIGTERM first (graceful), SIGKILL for any still alive after 15 s. */
+  @Override
+  public void close() {
+    processes.forEach(Process::destroy);
+    for (Process process : processes) {
+      try {
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+    processes.clear();
+  }
+}
