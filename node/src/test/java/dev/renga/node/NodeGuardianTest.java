@@ -46,7 +46,7 @@ class NodeGuardianTest {
         new Sandbox(
             engine,
             new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(2), true), blocking),
-            new SandboxSettings(Duration.ofSeconds(5), 4096, 1024 * 1024, true),
+            new SandboxSettings(Duration.ofSeconds(5), 1024 * 1024, true),
             blocking);
     var guardian = testKit.spawn(NodeGuardian.create(sandbox));
     List<TestProbe<NodeProtocol.Reply>> good = new ArrayList<>();

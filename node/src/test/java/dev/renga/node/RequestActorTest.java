@@ -53,7 +53,7 @@ class RequestActorTest {
     return new Sandbox(
         engine,
         new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(2), allowPrivate), blocking),
-        new SandboxSettings(TIMEOUT, 4096, 1024 * 1024, allowPrivate),
+        new SandboxSettings(TIMEOUT, 1024 * 1024, allowPrivate),
         blocking);
   }
 

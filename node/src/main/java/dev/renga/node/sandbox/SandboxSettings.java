@@ -5,13 +5,12 @@ import java.time.Duration;
 
 /** Limits for one handler invocation (renga.sandbox.*), read once at start-up. */
 public record SandboxSettings(
-    Duration requestTimeout, int consoleMaxBytes, long maxResponseSize, boolean allowPrivateNetwork) {
+    Duration requestTimeout, long maxResponseSize, boolean allowPrivateNetwork) {
 
   public static SandboxSettings from(Config config) {
     Config c = config.getConfig("renga.sandbox");
     return new SandboxSettings(
         c.getDuration("request-timeout"),
-        (int) c.getBytes("console.max-bytes").longValue(),
         c.getBytes("max-response-size"),
         c.getBoolean("network.allow-private"));
   }
