@@ -57,6 +57,9 @@ class NodeProtocolSerializationTest {
     assertEquals(201, ((NodeProtocol.Completed) completed).status());
     assertArrayEquals(new byte[] {1, 2}, ((NodeProtocol.Completed) completed).body());
 
+    assertEquals(new NodeProtocol.Accepted(), roundTrip((NodeProtocol.Reply) new NodeProtocol.Accepted()));
+    assertEquals(new NodeProtocol.NotAccepted("draining"), roundTrip((NodeProtocol.Reply) new NodeProtocol.NotAccepted("draining")));
+
     var failed = roundTrip((NodeProtocol.Reply) new NodeProtocol.Failed(new HandlerError(ErrorCode.TIMEOUT, "slow")));
     assertEquals(new NodeProtocol.Failed(new HandlerError(ErrorCode.TIMEOUT, "slow")), failed);
   }

@@ -6,6 +6,9 @@ import dev.renga.core.RengaConfig;
 import dev.renga.gateway.admin.AdminRoutes;
 import dev.renga.gateway.http.HandlerInvoker;
 import dev.renga.gateway.http.Routes;
+import dev.renga.gateway.routing.InFlightInvocations;
+import dev.renga.gateway.routing.InvocationActor;
+import dev.renga.gateway.routing.Invocations;
 import dev.renga.gateway.routing.NodeDirectory;
 import dev.renga.gateway.routing.NodeRouter;
 import java.time.Duration;
@@ -26,7 +29,7 @@ public final class GatewayMain {
   /** Starts a gateway with the given (already role-applied) config; used by main and by tests. */
   public static ActorSystem<Void> start(Config config) {
     GatewaySettings settings = GatewaySettings.from(config);
-    NodeRouter router = new NodeRouter();
+    NodeRouter router = new NodeRouter(settings.queueMax());
     ActorSystem<Void> system = ActorSystem.create(guardian(settings, router), RengaConfig.systemName(config), config);
     ParentProcess.exitWithParent(system);
     return system;
@@ -36,8 +39,14 @@ public final class GatewayMain {
     return Behaviors.setup(
         context -> {
           ActorSystem<?> system = context.getSystem();
-          context.spawn(NodeDirectory.create(router), "node-directory");
-          Routes routes = new Routes(new HandlerInvoker(system, settings, router));
+          InFlightInvocations inFlight = new InFlightInvocations();
+          context.spawn(NodeDirectory.create(router, inFlight), "node-directory");
+          var invocations =
+              context.spawn(
+                  Invocations.create(
+                      new InvocationActor.Routing(router, inFlight, settings.nodeTimeout(), settings.queueTimeout())),
+                  "invocations");
+          Routes routes = new Routes(new HandlerInvoker(system, settings, invocations));
           bind(system, "http", settings.httpHost(), settings.httpPort(), routes.route());
           bind(system, "admin", settings.adminHost(), settings.adminPort(), new AdminRoutes(router).route());
           return Behaviors.empty();

@@ -11,6 +11,8 @@ public record GatewaySettings(
     int adminPort,
     long maxBody,
     Duration nodeTimeout,
+    Duration queueTimeout,
+    int queueMax,
     Duration retryAfter) {
 
   public static GatewaySettings from(Config config) {
@@ -22,6 +24,8 @@ public record GatewaySettings(
         c.getInt("admin.port"),
         c.getBytes("max-body"),
         c.getDuration("node-timeout"),
+        c.getDuration("queue.timeout"),
+        c.getInt("queue.max"),
         c.getDuration("retry-after"));
   }
 }

@@ -2,36 +2,82 @@ package dev.renga.node;
 
 import dev.renga.core.NodeProtocol;
 import dev.renga.node.sandbox.Sandbox;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
 
 /**
  * The node's guardian: registers the node with the cluster's Receptionist and runs every invocation in its own
- * supervised {@link RequestActor} on the JS dispatcher. A request that fails never touches the guardian.
+ * supervised {@link RequestActor} on the JS dispatcher; a request that fails never touches the guardian. It also
+ * ends the node's life: after the request quota (recycle, exit 0) or when the Watchdog finds the JS dispatcher
+ * blocked (exit 70). Either way it first leaves routing and refuses new work, so no request is lost.
  */
 public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
   /** The dispatcher that runs JavaScript (renga-js-dispatcher in reference.conf). */
   public static final DispatcherSelector JS_DISPATCHER = DispatcherSelector.fromConfig("renga-js-dispatcher");
 
+  /** The Watchdog's own dispatcher. */
+  public static final DispatcherSelector WATCHDOG_DISPATCHER = DispatcherSelector.fromConfig("renga-watchdog-dispatcher");
+
   private record RequestEnded(String requestId) implements NodeProtocol.Command {}
 
-  public static Behavior<NodeProtocol.Command> create(Sandbox sandbox) {
-    return Behaviors.setup(context -> new NodeGuardian(context, sandbox));
+  private enum DrainTimedOut implements NodeProtocol.Command {
+    INSTANCE
   }
 
-  private final Sandbox sandbox;
-  private long started;
-  private int inFlight;
+  public static Behavior<NodeProtocol.Command> create(NodeSettings settings, Sandbox sandbox, NodeStatus status) {
+    return Behaviors.setup(
+        context -> Behaviors.withTimers(timers -> new NodeGuardian(context, timers, settings, sandbox, status)));
+  }
 
-  private NodeGuardian(ActorContext<NodeProtocol.Command> context, Sandbox sandbox) {
+  private final TimerScheduler<NodeProtocol.Command> timers;
+  private final NodeSettings settings;
+  private final Sandbox sandbox;
+  private final NodeStatus status;
+  private final long quota;
+  private boolean exiting;
+
+  private NodeGuardian(
+      ActorContext<NodeProtocol.Command> context,
+      TimerScheduler<NodeProtocol.Command> timers,
+      NodeSettings settings,
+      Sandbox sandbox,
+      NodeStatus status) {
     super(context);
+    this.timers = timers;
+    this.settings = settings;
     this.sandbox = sandbox;
+    this.status = status;
+    this.quota = settings.drawQuota(ThreadLocalRandom.current());
+    status.quota(quota);
+    var heartbeat = new HeartbeatActor.Heartbeat();
+    context.spawn(HeartbeatActor.create(heartbeat, settings.heartbeatInterval()), "heartbeat", JS_DISPATCHER);
+    context.spawn(
+        Watchdog.create(
+            new Watchdog.Limits(
+                settings.watchdogInterval(),
+                settings.heartbeatInterval(),
+                settings.unhealthyAfter(),
+                sandbox.settings().cpuLimit(),
+                sandbox.settings().memoryLimit()),
+            sandbox.turns(),
+            heartbeat,
+            status,
+            sandbox.blocking(),
+            context.getSelf()),
+        "watchdog",
+        WATCHDOG_DISPATCHER);
     context.getSystem().receptionist().tell(Receptionist.register(NodeProtocol.NODE_SERVICE, context.getSelf()));
+    status.state(NodeStatus.State.UP);
+    context.getLog().info("node up: {} JS threads, request quota {}", settings.jsThreads(), quota == 0 ? "none" : quota);
   }
 
   @Override
@@ -39,24 +85,88 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
     return newReceiveBuilder()
         .onMessage(NodeProtocol.Invoke.class, this::onInvoke)
         .onMessage(RequestEnded.class, this::onRequestEnded)
+        .onMessage(Watchdog.Unhealthy.class, this::onUnhealthy)
+        .onMessageEquals(DrainTimedOut.INSTANCE, this::onDrainTimedOut)
         .build();
   }
 
   private Behavior<NodeProtocol.Command> onInvoke(NodeProtocol.Invoke invoke) {
-    started++;
-    inFlight++;
+    if (status.state() != NodeStatus.State.UP) {
+      invoke.replyTo().tell(new NodeProtocol.NotAccepted("node is " + status.state().name().toLowerCase()));
+      return this;
+    }
+    invoke.replyTo().tell(new NodeProtocol.Accepted());
+    status.requestStarted();
     var child =
         getContext()
             .spawn(
                 RequestActor.create(invoke.invocation(), invoke.replyTo(), sandbox),
-                "request-" + started,
+                "request-" + status.started(),
                 JS_DISPATCHER);
     getContext().watchWith(child, new RequestEnded(invoke.invocation().requestId()));
+    if (quota > 0 && status.started() >= quota) {
+      getContext().getLog().info("request quota of {} reached: draining, then recycling", quota);
+      leaveRouting(NodeStatus.State.DRAINING);
+      timers.startSingleTimer(DrainTimedOut.INSTANCE, settings.drainTimeout());
+      exitWhenDrained();
+    }
     return this;
   }
 
   private Behavior<NodeProtocol.Command> onRequestEnded(RequestEnded ended) {
-    inFlight--;
+    status.requestEnded();
+    exitWhenDrained();
     return this;
+  }
+
+  private Behavior<NodeProtocol.Command> onUnhealthy(Watchdog.Unhealthy unhealthy) {
+    getContext().getLog().error("node unhealthy: {}; leaving routing and exiting", unhealthy.reason());
+    leaveRouting(NodeStatus.State.UNHEALTHY);
+    // Requests stuck on blocked threads cannot finish: do not wait for them.
+    exit(new NodeExit.Unhealthy());
+    return this;
+  }
+
+  private Behavior<NodeProtocol.Command> onDrainTimedOut() {
+    getContext().getLog().warn("{} request(s) still in flight after the drain timeout; exiting", status.inFlight());
+    exit(new NodeExit.Recycle());
+    return this;
+  }
+
+  private void leaveRouting(NodeStatus.State state) {
+    if (status.state() == NodeStatus.State.UP) {
+      getContext().getSystem().receptionist().tell(Receptionist.deregister(NodeProtocol.NODE_SERVICE, getContext().getSelf()));
+    }
+    status.state(state);
+  }
+
+  private void exitWhenDrained() {
+    if (status.state() == NodeStatus.State.DRAINING && status.inFlight() == 0) {
+      exit(new NodeExit.Recycle());
+    }
+  }
+
+  private void exit(CoordinatedShutdown.Reason reason) {
+    if (exiting) {
+      return;
+    }
+    exiting = true;
+    var system = getContext().getSystem();
+    CoordinatedShutdown.get(system).runAll(reason);
+    // A blocked JS dispatcher can keep actor-system termination from finishing: never outlive it by much.
+    Thread backstop =
+        Thread.ofPlatform()
+            .daemon()
+            .name("renga-exit-backstop")
+            .unstarted(
+                () -> {
+                  try {
+                    Thread.sleep(Duration.ofSeconds(30));
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                  Runtime.getRuntime().halt(reason instanceof NodeExit.Unhealthy ? 70 : 0);
+                });
+    backstop.start();
   }
 }

@@ -6,6 +6,7 @@ import dev.renga.core.RengaConfig;
 import dev.renga.node.fetch.HandlerFetcher;
 import dev.renga.node.fetch.HandlerSettings;
 import dev.renga.node.sandbox.JsEngine;
+import dev.renga.node.sandbox.RunningTurns;
 import dev.renga.node.sandbox.Sandbox;
 import dev.renga.node.sandbox.SandboxSettings;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -32,13 +33,16 @@ public final class NodeMain {
     long warmStart = System.nanoTime();
     engine.warmUp(settings.warmUpContexts());
     log.info("engine warmed up with {} contexts in {} ms", settings.warmUpContexts(), (System.nanoTime() - warmStart) / 1_000_000);
-    ActorSystem<?> system = ActorSystem.create(guardian(engine, config), RengaConfig.systemName(config), config);
+    NodeStatus status = new NodeStatus();
+    ActorSystem<?> system =
+        ActorSystem.create(guardian(engine, settings, status, config), RengaConfig.systemName(config), config);
     system.getWhenTerminated().thenRun(engine::close);
     ParentProcess.exitWithParent(system);
     return system;
   }
 
-  private static Behavior<dev.renga.core.NodeProtocol.Command> guardian(JsEngine engine, Config config) {
+  private static Behavior<dev.renga.core.NodeProtocol.Command> guardian(
+      JsEngine engine, NodeSettings settings, NodeStatus status, Config config) {
     return Behaviors.setup(
         context -> {
           var blocking =
@@ -48,8 +52,10 @@ public final class NodeMain {
                   engine,
                   new HandlerFetcher(HandlerSettings.from(config), blocking),
                   SandboxSettings.from(config),
+                  new RunningTurns(),
                   blocking);
-          return NodeGuardian.create(sandbox);
+          NodeAdmin.bind(context.getSystem(), settings, status);
+          return NodeGuardian.create(settings, sandbox, status);
         });
   }
 }

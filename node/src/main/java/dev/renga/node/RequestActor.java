@@ -7,6 +7,7 @@ import dev.renga.core.Invocation;
 import dev.renga.core.NodeProtocol;
 import dev.renga.node.fetch.HandlerFetchException;
 import dev.renga.node.sandbox.JsEngine;
+import dev.renga.node.sandbox.RunningTurns;
 import dev.renga.node.sandbox.Sandbox;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -75,6 +76,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
 
   private Value runtime;
   private boolean answered;
+  private RunningTurns.Usage usage = RunningTurns.Usage.NONE;
 
   private RequestActor(
       ActorContext<Command> context,
@@ -126,24 +128,20 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
       return fail(cancelled.get());
     }
     Source source = sandbox.engine().handler(invocation.handlerUrl(), fetched.code());
-    Value handler;
-    try {
-      runtime = js.eval(sandbox.engine().runtime()).execute(hostBridge());
-      handler = js.eval(source);
-    } catch (PolyglotException e) {
-      return fail(classify(e));
-    }
     return runJs(
-        () ->
-            runtime
-                .getMember("run")
-                .executeVoid(
-                    handler,
-                    invocation.method(),
-                    invocation.url(),
-                    invocation.httpVersion(),
-                    headerPairs(invocation.headers()),
-                    new String(invocation.body(), StandardCharsets.UTF_8)));
+        () -> {
+          runtime = js.eval(sandbox.engine().runtime()).execute(hostBridge());
+          Value handler = js.eval(source);
+          runtime
+              .getMember("run")
+              .executeVoid(
+                  handler,
+                  invocation.method(),
+                  invocation.url(),
+                  invocation.httpVersion(),
+                  headerPairs(invocation.headers()),
+                  new String(invocation.body(), StandardCharsets.UTF_8));
+        });
   }
 
   private Behavior<Command> onTimerFired(TimerFired fired) {
@@ -153,12 +151,18 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     return runJs(() -> runtime.getMember("fireTimer").executeVoid(fired.id()));
   }
 
-  /** Enters JS once, then decides whether the request is finished, failed, or still waiting on timers. */
+  /**
+   * Enters JS once (a turn, charged to this request's CPU and memory budgets), then decides whether the request is
+   * finished, failed, or still waiting on timers.
+   */
   private Behavior<Command> runJs(Runnable turn) {
+    RunningTurns.Turn running = sandbox.turns().enter(invocation.requestId(), usage, this::cancel);
     try {
       turn.run();
     } catch (PolyglotException e) {
       return fail(classify(e));
+    } finally {
+      usage = sandbox.turns().exit(running);
     }
     if (answered) {
       return Behaviors.stopped();

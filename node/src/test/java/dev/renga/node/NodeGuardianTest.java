@@ -11,6 +11,7 @@ import dev.renga.core.RengaConfig;
 import dev.renga.node.fetch.HandlerFetcher;
 import dev.renga.node.fetch.HandlerSettings;
 import dev.renga.node.sandbox.JsEngine;
+import dev.renga.node.sandbox.RunningTurns;
 import dev.renga.node.sandbox.Sandbox;
 import dev.renga.node.sandbox.SandboxSettings;
 import dev.renga.node.testing.FixtureServer;
@@ -39,16 +40,25 @@ class NodeGuardianTest {
     engine.close();
   }
 
-  @Test
-  void throwingRequestsNeverDisturbTheGoodOnesRunningBesideThem() {
+  static NodeSettings settings(long maxRequests) {
+    return new NodeSettings(
+        4, 0, maxRequests, 0.0, Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(10),
+        Duration.ofMillis(10), "127.0.0.1", 0);
+  }
+
+  private static Sandbox sandbox(ActorTestKit testKit) {
     var blocking = testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig("renga-blocking-dispatcher"));
-    var sandbox =
-        new Sandbox(
+    return new Sandbox(
             engine,
             new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(2), true), blocking),
-            new SandboxSettings(Duration.ofSeconds(5), 1024 * 1024, true),
+            new SandboxSettings(Duration.ofSeconds(5), Duration.ofSeconds(5), 512L * 1024 * 1024, 1024 * 1024, true),
+            new RunningTurns(),
             blocking);
-    var guardian = testKit.spawn(NodeGuardian.create(sandbox));
+  }
+
+  @Test
+  void throwingRequestsNeverDisturbTheGoodOnesRunningBesideThem() {
+    var guardian = testKit.spawn(NodeGuardian.create(settings(0), sandbox(testKit), new NodeStatus()));
     List<TestProbe<NodeProtocol.Reply>> good = new ArrayList<>();
     List<TestProbe<NodeProtocol.Reply>> bad = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -56,16 +66,48 @@ class NodeGuardianTest {
       bad.add(invoke(guardian, "throws.js", i));
     }
     for (var probe : good) {
+      assertInstanceOf(NodeProtocol.Accepted.class, probe.receiveMessage(Duration.ofSeconds(10)));
       assertEquals(200, assertInstanceOf(NodeProtocol.Completed.class, probe.receiveMessage(Duration.ofSeconds(10))).status());
     }
     for (var probe : bad) {
+      assertInstanceOf(NodeProtocol.Accepted.class, probe.receiveMessage(Duration.ofSeconds(10)));
       var failed = assertInstanceOf(NodeProtocol.Failed.class, probe.receiveMessage(Duration.ofSeconds(10)));
       assertEquals(ErrorCode.EXCEPTION, failed.error().code());
     }
   }
 
+  @Test
+  void afterItsQuotaANodeRefusesNewWorkFinishesWhatItStartedAndShutsDown() throws Exception {
+    ActorTestKit own =
+        ActorTestKit.create(RengaConfig.withDefaults(ConfigFactory.parseString("pekko.actor.provider = local")));
+    try {
+      NodeStatus status = new NodeStatus();
+      var guardian = own.spawn(NodeGuardian.create(settings(3), sandbox(own), status));
+      List<TestProbe<NodeProtocol.Reply>> accepted = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        accepted.add(invoke(own, guardian, "hello.js", i));
+      }
+      TestProbe<NodeProtocol.Reply> refused = invoke(own, guardian, "hello.js", 99);
+      assertInstanceOf(NodeProtocol.NotAccepted.class, refused.receiveMessage(Duration.ofSeconds(5)));
+      for (var probe : accepted) {
+        assertInstanceOf(NodeProtocol.Accepted.class, probe.receiveMessage(Duration.ofSeconds(5)));
+        assertEquals(200, assertInstanceOf(NodeProtocol.Completed.class, probe.receiveMessage(Duration.ofSeconds(10))).status());
+      }
+      own.system().getWhenTerminated().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(NodeStatus.State.DRAINING, status.state());
+      assertEquals(0, status.inFlight());
+    } finally {
+      own.shutdownTestKit();
+    }
+  }
+
   private TestProbe<NodeProtocol.Reply> invoke(
       org.apache.pekko.actor.typed.ActorRef<NodeProtocol.Command> guardian, String fixture, int i) {
+    return invoke(testKit, guardian, fixture, i);
+  }
+
+  private static TestProbe<NodeProtocol.Reply> invoke(
+      ActorTestKit testKit, org.apache.pekko.actor.typed.ActorRef<NodeProtocol.Command> guardian, String fixture, int i) {
     TestProbe<NodeProtocol.Reply> probe = testKit.createTestProbe();
     guardian.tell(
         new NodeProtocol.Invoke(

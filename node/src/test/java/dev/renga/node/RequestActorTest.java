@@ -14,6 +14,7 @@ import dev.renga.core.RengaConfig;
 import dev.renga.node.fetch.HandlerFetcher;
 import dev.renga.node.fetch.HandlerSettings;
 import dev.renga.node.sandbox.JsEngine;
+import dev.renga.node.sandbox.RunningTurns;
 import dev.renga.node.sandbox.Sandbox;
 import dev.renga.node.sandbox.SandboxSettings;
 import dev.renga.node.testing.FixtureServer;
@@ -53,7 +54,8 @@ class RequestActorTest {
     return new Sandbox(
         engine,
         new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(2), allowPrivate), blocking),
-        new SandboxSettings(TIMEOUT, 1024 * 1024, allowPrivate),
+        new SandboxSettings(TIMEOUT, Duration.ofSeconds(5), 512L * 1024 * 1024, 1024 * 1024, allowPrivate),
+        new RunningTurns(),
         blocking);
   }
 

@@ -4,13 +4,12 @@ import dev.renga.core.ErrorCode;
 import dev.renga.core.Invocation;
 import dev.renga.core.NodeProtocol;
 import dev.renga.gateway.GatewaySettings;
-import dev.renga.gateway.routing.NodeRouter;
+import dev.renga.gateway.routing.Invocations;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
@@ -21,14 +20,14 @@ import org.apache.pekko.stream.Materializer;
 public final class HandlerInvoker {
   private final ActorSystem<?> system;
   private final GatewaySettings settings;
-  private final NodeRouter router;
+  private final ActorRef<Invocations.Start> invocations;
   private final ErrorResponses errors;
   private final Materializer materializer;
 
-  public HandlerInvoker(ActorSystem<?> system, GatewaySettings settings, NodeRouter router) {
+  public HandlerInvoker(ActorSystem<?> system, GatewaySettings settings, ActorRef<Invocations.Start> invocations) {
     this.system = system;
     this.settings = settings;
-    this.router = router;
+    this.invocations = invocations;
     this.errors = new ErrorResponses(settings.retryAfter());
     this.materializer = Materializer.matFromSystem(system);
   }
@@ -71,22 +70,15 @@ public final class HandlerInvoker {
   }
 
   private CompletionStage<HttpResponse> dispatch(Invocation invocation) {
-    var node = router.pick(invocation.handlerUrl());
-    if (node.isEmpty()) {
-      return CompletableFuture.completedFuture(
-          errors.of(ErrorCode.NO_CAPACITY, "no node in the cluster can take the request", invocation.handlerUrl()));
-    }
-    return AskPattern.<NodeProtocol.Command, NodeProtocol.Reply>ask(
-            node.get(),
-            replyTo -> new NodeProtocol.Invoke(invocation, replyTo),
-            settings.nodeTimeout(),
-            system.scheduler())
-        .thenApply(
-            reply ->
-                switch (reply) {
-                  case NodeProtocol.Completed completed -> HandlerResponses.of(completed);
-                  case NodeProtocol.Failed failed -> errors.of(failed.error(), invocation.handlerUrl());
-                });
+    CompletableFuture<NodeProtocol.Reply> reply = new CompletableFuture<>();
+    invocations.tell(new Invocations.Start(invocation, reply));
+    return reply.thenApply(
+        answer ->
+            switch (answer) {
+              case NodeProtocol.Completed completed -> HandlerResponses.of(completed);
+              case NodeProtocol.Failed failed -> errors.of(failed.error(), invocation.handlerUrl());
+              default -> throw new IllegalStateException("not a final answer: " + answer);
+            });
   }
 
   private HttpResponse bodyTooLarge(String handlerUrl) {
@@ -100,12 +92,6 @@ public final class HandlerInvoker {
     Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
     if (cause instanceof EntityStreamSizeException) {
       return bodyTooLarge(handlerUrl);
-    }
-    if (cause instanceof TimeoutException) {
-      return errors.of(
-          ErrorCode.NODE_LOST,
-          "the node did not answer within " + settings.nodeTimeout().toMillis() + "ms",
-          handlerUrl);
     }
     system.log().error("request for {} failed", handlerUrl, cause);
     return errors.of(ErrorCode.NODE_LOST, "the request was lost on its way to a node: " + cause, handlerUrl);

@@ -4,26 +4,92 @@ import dev.renga.core.NodeProtocol;
 import java.util.Comparator;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
 
-/** Follows the nodes registered with the cluster's Receptionist and publishes them to the {@link NodeRouter}. */
-public final class NodeDirectory {
-  private NodeDirectory() {}
+/**
+ * Follows the nodes registered with the cluster's Receptionist and the cluster's failure detector, publishes the
+ * routable nodes to the {@link NodeRouter}, and tells the invocations waiting on a node when that node is gone.
+ */
+public final class NodeDirectory extends AbstractBehavior<NodeDirectory.Command> {
+  public sealed interface Command {}
 
-  public static Behavior<Receptionist.Listing> create(NodeRouter router) {
-    return Behaviors.setup(
-        context -> {
-          context.getSystem().receptionist().tell(Receptionist.subscribe(NodeProtocol.NODE_SERVICE, context.getSelf()));
-          return Behaviors.receiveMessage(
-              listing -> {
-                var nodes =
-                    listing.getServiceInstances(NodeProtocol.NODE_SERVICE).stream()
-                        .sorted(Comparator.comparing(ref -> ref.path().toString()))
-                        .toList();
-                context.getLog().info("{} node(s) available: {}", nodes.size(), nodes.stream().map(r -> r.path().address()).toList());
-                router.update(nodes);
-                return Behaviors.same();
-              });
-        });
+  private record ListingChanged(Receptionist.Listing listing) implements Command {}
+
+  private record MemberChanged(ClusterEvent.MemberEvent event) implements Command {}
+
+  private record ReachabilityChanged(ClusterEvent.ReachabilityEvent event) implements Command {}
+
+  public static Behavior<Command> create(NodeRouter router, InFlightInvocations inFlight) {
+    return Behaviors.setup(context -> new NodeDirectory(context, router, inFlight));
+  }
+
+  private final NodeRouter router;
+  private final InFlightInvocations inFlight;
+
+  private NodeDirectory(ActorContext<Command> context, NodeRouter router, InFlightInvocations inFlight) {
+    super(context);
+    this.router = router;
+    this.inFlight = inFlight;
+    context
+        .getSystem()
+        .receptionist()
+        .tell(Receptionist.subscribe(NodeProtocol.NODE_SERVICE, context.messageAdapter(Receptionist.Listing.class, ListingChanged::new)));
+    var cluster = Cluster.get(context.getSystem()).subscriptions();
+    cluster.tell(Subscribe.create(context.messageAdapter(ClusterEvent.MemberEvent.class, MemberChanged::new), ClusterEvent.MemberEvent.class));
+    cluster.tell(
+        Subscribe.create(
+            context.messageAdapter(ClusterEvent.ReachabilityEvent.class, ReachabilityChanged::new),
+            ClusterEvent.ReachabilityEvent.class));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(ListingChanged.class, this::onListing)
+        .onMessage(MemberChanged.class, this::onMember)
+        .onMessage(ReachabilityChanged.class, this::onReachability)
+        .build();
+  }
+
+  private Behavior<Command> onListing(ListingChanged changed) {
+    var nodes =
+        changed.listing().getServiceInstances(NodeProtocol.NODE_SERVICE).stream()
+            .sorted(Comparator.comparing(ref -> ref.path().toString()))
+            .toList();
+    getContext().getLog().info("{} node(s) registered: {}", nodes.size(), nodes.stream().map(r -> r.path().address()).toList());
+    router.update(nodes);
+    return this;
+  }
+
+  private Behavior<Command> onMember(MemberChanged changed) {
+    // A node that left (recycle) or was removed cannot answer anything sent to it that it had not accepted.
+    if (changed.event() instanceof ClusterEvent.MemberExited
+        || changed.event() instanceof ClusterEvent.MemberRemoved
+        || changed.event() instanceof ClusterEvent.MemberDowned) {
+      var address = changed.event().member().address();
+      router.markUnreachable(address);
+      inFlight.nodeGone(address);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onReachability(ReachabilityChanged changed) {
+    var address = changed.event().member().address();
+    if (changed.event() instanceof ClusterEvent.UnreachableMember) {
+      getContext().getLog().warn("node {} is unreachable: no longer routed to, its requests are given up", address);
+      router.markUnreachable(address);
+      inFlight.nodeGone(address);
+    } else if (changed.event() instanceof ClusterEvent.ReachableMember) {
+      getContext().getLog().info("node {} is reachable again", address);
+      inFlight.nodeBack(address);
+      router.markReachable(address);
+    }
+    return this;
   }
 }

@@ -11,6 +11,9 @@ import dev.renga.core.Header;
 import dev.renga.core.NodeProtocol;
 import dev.renga.core.RengaConfig;
 import dev.renga.gateway.GatewaySettings;
+import dev.renga.gateway.routing.InFlightInvocations;
+import dev.renga.gateway.routing.InvocationActor;
+import dev.renga.gateway.routing.Invocations;
 import dev.renga.gateway.routing.NodeRouter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,9 +39,10 @@ class HandlerInvokerTest {
   private static final ActorTestKit testKit =
       ActorTestKit.create(RengaConfig.withDefaults(ConfigFactory.parseString("pekko.actor.provider = local")));
   private static final GatewaySettings settings =
-      new GatewaySettings("127.0.0.1", 0, "127.0.0.1", 0, 1024, Duration.ofMillis(700), Duration.ofSeconds(2));
+      new GatewaySettings(
+          "127.0.0.1", 0, "127.0.0.1", 0, 1024, Duration.ofMillis(700), Duration.ofMillis(300), 100, Duration.ofSeconds(2));
   private static final HttpClient client = HttpClient.newHttpClient();
-  private static final NodeRouter router = new NodeRouter();
+  private static final NodeRouter router = new NodeRouter(settings.queueMax());
   private static ServerBinding binding;
 
   @BeforeAll
@@ -46,9 +50,15 @@ class HandlerInvokerTest {
     binding =
         Http.get(testKit.system())
             .newServerAt("127.0.0.1", 0)
-            .bind(new Routes(new HandlerInvoker(testKit.system(), settings, router)).route())
+            .bind(new Routes(new HandlerInvoker(testKit.system(), settings, invocations())).route())
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
+  }
+
+  private static org.apache.pekko.actor.typed.ActorRef<Invocations.Start> invocations() {
+    var routing =
+        new InvocationActor.Routing(router, new InFlightInvocations(), settings.nodeTimeout(), settings.queueTimeout());
+    return testKit.spawn(Invocations.create(routing));
   }
 
   @AfterAll

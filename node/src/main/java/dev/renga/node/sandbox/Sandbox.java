@@ -7,4 +7,9 @@ import scala.concurrent.ExecutionContextExecutor;
  * What a request's actor needs to run a handler: the shared engine, the fetcher, the limits, and an executor for
  * blocking work such as cancelling a context. Injected, so tests can stub the heavy parts.
  */
-public record Sandbox(JsEngine engine, HandlerFetcher fetcher, SandboxSettings settings, ExecutionContextExecutor blocking) {}
+public record Sandbox(
+    JsEngine engine,
+    HandlerFetcher fetcher,
+    SandboxSettings settings,
+    RunningTurns turns,
+    ExecutionContextExecutor blocking) {}

@@ -5,12 +5,14 @@ import java.time.Duration;
 
 /** Limits for one handler invocation (renga.sandbox.*), read once at start-up. */
 public record SandboxSettings(
-    Duration requestTimeout, long maxResponseSize, boolean allowPrivateNetwork) {
+    Duration requestTimeout, Duration cpuLimit, long memoryLimit, long maxResponseSize, boolean allowPrivateNetwork) {
 
   public static SandboxSettings from(Config config) {
     Config c = config.getConfig("renga.sandbox");
     return new SandboxSettings(
         c.getDuration("request-timeout"),
+        c.getDuration("cpu-limit"),
+        c.getBytes("memory-limit"),
         c.getBytes("max-response-size"),
         c.getBoolean("network.allow-private"));
   }

@@ -1,0 +1,53 @@
+package dev.renga.gateway.routing;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/** The invocations waiting on each node, so they can be told at once when that node is gone. */
+public final class InFlightInvocations {
+  /** How long a gone node is remembered, for invocations that picked it just before it went. */
+  private static final long GONE_MEMORY_NANOS = TimeUnit.MINUTES.toNanos(5);
+
+  private final Map<Address, Set<ActorRef<InvocationActor.Command>>> byNode = new ConcurrentHashMap<>();
+  private final Map<Address, Long> gone = new ConcurrentHashMap<>();
+
+  void add(Address node, ActorRef<InvocationActor.Command> invocation) {
+    byNode.computeIfAbsent(node, a -> ConcurrentHashMap.newKeySet()).add(invocation);
+    if (gone.containsKey(node)) {
+      nodeGone(node);
+    }
+  }
+
+  void remove(Address node, ActorRef<InvocationActor.Command> invocation) {
+    Set<ActorRef<InvocationActor.Command>> set = byNode.get(node);
+    if (set != null) {
+      set.remove(invocation);
+    }
+  }
+
+  /** Tells every invocation waiting on {@code node} that the node is gone. */
+  void nodeGone(Address node) {
+    long now = System.nanoTime();
+    gone.put(node, now);
+    gone.values().removeIf(at -> now - at > GONE_MEMORY_NANOS);
+    Set<ActorRef<InvocationActor.Command>> set = byNode.remove(node);
+    if (set != null) {
+      set.forEach(invocation -> invocation.tell(new InvocationActor.NodeGone(node)));
+    }
+  }
+
+  /** The node is reachable again: invocations may wait on it once more. */
+  void nodeBack(Address node) {
+    gone.remove(node);
+  }
+
+  /** How many invocations wait on {@code node}. */
+  public int count(Address node) {
+    Set<ActorRef<InvocationActor.Command>> set = byNode.get(node);
+    return set == null ? 0 : set.size();
+  }
+}

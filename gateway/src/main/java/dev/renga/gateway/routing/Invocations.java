@@ -1,0 +1,27 @@
+package dev.renga.gateway.routing;
+
+import dev.renga.core.Invocation;
+import dev.renga.core.NodeProtocol;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/** Parent of every {@link InvocationActor}: starts one per request, from the HTTP side. */
+public final class Invocations {
+  private Invocations() {}
+
+  /** Start an invocation; {@code result} completes with the node's final answer or a contract error. */
+  public record Start(Invocation invocation, CompletableFuture<NodeProtocol.Reply> result) {}
+
+  public static Behavior<Start> create(InvocationActor.Routing routing) {
+    return Behaviors.receive(
+        (context, start) -> {
+          var invocation =
+              Behaviors.supervise(InvocationActor.create(start.invocation(), routing, start.result()))
+                  .onFailure(SupervisorStrategy.stop());
+          context.spawnAnonymous(invocation);
+          return Behaviors.same();
+        });
+  }
+}

@@ -1,0 +1,123 @@
+package dev.renga.gateway.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import com.typesafe.config.ConfigFactory;
+import dev.renga.core.ErrorCode;
+import dev.renga.core.Invocation;
+import dev.renga.core.NodeProtocol;
+import dev.renga.core.RengaConfig;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** How an invocation finds its way to a node and back when nodes drain, leave, die or are missing. */
+@ExtendWith(LogCapturingExtension.class)
+class InvocationActorTest {
+  private static final ActorTestKit testKit =
+      ActorTestKit.create(RengaConfig.withDefaults(ConfigFactory.parseString("pekko.actor.provider = local")));
+  private static final Invocation invocation =
+      new Invocation("r1", "http://h/a.js", "GET", "/", "1.1", List.of(), new byte[0]);
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  private record Setup(NodeRouter router, InFlightInvocations inFlight, CompletableFuture<NodeProtocol.Reply> result) {}
+
+  private static Setup start(Duration queueTimeout, List<ActorRef<NodeProtocol.Command>> nodes) {
+    var router = new NodeRouter(10);
+    router.update(nodes);
+    var inFlight = new InFlightInvocations();
+    var result = new CompletableFuture<NodeProtocol.Reply>();
+    testKit.spawn(
+        InvocationActor.create(
+            invocation, new InvocationActor.Routing(router, inFlight, Duration.ofSeconds(5), queueTimeout), result));
+    return new Setup(router, inFlight, result);
+  }
+
+  private static NodeProtocol.Reply await(CompletableFuture<NodeProtocol.Reply> result) throws Exception {
+    return result.get(5, TimeUnit.SECONDS);
+  }
+
+  private static ErrorCode errorOf(NodeProtocol.Reply reply) {
+    return assertInstanceOf(NodeProtocol.Failed.class, reply).error().code();
+  }
+
+  @Test
+  void requestANodeDidNotAcceptGoesToAnotherNode() throws Exception {
+    TestProbe<NodeProtocol.Command> draining = testKit.createTestProbe();
+    TestProbe<NodeProtocol.Command> healthy = testKit.createTestProbe();
+    var setup = start(Duration.ofSeconds(1), List.of(draining.getRef()));
+    draining.expectMessageClass(NodeProtocol.Invoke.class).replyTo().tell(new NodeProtocol.NotAccepted("draining"));
+    setup.router().update(List.of(draining.getRef(), healthy.getRef()));
+    healthy.expectMessageClass(NodeProtocol.Invoke.class).replyTo().tell(new NodeProtocol.Completed(200, List.of(), new byte[0]));
+    assertEquals(200, assertInstanceOf(NodeProtocol.Completed.class, await(setup.result())).status());
+    draining.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void requestNotYetAcceptedByANodeThatIsGoneGoesToTheNextNode() throws Exception {
+    TestProbe<NodeProtocol.Command> lost = testKit.createTestProbe();
+    var setup = start(Duration.ofSeconds(3), List.of(lost.getRef()));
+    lost.expectMessageClass(NodeProtocol.Invoke.class);
+    setup.inFlight().nodeGone(lost.getRef().path().address());
+    TestProbe<NodeProtocol.Command> fresh = testKit.createTestProbe();
+    setup.router().update(List.of(fresh.getRef()));
+    fresh.expectMessageClass(NodeProtocol.Invoke.class).replyTo().tell(new NodeProtocol.Completed(200, List.of(), new byte[0]));
+    assertEquals(200, assertInstanceOf(NodeProtocol.Completed.class, await(setup.result())).status());
+  }
+
+  @Test
+  void requestAcceptedByANodeThatIsGoneGets502NodeLost() throws Exception {
+    TestProbe<NodeProtocol.Command> node = testKit.createTestProbe();
+    TestProbe<NodeProtocol.Command> other = testKit.createTestProbe();
+    var setup = start(Duration.ofSeconds(1), List.of(node.getRef()));
+    var invoke = node.expectMessageClass(NodeProtocol.Invoke.class);
+    setup.router().update(List.of(node.getRef(), other.getRef()));
+    // Both reach the actor's one mailbox in the order sent: Accepted first, then the node is gone.
+    invoke.replyTo().tell(new NodeProtocol.Accepted());
+    setup.inFlight().nodeGone(node.getRef().path().address());
+    assertEquals(ErrorCode.NODE_LOST, errorOf(await(setup.result())));
+    other.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void requestWaitsForANodeToAppear() throws Exception {
+    var setup = start(Duration.ofSeconds(5), List.of());
+    TestProbe<NodeProtocol.Command> late = testKit.createTestProbe();
+    setup.router().update(List.of(late.getRef()));
+    late.expectMessageClass(NodeProtocol.Invoke.class).replyTo().tell(new NodeProtocol.Completed(201, List.of(), new byte[0]));
+    assertEquals(201, assertInstanceOf(NodeProtocol.Completed.class, await(setup.result())).status());
+  }
+
+  @Test
+  void requestThatFindsNoNodeWithinTheQueueTimeoutGets503NoCapacity() throws Exception {
+    var setup = start(Duration.ofMillis(200), List.of());
+    assertEquals(ErrorCode.NO_CAPACITY, errorOf(await(setup.result())));
+  }
+
+  @Test
+  void nodeThatNeverAnswersGets502NodeLostAfterTheNodeTimeout() throws Exception {
+    TestProbe<NodeProtocol.Command> silent = testKit.createTestProbe();
+    var router = new NodeRouter(10);
+    router.update(List.of(silent.getRef()));
+    var result = new CompletableFuture<NodeProtocol.Reply>();
+    testKit.spawn(
+        InvocationActor.create(
+            invocation,
+            new InvocationActor.Routing(router, new InFlightInvocations(), Duration.ofMillis(200), Duration.ofSeconds(1)),
+            result));
+    assertEquals(ErrorCode.NODE_LOST, errorOf(await(result)));
+  }
+}

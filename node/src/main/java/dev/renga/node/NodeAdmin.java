@@ -1,0 +1,76 @@
+package dev.renga.node;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/** The node's admin endpoints: /healthz, /readyz (up and serving), /admin/status (JSON). */
+public final class NodeAdmin extends AllDirectives {
+  private static final ObjectMapper json = new ObjectMapper();
+  private final ActorSystem<?> system;
+  private final NodeSettings settings;
+  private final NodeStatus status;
+
+  private NodeAdmin(ActorSystem<?> system, NodeSettings settings, NodeStatus status) {
+    this.system = system;
+    this.settings = settings;
+    this.status = status;
+  }
+
+  /** Binds the admin endpoints on renga.node.admin.host/port and logs the address. */
+  public static void bind(ActorSystem<?> system, NodeSettings settings, NodeStatus status) {
+    Http.get(system)
+        .newServerAt(settings.adminHost(), settings.adminPort())
+        .bind(new NodeAdmin(system, settings, status).route())
+        .whenComplete(
+            (binding, failure) -> {
+              if (failure != null) {
+                system.log().error("could not bind the node admin port {}", settings.adminPort(), failure);
+              } else {
+                binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
+                system.log().info("node admin listening on {}", binding.localAddress());
+              }
+            });
+  }
+
+  Route route() {
+    return concat(
+        path("healthz", () -> get(() -> complete(StatusCodes.OK, "ok\n"))),
+        path("readyz", () -> get(this::ready)),
+        pathPrefix("admin", () -> path("status", () -> get(this::statusJson))));
+  }
+
+  private Route ready() {
+    return status.state() == NodeStatus.State.UP
+        ? complete(StatusCodes.OK, "ready\n")
+        : complete(StatusCodes.SERVICE_UNAVAILABLE, "not ready: " + status.state().name().toLowerCase() + "\n");
+  }
+
+  private Route statusJson() {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("address", Cluster.get(system).selfMember().address().toString());
+    body.put("state", status.state().name().toLowerCase());
+    body.put("inFlight", status.inFlight());
+    body.put("started", status.started());
+    body.put("quota", status.quota());
+    body.put("heartbeatLagMs", status.heartbeatLagMillis());
+    body.put("jsThreads", settings.jsThreads());
+    body.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
+    body.put("pid", ProcessHandle.current().pid());
+    try {
+      return complete(HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON, json.writeValueAsBytes(body)));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

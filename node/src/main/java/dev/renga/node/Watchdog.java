@@ -1,0 +1,111 @@
+package dev.renga.node;
+
+import dev.renga.core.ErrorCode;
+import dev.renga.core.HandlerError;
+import dev.renga.core.NodeProtocol;
+import dev.renga.node.sandbox.RunningTurns;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * Runs on its own dispatcher and watches the JS dispatcher from outside: cancels requests whose JavaScript has used
+ * more CPU time or allocated more memory than their budgets, measures the heartbeat lag, and tells the guardian
+ * when the JS dispatcher has been blocked for too long.
+ */
+public final class Watchdog extends AbstractBehavior<Watchdog.Command> {
+  public sealed interface Command {}
+
+  private enum Tick implements Command {
+    INSTANCE
+  }
+
+  /** The limits the Watchdog enforces. */
+  public record Limits(
+      Duration interval, Duration heartbeatInterval, Duration unhealthyAfter, Duration cpuLimit, long memoryLimit) {}
+
+  public static Behavior<Command> create(
+      Limits limits,
+      RunningTurns turns,
+      HeartbeatActor.Heartbeat heartbeat,
+      NodeStatus status,
+      Executor blocking,
+      ActorRef<NodeProtocol.Command> guardian) {
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers -> new Watchdog(context, timers, limits, turns, heartbeat, status, blocking, guardian)));
+  }
+
+  /** What the Watchdog tells the guardian when the JS dispatcher is blocked. */
+  public record Unhealthy(String reason) implements NodeProtocol.Command {}
+
+  private final Limits limits;
+  private final RunningTurns turns;
+  private final HeartbeatActor.Heartbeat heartbeat;
+  private final NodeStatus status;
+  private final Executor blocking;
+  private final ActorRef<NodeProtocol.Command> guardian;
+  private boolean reported;
+
+  private Watchdog(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      Limits limits,
+      RunningTurns turns,
+      HeartbeatActor.Heartbeat heartbeat,
+      NodeStatus status,
+      Executor blocking,
+      ActorRef<NodeProtocol.Command> guardian) {
+    super(context);
+    this.limits = limits;
+    this.turns = turns;
+    this.heartbeat = heartbeat;
+    this.status = status;
+    this.blocking = blocking;
+    this.guardian = guardian;
+    timers.startTimerWithFixedDelay(Tick.INSTANCE, limits.interval());
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder().onMessageEquals(Tick.INSTANCE, this::onTick).build();
+  }
+
+  private Behavior<Command> onTick() {
+    long cpuLimit = limits.cpuLimit().toNanos();
+    for (RunningTurns.Turn turn : turns.running()) {
+      if (turn.cancelled()) {
+        continue;
+      }
+      if (turn.cpuNanos() > cpuLimit) {
+        cancel(turn, new HandlerError(ErrorCode.CPU_LIMIT, "used more than " + limits.cpuLimit().toMillis() + "ms of CPU time"));
+      } else if (turn.allocatedBytes() > limits.memoryLimit()) {
+        cancel(
+            turn,
+            new HandlerError(
+                ErrorCode.MEMORY_LIMIT,
+                "allocated more than " + limits.memoryLimit() / (1024 * 1024) + " MiB (renga.sandbox.memory-limit)"));
+      }
+    }
+    Duration lag = heartbeat.sinceLastBeat().minus(limits.heartbeatInterval());
+    status.heartbeatLagMillis(Math.max(0, lag.toMillis()));
+    if (!reported && lag.compareTo(limits.unhealthyAfter()) > 0) {
+      reported = true;
+      guardian.tell(new Unhealthy("the JS dispatcher has not run for " + lag.toMillis() + "ms"));
+    }
+    return this;
+  }
+
+  /** Closing a context waits for its JS to stop, so it runs on the blocking dispatcher, never here. */
+  private void cancel(RunningTurns.Turn turn, HandlerError reason) {
+    getContext().getLog().warn("cancelling request {}: {}", turn.requestId(), reason.cause());
+    blocking.execute(() -> turn.cancel(reason));
+  }
+}

@@ -1,0 +1,94 @@
+package dev.renga.node.sandbox;
+
+import dev.renga.core.HandlerError;
+import java.lang.management.ManagementFactory;
+import java.util.Collection;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * The requests whose JavaScript runs right now, each with the thread it runs on. A request is charged CPU time and
+ * allocated bytes only while its JS runs (a "turn"), never while it waits; the Watchdog reads the running turns to
+ * enforce the budgets.
+ */
+public final class RunningTurns {
+  private static final com.sun.management.ThreadMXBean threads =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+  private final Set<Turn> running = ConcurrentHashMap.newKeySet();
+
+  /** What a request has used so far, over all its finished turns. */
+  public record Usage(long cpuNanos, long allocatedBytes) {
+    public static final Usage NONE = new Usage(0, 0);
+  }
+
+  /** One request's JS running on one thread, from {@link #enter} to {@link #exit}. */
+  public static final class Turn {
+    private final String requestId;
+    private final long threadId;
+    private final long cpuStart;
+    private final long allocatedStart;
+    private final Usage before;
+    private final Consumer<HandlerError> cancel;
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+
+    private Turn(String requestId, Usage before, Consumer<HandlerError> cancel) {
+      this.requestId = requestId;
+      this.threadId = Thread.currentThread().threadId();
+      this.cpuStart = threads.getCurrentThreadCpuTime();
+      this.allocatedStart = threads.getCurrentThreadAllocatedBytes();
+      this.before = before;
+      this.cancel = cancel;
+    }
+
+    public String requestId() {
+      return requestId;
+    }
+
+    /** CPU time of the request so far, this turn included (read from any thread). */
+    public long cpuNanos() {
+      long now = threads.getThreadCpuTime(threadId);
+      return before.cpuNanos() + Math.max(0, now - cpuStart);
+    }
+
+    /** Bytes the request has allocated so far, this turn included (read from any thread). */
+    public long allocatedBytes() {
+      long now = threads.getThreadAllocatedBytes(threadId);
+      return before.allocatedBytes() + Math.max(0, now - allocatedStart);
+    }
+
+    /** Whether the request has been cancelled during this turn. */
+    public boolean cancelled() {
+      return cancelled.get();
+    }
+
+    /** Cancels the request once, whoever asks first. */
+    public void cancel(HandlerError reason) {
+      if (cancelled.compareAndSet(false, true)) {
+        cancel.accept(reason);
+      }
+    }
+  }
+
+  /** Called by the request's thread as its JS starts to run. */
+  public Turn enter(String requestId, Usage before, Consumer<HandlerError> cancel) {
+    Turn turn = new Turn(requestId, before, cancel);
+    running.add(turn);
+    return turn;
+  }
+
+  /** Called by the same thread when its JS returns; the request's usage including this turn. */
+  public Usage exit(Turn turn) {
+    running.remove(turn);
+    return new Usage(
+        turn.before.cpuNanos() + Math.max(0, threads.getCurrentThreadCpuTime() - turn.cpuStart),
+        turn.before.allocatedBytes() + Math.max(0, threads.getCurrentThreadAllocatedBytes() - turn.allocatedStart));
+  }
+
+  /** The turns running now. */
+  public Collection<Turn> running() {
+    return running;
+  }
+}
