@@ -11,6 +11,7 @@ import dev.renga.gateway.routing.InvocationActor;
 import dev.renga.gateway.routing.Invocations;
 import dev.renga.gateway.routing.NodeDirectory;
 import dev.renga.gateway.routing.NodeRouter;
+import dev.renga.gateway.routing.Quarantine;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -40,13 +41,16 @@ public final class GatewayMain {
         context -> {
           ActorSystem<?> system = context.getSystem();
           InFlightInvocations inFlight = new InFlightInvocations();
+          Quarantine quarantine =
+              new Quarantine(
+                  settings.quarantineAfterNodeLosses(), settings.quarantineWindow(), settings.quarantineDuration());
           context.spawn(NodeDirectory.create(router, inFlight), "node-directory");
           var invocations =
               context.spawn(
                   Invocations.create(
-                      new InvocationActor.Routing(router, inFlight, settings.nodeTimeout(), settings.queueTimeout())),
+                      new InvocationActor.Routing(router, inFlight, quarantine, settings.nodeTimeout(), settings.queueTimeout())),
                   "invocations");
-          Routes routes = new Routes(new HandlerInvoker(system, settings, invocations));
+          Routes routes = new Routes(new HandlerInvoker(system, settings, invocations, quarantine));
           bind(system, "http", settings.httpHost(), settings.httpPort(), routes.route());
           bind(system, "admin", settings.adminHost(), settings.adminPort(), new AdminRoutes(router).route());
           return Behaviors.empty();

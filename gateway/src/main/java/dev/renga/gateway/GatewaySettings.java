@@ -13,6 +13,9 @@ public record GatewaySettings(
     Duration nodeTimeout,
     Duration queueTimeout,
     int queueMax,
+    int quarantineAfterNodeLosses,
+    Duration quarantineWindow,
+    Duration quarantineDuration,
     Duration retryAfter) {
 
   public static GatewaySettings from(Config config) {
@@ -26,6 +29,9 @@ public record GatewaySettings(
         c.getDuration("node-timeout"),
         c.getDuration("queue.timeout"),
         c.getInt("queue.max"),
+        c.getInt("quarantine.after-node-losses"),
+        c.getDuration("quarantine.window"),
+        c.getDuration("quarantine.duration"),
         c.getDuration("retry-after"));
   }
 }

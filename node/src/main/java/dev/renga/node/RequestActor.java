@@ -12,6 +12,7 @@ import dev.renga.node.sandbox.Sandbox;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -268,13 +269,25 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
 
   /** The functions runtime.js calls; they run on this actor's thread, inside a JS turn. */
   private ProxyObject hostBridge() {
-    return ProxyObject.fromMap(
-        Map.of(
-            "log", (ProxyExecutable) args -> log(args[0].asString(), args[1].asString()),
-            "setTimer", (ProxyExecutable) args -> setTimer(args[0].asInt(), args[1].asLong()),
-            "clearTimer", (ProxyExecutable) args -> clearTimer(args[0].asInt()),
-            "respond", (ProxyExecutable) args -> respond(args[0].asInt(), args[1], args[2].asString()),
-            "fail", (ProxyExecutable) args -> failFromJs(args[0].asString())));
+    Map<String, Object> bridge = new HashMap<>();
+    bridge.put("log", (ProxyExecutable) args -> log(args[0].asString(), args[1].asString()));
+    bridge.put("setTimer", (ProxyExecutable) args -> setTimer(args[0].asInt(), args[1].asLong()));
+    bridge.put("clearTimer", (ProxyExecutable) args -> clearTimer(args[0].asInt()));
+    bridge.put("respond", (ProxyExecutable) args -> respond(args[0].asInt(), args[1], args[2].asString()));
+    bridge.put("fail", (ProxyExecutable) args -> failFromJs(args[0].asString()));
+    if (sandbox.settings().testCapabilities()) {
+      bridge.put("blockHost", (ProxyExecutable) args -> blockHost(args[0].asLong()));
+    }
+    return ProxyObject.fromMap(bridge);
+  }
+
+  /** Test capability: holds this JS thread in host code, deaf to interrupts, as a stuck native call would. */
+  private static Object blockHost(long millis) {
+    long end = System.nanoTime() + millis * 1_000_000;
+    while (System.nanoTime() < end) {
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+    }
+    return null;
   }
 
   private Object log(String level, String text) {

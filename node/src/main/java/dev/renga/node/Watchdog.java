@@ -13,6 +13,8 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs on its own dispatcher and watches the JS dispatcher from outside: cancels requests whose JavaScript has used
@@ -20,6 +22,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * when the JS dispatcher has been blocked for too long.
  */
 public final class Watchdog extends AbstractBehavior<Watchdog.Command> {
+  private static final Logger log = LoggerFactory.getLogger(Watchdog.class);
+
   public sealed interface Command {}
 
   private enum Tick implements Command {
@@ -105,7 +109,9 @@ public final class Watchdog extends AbstractBehavior<Watchdog.Command> {
 
   /** Closing a context waits for its JS to stop, so it runs on the blocking dispatcher, never here. */
   private void cancel(RunningTurns.Turn turn, HandlerError reason) {
-    getContext().getLog().warn("cancelling request {}: {}", turn.requestId(), reason.cause());
-    blocking.execute(() -> turn.cancel(reason));
+    if (turn.claimCancel()) {
+      log.warn("cancelling request {}: {}", turn.requestId(), reason.cause());
+      blocking.execute(() -> turn.cancel(reason));
+    }
   }
 }

@@ -51,7 +51,7 @@ class NodeGuardianTest {
     return new Sandbox(
             engine,
             new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(2), true), blocking),
-            new SandboxSettings(Duration.ofSeconds(5), Duration.ofSeconds(5), 512L * 1024 * 1024, 1024 * 1024, true),
+            new SandboxSettings(Duration.ofSeconds(5), Duration.ofSeconds(5), 512L * 1024 * 1024, 1024 * 1024, true, false),
             new RunningTurns(),
             blocking);
   }

@@ -54,7 +54,7 @@ class RequestActorTest {
     return new Sandbox(
         engine,
         new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(2), allowPrivate), blocking),
-        new SandboxSettings(TIMEOUT, Duration.ofSeconds(5), 512L * 1024 * 1024, 1024 * 1024, allowPrivate),
+        new SandboxSettings(TIMEOUT, Duration.ofSeconds(5), 512L * 1024 * 1024, 1024 * 1024, allowPrivate, false),
         new RunningTurns(),
         blocking);
   }

@@ -52,22 +52,67 @@ public final class RengaProcesses implements AutoCloseable {
     return start(name, "dev.renga.node.NodeMain", all);
   }
 
-  private Process start(String name, String mainClass, Map<String, String> props) {
+  /**
+   * A node under its launcher, as `bin/renga node` runs it: the launcher restarts the node JVM whenever it exits.
+   * The returned process is the launcher.
+   */
+  public Process launchedNode(String name, String seeds, Map<String, String> props) {
+    var all = new java.util.LinkedHashMap<String, String>();
+    all.put("pekko.remote.artery.canonical.port", "0");
+    all.put("renga.seed-nodes", seeds);
+    all.put("renga.sandbox.network.allow-private", "true");
+    all.put("renga.node.warm-up-contexts", "5");
+    all.putAll(props);
+    List<String> command = new ArrayList<>();
+    command.add(JAVA);
+    command.addAll(List.of("-Xmx64m", "-D" + ParentProcess.PID_PROPERTY + "=" + ProcessHandle.current().pid()));
+    command.addAll(List.of("-cp", classpath(), "dev.renga.node.launcher.Launcher"));
+    command.addAll(jvmOptions(false));
+    all.forEach((key, value) -> command.add("-D" + key + "=" + value));
+    return start(name, command);
+  }
+
+  /** Everything the JVM named {@code name} (and, for a launcher, its nodes) wrote so far. */
+  public static String log(String name) {
+    try {
+      return java.nio.file.Files.readString(new File(LOGS, name + ".log").toPath());
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static String classpath() {
     if (CLASSPATH == null) {
       throw new IllegalStateException("renga.e2e.classpath is not set: run the end-to-end tests through Maven");
     }
+    return CLASSPATH;
+  }
+
+  private static List<String> jvmOptions(boolean withParent) {
+    List<String> options =
+        new ArrayList<>(
+            List.of(
+                "-Xmx768m",
+                "-XX:+ExitOnOutOfMemoryError",
+                "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow",
+                "-Dlogback.configurationFile=" + CONF + "/logback.xml"));
+    if (withParent) {
+      options.add("-D" + ParentProcess.PID_PROPERTY + "=" + ProcessHandle.current().pid());
+    }
+    return options;
+  }
+
+  private Process start(String name, String mainClass, Map<String, String> props) {
     List<String> command = new ArrayList<>();
     command.add(JAVA);
-    command.addAll(
-        List.of(
-            "-Xmx512m",
-            "-XX:+ExitOnOutOfMemoryError",
-            "--enable-native-access=ALL-UNNAMED",
-            "--sun-misc-unsafe-memory-access=allow",
-            "-Dlogback.configurationFile=" + CONF + "/logback.xml",
-            "-D" + ParentProcess.PID_PROPERTY + "=" + ProcessHandle.current().pid()));
+    command.addAll(jvmOptions(true));
     props.forEach((key, value) -> command.add("-D" + key + "=" + value));
-    command.addAll(List.of("-cp", CLASSPATH, mainClass));
+    command.addAll(List.of("-cp", classpath(), mainClass));
+    return start(name, command);
+  }
+
+  private Process start(String name, List<String> command) {
     LOGS.mkdirs();
     try {
       Process process =
@@ -108,7 +153,8 @@ public final class RengaProcesses implements AutoCloseable {
     }
   }
 
-  private int status(String url) {
+  /** The status of GET url, or -1 when nothing answers. */
+  public int status(String url) {
     try {
       return client
           .send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding())
@@ -131,13 +177,31 @@ public final class RengaProcesses implements AutoCloseable {
     }
   }
 
+  /** GET url as JSON (an admin endpoint). */
+  public com.fasterxml.jackson.databind.JsonNode json(String url) {
+    try {
+      var response =
+          client.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   /** Stops every JVM: SIGTERM first (graceful), SIGKILL for any still alive after 15 s. */
   @Override
   public void close() {
     processes.forEach(Process::destroy);
     for (Process process : processes) {
+      process.descendants().forEach(ProcessHandle::destroy);
       try {
         if (!process.waitFor(15, TimeUnit.SECONDS)) {
+          process.descendants().forEach(ProcessHandle::destroyForcibly);
           process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
       } catch (InterruptedException e) {

@@ -21,11 +21,17 @@ public final class ErrorResponses {
   }
 
   public HttpResponse of(HandlerError error, String handlerUrl) {
+    return of(error, handlerUrl, Duration.ofSeconds(retryAfterSeconds));
+  }
+
+  /** An error whose Retry-After (when the code is retryable) is the given time, rounded up to whole seconds. */
+  public HttpResponse of(HandlerError error, String handlerUrl, Duration retryAfter) {
     HttpResponse response =
         HttpResponse.create()
             .withStatus(error.code().status())
             .addHeader(RawHeader.create(ErrorCode.HEADER, error.code().code()))
             .withEntity(ContentTypes.TEXT_PLAIN_UTF8, error.body(handlerUrl));
-    return error.code().retryable() ? response.addHeader(RetryAfter.create(retryAfterSeconds)) : response;
+    long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+    return error.code().retryable() ? response.addHeader(RetryAfter.create(seconds)) : response;
   }
 }

@@ -5,6 +5,7 @@ import dev.renga.core.Invocation;
 import dev.renga.core.NodeProtocol;
 import dev.renga.gateway.GatewaySettings;
 import dev.renga.gateway.routing.Invocations;
+import dev.renga.gateway.routing.Quarantine;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -21,11 +22,14 @@ public final class HandlerInvoker {
   private final ActorSystem<?> system;
   private final GatewaySettings settings;
   private final ActorRef<Invocations.Start> invocations;
+  private final Quarantine quarantine;
   private final ErrorResponses errors;
   private final Materializer materializer;
 
-  public HandlerInvoker(ActorSystem<?> system, GatewaySettings settings, ActorRef<Invocations.Start> invocations) {
+  public HandlerInvoker(
+      ActorSystem<?> system, GatewaySettings settings, ActorRef<Invocations.Start> invocations, Quarantine quarantine) {
     this.system = system;
+    this.quarantine = quarantine;
     this.settings = settings;
     this.invocations = invocations;
     this.errors = new ErrorResponses(settings.retryAfter());
@@ -43,6 +47,18 @@ public final class HandlerInvoker {
       request.discardEntityBytes(materializer);
       return CompletableFuture.completedFuture(
           errors.of(((HandlerRequests.Invalid) HandlerRequests.handlerUrl(request)).error(), null));
+    }
+    var quarantined = quarantine.remaining(handlerUrl);
+    if (quarantined.isPresent()) {
+      request.discardEntityBytes(materializer);
+      return CompletableFuture.completedFuture(
+          errors.of(
+              new dev.renga.core.HandlerError(
+                  ErrorCode.QUARANTINED,
+                  "this handler was running on nodes that died; it is refused for another "
+                      + quarantined.get().toSeconds() + "s"),
+              handlerUrl,
+              quarantined.get()));
     }
     if (request.entity().getContentLengthOption().orElse(0L) > settings.maxBody()) {
       request.discardEntityBytes(materializer);

@@ -38,7 +38,12 @@ public final class InvocationActor extends AbstractBehavior<InvocationActor.Comm
   private record WaitTimedOut() implements Command {}
 
   /** What the invocation needs from the gateway; one instance is shared by all invocations. */
-  public record Routing(NodeRouter router, InFlightInvocations inFlight, Duration nodeTimeout, Duration queueTimeout) {}
+  public record Routing(
+      NodeRouter router,
+      InFlightInvocations inFlight,
+      Quarantine quarantine,
+      Duration nodeTimeout,
+      Duration queueTimeout) {}
 
   public static Behavior<Command> create(
       Invocation invocation, Routing routing, CompletableFuture<NodeProtocol.Reply> result) {
@@ -128,6 +133,7 @@ public final class InvocationActor extends AbstractBehavior<InvocationActor.Comm
       return this;
     }
     if (accepted) {
+      routing.quarantine().nodeLost(invocation.handlerUrl());
       return finish(
           new NodeProtocol.Failed(
               new HandlerError(ErrorCode.NODE_LOST, "the node " + node.path().address() + " was lost while running the request")));

@@ -15,6 +15,7 @@ import dev.renga.gateway.routing.InFlightInvocations;
 import dev.renga.gateway.routing.InvocationActor;
 import dev.renga.gateway.routing.Invocations;
 import dev.renga.gateway.routing.NodeRouter;
+import dev.renga.gateway.routing.Quarantine;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,7 +41,9 @@ class HandlerInvokerTest {
       ActorTestKit.create(RengaConfig.withDefaults(ConfigFactory.parseString("pekko.actor.provider = local")));
   private static final GatewaySettings settings =
       new GatewaySettings(
-          "127.0.0.1", 0, "127.0.0.1", 0, 1024, Duration.ofMillis(700), Duration.ofMillis(300), 100, Duration.ofSeconds(2));
+          "127.0.0.1", 0, "127.0.0.1", 0, 1024, Duration.ofMillis(700), Duration.ofMillis(300), 100,
+          2, Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofSeconds(2));
+  private static final Quarantine quarantine = new Quarantine(2, Duration.ofMinutes(1), Duration.ofSeconds(30));
   private static final HttpClient client = HttpClient.newHttpClient();
   private static final NodeRouter router = new NodeRouter(settings.queueMax());
   private static ServerBinding binding;
@@ -50,14 +53,15 @@ class HandlerInvokerTest {
     binding =
         Http.get(testKit.system())
             .newServerAt("127.0.0.1", 0)
-            .bind(new Routes(new HandlerInvoker(testKit.system(), settings, invocations())).route())
+            .bind(new Routes(new HandlerInvoker(testKit.system(), settings, invocations(), quarantine)).route())
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
   }
 
   private static org.apache.pekko.actor.typed.ActorRef<Invocations.Start> invocations() {
     var routing =
-        new InvocationActor.Routing(router, new InFlightInvocations(), settings.nodeTimeout(), settings.queueTimeout());
+        new InvocationActor.Routing(
+            router, new InFlightInvocations(), quarantine, settings.nodeTimeout(), settings.queueTimeout());
     return testKit.spawn(Invocations.create(routing));
   }
 
@@ -181,6 +185,19 @@ class HandlerInvokerTest {
     var response = send(request("/").header("x-haiku-handler", "http://h/a.js"));
     assertError(response, ErrorCode.NO_CAPACITY);
     assertEquals("2", response.headers().firstValue("retry-after").orElse(null));
+  }
+
+  @Test
+  void handlerThatWasRunningOnTwoLostNodesGets503QuarantinedWithRetryAfter() throws Exception {
+    useEchoNode();
+    quarantine.nodeLost("http://h/killer.js");
+    assertEquals(299, send(request("/").header("x-haiku-handler", "http://h/killer.js")).statusCode());
+    quarantine.nodeLost("http://h/killer.js");
+    var response = send(request("/").header("x-haiku-handler", "http://h/killer.js"));
+    assertError(response, ErrorCode.QUARANTINED);
+    long retryAfter = Long.parseLong(response.headers().firstValue("retry-after").orElse("0"));
+    assertTrue(retryAfter > 20 && retryAfter <= 30, "Retry-After " + retryAfter);
+    assertEquals(299, send(request("/").header("x-haiku-handler", "http://h/other.js")).statusCode());
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.renga.gateway.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import dev.renga.core.ErrorCode;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class InvocationActorTest {
   private static final ActorTestKit testKit =
       ActorTestKit.create(RengaConfig.withDefaults(ConfigFactory.parseString("pekko.actor.provider = local")));
+  private static final Quarantine quarantine = new Quarantine(2, Duration.ofMinutes(1), Duration.ofMinutes(1));
   private static final Invocation invocation =
       new Invocation("r1", "http://h/a.js", "GET", "/", "1.1", List.of(), new byte[0]);
 
@@ -42,7 +44,7 @@ class InvocationActorTest {
     var result = new CompletableFuture<NodeProtocol.Reply>();
     testKit.spawn(
         InvocationActor.create(
-            invocation, new InvocationActor.Routing(router, inFlight, Duration.ofSeconds(5), queueTimeout), result));
+            invocation, new InvocationActor.Routing(router, inFlight, quarantine, Duration.ofSeconds(5), queueTimeout), result));
     return new Setup(router, inFlight, result);
   }
 
@@ -89,6 +91,7 @@ class InvocationActorTest {
     invoke.replyTo().tell(new NodeProtocol.Accepted());
     setup.inFlight().nodeGone(node.getRef().path().address());
     assertEquals(ErrorCode.NODE_LOST, errorOf(await(setup.result())));
+    assertTrue(quarantine.remaining(invocation.handlerUrl()).isEmpty(), "one node loss does not quarantine");
     other.expectNoMessage(Duration.ofMillis(100));
   }
 
@@ -116,7 +119,7 @@ class InvocationActorTest {
     testKit.spawn(
         InvocationActor.create(
             invocation,
-            new InvocationActor.Routing(router, new InFlightInvocations(), Duration.ofMillis(200), Duration.ofSeconds(1)),
+            new InvocationActor.Routing(router, new InFlightInvocations(), quarantine, Duration.ofMillis(200), Duration.ofSeconds(1)),
             result));
     assertEquals(ErrorCode.NODE_LOST, errorOf(await(result)));
   }

@@ -42,7 +42,19 @@ public final class Launcher {
   public static void main(String[] args) throws InterruptedException {
     Launcher launcher = new Launcher(List.of(args));
     Runtime.getRuntime().addShutdownHook(new Thread(launcher::stop, "renga-launcher-stop"));
+    exitWithParent();
     launcher.run();
+  }
+
+  /** A launcher started by `bin/renga up` or a test stops (and stops its node) when that process is gone. */
+  private static void exitWithParent() {
+    String pid = System.getProperty(ParentProcess.PID_PROPERTY);
+    if (pid != null && !pid.isBlank()) {
+      ProcessHandle.of(Long.parseLong(pid.trim()))
+          .ifPresentOrElse(
+              parent -> parent.onExit().thenRun(() -> System.exit(0)),
+              () -> System.exit(0));
+    }
   }
 
   void run() throws InterruptedException {

@@ -64,11 +64,17 @@ public final class RunningTurns {
       return cancelled.get();
     }
 
-    /** Cancels the request once, whoever asks first. */
+    /**
+     * Claims the cancellation of this turn: true for the first caller only, who must then {@link #cancel} it
+     * (which may block until the JS stops, so callers run it where blocking is allowed).
+     */
+    public boolean claimCancel() {
+      return cancelled.compareAndSet(false, true);
+    }
+
+    /** Cancels the request (after {@link #claimCancel}). */
     public void cancel(HandlerError reason) {
-      if (cancelled.compareAndSet(false, true)) {
-        cancel.accept(reason);
-      }
+      cancel.accept(reason);
     }
   }
 

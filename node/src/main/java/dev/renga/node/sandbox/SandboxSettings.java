@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /** Limits for one handler invocation (renga.sandbox.*), read once at start-up. */
 public record SandboxSettings(
-    Duration requestTimeout, Duration cpuLimit, long memoryLimit, long maxResponseSize, boolean allowPrivateNetwork) {
+    Duration requestTimeout, Duration cpuLimit, long memoryLimit, long maxResponseSize, boolean allowPrivateNetwork, boolean testCapabilities) {
 
   public static SandboxSettings from(Config config) {
     Config c = config.getConfig("renga.sandbox");
@@ -14,6 +14,7 @@ public record SandboxSettings(
         c.getDuration("cpu-limit"),
         c.getBytes("memory-limit"),
         c.getBytes("max-response-size"),
-        c.getBoolean("network.allow-private"));
+        c.getBoolean("network.allow-private"),
+        c.getBoolean("test-capabilities"));
   }
 }

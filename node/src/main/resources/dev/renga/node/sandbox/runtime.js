@@ -65,6 +65,9 @@
     process: Object.freeze({ nextTick: (cb, ...args) => queueMicrotask(() => cb(...args)), env: Object.freeze({}) }),
   });
 
+  // Only when renga.sandbox.test-capabilities is on (Renga's own tests).
+  if (host.blockHost) globalThis.__rengaBlockHost = (ms) => host.blockHost(ms);
+
   // A minimal EventEmitter for req and res.
   class Emitter {
     constructor() { this._listeners = new Map(); }

@@ -1,0 +1,50 @@
+package dev.renga.gateway.routing;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Handler URLs that were running on nodes that died: a URL in flight on {@code afterNodeLosses} node losses within
+ * {@code window} is refused (503 quarantined) for {@code duration}, so one handler cannot keep killing nodes.
+ * Every request in flight on a lost node is a suspect; the threshold keeps bystanders out.
+ */
+public final class Quarantine {
+  private final int afterNodeLosses;
+  private final long windowNanos;
+  private final long durationNanos;
+  private final Map<String, Record> byUrl = new ConcurrentHashMap<>();
+
+  private record Record(int losses, long firstLossAt, long quarantinedUntil) {}
+
+  public Quarantine(int afterNodeLosses, Duration window, Duration duration) {
+    this.afterNodeLosses = afterNodeLosses;
+    this.windowNanos = window.toNanos();
+    this.durationNanos = duration.toNanos();
+  }
+
+  /** The handler was running on a node that was lost. */
+  public void nodeLost(String handlerUrl) {
+    long now = System.nanoTime();
+    byUrl.compute(
+        handlerUrl,
+        (url, old) -> {
+          Record fresh = old == null || now - old.firstLossAt() > windowNanos ? new Record(0, now, 0) : old;
+          int losses = fresh.losses() + 1;
+          long until = losses >= afterNodeLosses ? now + durationNanos : fresh.quarantinedUntil();
+          return new Record(losses, fresh.firstLossAt(), until);
+        });
+    byUrl.values().removeIf(r -> now - r.firstLossAt() > windowNanos && now > r.quarantinedUntil());
+  }
+
+  /** How long the handler stays quarantined, or empty when it may run. */
+  public Optional<Duration> remaining(String handlerUrl) {
+    Record record = byUrl.get(handlerUrl);
+    if (record == null) {
+      return Optional.empty();
+    }
+    long left = record.quarantinedUntil() - System.nanoTime();
+    return left > 0 ? Optional.of(Duration.ofNanos(left)) : Optional.empty();
+  }
+}

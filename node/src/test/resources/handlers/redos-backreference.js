@@ -1,0 +1,2 @@
+// A backreference forces the backtracking engine: exponential in the input length.
+res.end(String(/^(a+)+\1$/.test('a'.repeat(40) + '!')));

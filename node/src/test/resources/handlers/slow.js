@@ -1,0 +1,1 @@
+setTimeout(() => res.end('slow done\n'), 1500);

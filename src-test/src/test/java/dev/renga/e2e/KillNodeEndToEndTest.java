@@ -1,0 +1,82 @@
+package dev.renga.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.renga.node.testing.FixtureServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** kill -9 of a node under load: only requests it had started fail, and it is back within seconds. */
+class KillNodeEndToEndTest {
+  private static final int CONCURRENCY = 32;
+  private static final RengaProcesses renga = new RengaProcesses();
+  private static final FixtureServer fixtures = new FixtureServer();
+  private static String gateway;
+  private static String gatewayAdmin;
+  private static List<String> nodeAdmins;
+
+  @BeforeAll
+  static void start() {
+    int cluster = RengaProcesses.freePort();
+    int http = RengaProcesses.freePort();
+    int admin = RengaProcesses.freePort();
+    String seeds = "127.0.0.1:" + cluster;
+    renga.gateway("kill-gateway", cluster, http, admin, seeds, Map.of("renga.gateway.queue.timeout", "30s"));
+    gateway = "http://127.0.0.1:" + http;
+    gatewayAdmin = "http://127.0.0.1:" + admin;
+    nodeAdmins = List.of("http://127.0.0.1:" + RengaProcesses.freePort(), "http://127.0.0.1:" + RengaProcesses.freePort());
+    for (int i = 0; i < nodeAdmins.size(); i++) {
+      String port = nodeAdmins.get(i).substring(nodeAdmins.get(i).lastIndexOf(':') + 1);
+      renga.launchedNode("kill-node-" + i, seeds, Map.of("renga.node.admin.port", port));
+    }
+    renga.await("the gateway routes to both nodes", Duration.ofSeconds(90), KillNodeEndToEndTest::bothRouted);
+  }
+
+  private static boolean bothRouted() {
+    return renga.status(gatewayAdmin + "/readyz") == 200 && renga.json(gatewayAdmin + "/admin/nodes").get("nodes").size() == 2;
+  }
+
+  @AfterAll
+  static void stop() {
+    renga.close();
+    fixtures.close();
+  }
+
+  @Test
+  void killedNodeFailsOnlyTheRequestsItHadStartedAndIsBackWithinFifteenSeconds() throws Exception {
+    String victim = nodeAdmins.get(0);
+    long victimPid = renga.json(victim + "/admin/status").get("pid").asLong();
+    var load =
+        CompletableFuture.supplyAsync(() -> Load.run(400, CONCURRENCY, i -> Load.request(gateway, fixtures.url("slow.js"))));
+    renga.await("the victim runs requests", Duration.ofSeconds(30), () -> renga.json(victim + "/admin/status").get("inFlight").asInt() > 0);
+    int inFlightOnVictim = renga.json(victim + "/admin/status").get("inFlight").asInt();
+    long killedAt = System.nanoTime();
+    ProcessHandle.of(victimPid).orElseThrow().destroyForcibly();
+
+    renga.await(
+        "a new node JVM serves in the victim's place",
+        Duration.ofSeconds(30),
+        () -> renga.status(victim + "/readyz") == 200 && renga.json(victim + "/admin/status").get("pid").asLong() != victimPid);
+    long backAfter = Duration.ofNanos(System.nanoTime() - killedAt).toMillis();
+    renga.await("the gateway routes to it again", Duration.ofSeconds(30), KillNodeEndToEndTest::bothRouted);
+    long routedAfter = Duration.ofNanos(System.nanoTime() - killedAt).toMillis();
+
+    var results = load.get(180, TimeUnit.SECONDS);
+    var lost = results.stream().filter(r -> !r.ok()).toList();
+    assertTrue(lost.stream().allMatch(r -> r.status() == 502 && "node-lost".equals(r.error())), lost.toString());
+    assertTrue(lost.size() <= CONCURRENCY, lost.size() + " lost");
+    long succeeded = results.stream().filter(r -> r.ok()).count();
+    assertTrue(succeeded + lost.size() == 400);
+    System.out.printf(
+        "kill -9: %d in flight on the victim when killed, %d requests lost (502 node-lost), %d succeeded; "
+            + "new node ready after %d ms, routed after %d ms%n",
+        inFlightOnVictim, lost.size(), succeeded, backAfter, routedAfter);
+    assertTrue(routedAfter < 15_000, "back in routing only after " + routedAfter + " ms");
+  }
+}

@@ -1,0 +1,73 @@
+package dev.renga.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The node launcher: graceful stop on SIGTERM, no orphans, backoff when a node keeps crashing. */
+class LauncherEndToEndTest {
+  private static final RengaProcesses renga = new RengaProcesses();
+  private static String seeds;
+  private static String gatewayAdmin;
+
+  @BeforeAll
+  static void start() {
+    int cluster = RengaProcesses.freePort();
+    int admin = RengaProcesses.freePort();
+    seeds = "127.0.0.1:" + cluster;
+    renga.gateway("launcher-gateway", cluster, RengaProcesses.freePort(), admin, seeds, Map.of());
+    gatewayAdmin = "http://127.0.0.1:" + admin;
+    renga.awaitOk(gatewayAdmin + "/healthz", Duration.ofSeconds(60));
+  }
+
+  @AfterAll
+  static void stop() {
+    renga.close();
+  }
+
+  @Test
+  void sigtermStopsTheNodeGracefullyAndLeavesNoProcessBehind() throws Exception {
+    try (RengaProcesses own = new RengaProcesses()) {
+      Process launcher = own.launchedNode("launcher-graceful", seeds, Map.of());
+      own.await(
+          "the node is routed to",
+          Duration.ofSeconds(90),
+          () -> renga.json(gatewayAdmin + "/admin/nodes").get("nodes").size() == 1);
+      List<ProcessHandle> nodes = launcher.descendants().toList();
+      assertEquals(1, nodes.size(), "one node JVM under the launcher");
+
+      launcher.destroy();
+      assertTrue(launcher.waitFor(40, TimeUnit.SECONDS), "launcher did not stop");
+      assertFalse(nodes.get(0).isAlive(), "node JVM left behind");
+      assertTrue(RengaProcesses.log("launcher-graceful").contains("Exiting completed"), "node did not leave the cluster gracefully");
+      renga.await(
+          "the gateway drops the node",
+          Duration.ofSeconds(30),
+          () -> renga.json(gatewayAdmin + "/admin/nodes").get("nodes").size() == 0);
+    }
+  }
+
+  @Test
+  void nodeThatKeepsCrashingIsRestartedWithGrowingBackoff() throws Exception {
+    try (RengaProcesses own = new RengaProcesses()) {
+      own.launchedNode("launcher-crashing", seeds, Map.of("renga.node.js-threads", "not-a-number"));
+      Pattern restart = Pattern.compile("restarting in (\\d+) ms");
+      own.await(
+          "three restarts",
+          Duration.ofSeconds(60),
+          () -> restart.matcher(RengaProcesses.log("launcher-crashing")).results().count() >= 3);
+      List<Long> delays =
+          restart.matcher(RengaProcesses.log("launcher-crashing")).results().map(m -> Long.parseLong(m.group(1))).limit(3).toList();
+      assertEquals(List.of(500L, 1000L, 2000L), delays);
+    }
+  }
+}

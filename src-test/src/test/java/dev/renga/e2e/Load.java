@@ -1,0 +1,86 @@
+package dev.renga.e2e;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+
+/** Bounded load for end-to-end tests: a fixed number of requests, a fixed concurrency, a deadline. */
+public final class Load {
+  private static final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(java.util.concurrent.Executors.newFixedThreadPool(4)).build();
+
+  private Load() {}
+
+  /** One answer: status, x-renga-error (or null), latency. */
+  public record Result(int status, String error, long millis, String body) {
+    public boolean ok() {
+      return status == 200;
+    }
+  }
+
+  /** A request for the gateway at {@code base} running the handler at {@code handlerUrl}. */
+  public static HttpRequest request(String base, String handlerUrl) {
+    return HttpRequest.newBuilder(URI.create(base + "/"))
+        .header("x-haiku-handler", handlerUrl)
+        .timeout(Duration.ofSeconds(60))
+        .build();
+  }
+
+  /** Sends {@code count} requests, at most {@code concurrency} at a time, and waits for every answer. */
+  public static List<Result> run(int count, int concurrency, IntFunction<HttpRequest> request) {
+    Semaphore slots = new Semaphore(concurrency);
+    List<Result> results = Collections.synchronizedList(new ArrayList<>());
+    List<CompletableFuture<?>> all = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      try {
+        if (!slots.tryAcquire(120, TimeUnit.SECONDS)) {
+          throw new AssertionError("load stalled: no answer for 120 s");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+      long start = System.nanoTime();
+      all.add(
+          client
+              .sendAsync(request.apply(i), HttpResponse.BodyHandlers.ofString())
+              .handle(
+                  (response, failure) -> {
+                    long millis = (System.nanoTime() - start) / 1_000_000;
+                    results.add(
+                        failure != null
+                            ? new Result(-1, failure.toString(), millis, "")
+                            : new Result(
+                                response.statusCode(),
+                                response.headers().firstValue("x-renga-error").orElse(null),
+                                millis,
+                                response.body()));
+                    slots.release();
+                    return null;
+                  }));
+    }
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).orTimeout(180, TimeUnit.SECONDS).join();
+    return List.copyOf(results);
+  }
+
+  /** One request, answered. */
+  public static Result one(HttpRequest request) {
+    return run(1, 1, i -> request).get(0);
+  }
+
+  /** The p-th percentile (0-100) of the latencies. */
+  public static long percentile(List<Result> results, double p) {
+    List<Long> sorted = results.stream().map(Result::millis).sorted().toList();
+    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+  }
+}
