@@ -7,7 +7,6 @@ import dev.renga.node.testing.FixtureServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,7 +61,7 @@ class HeartbeatEndToEndTest {
     long start = System.nanoTime();
     // Two JS threads per node, two nodes: four stuck requests block both dispatchers.
     var blocked =
-        CompletableFuture.supplyAsync(() -> Load.run(4, 4, i -> Load.request(gateway, fixtures.url("block-host.js"))));
+        Load.runInBackground(4, 4, i -> Load.request(gateway, fixtures.url("block-host.js")));
     var stuck = blocked.get(60, TimeUnit.SECONDS);
     long detectedAfter = Duration.ofNanos(System.nanoTime() - start).toMillis();
     assertTrue(stuck.stream().allMatch(r -> r.status() == 502 && "node-lost".equals(r.error())), stuck.toString());

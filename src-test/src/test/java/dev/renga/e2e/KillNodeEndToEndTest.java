@@ -6,7 +6,6 @@ import dev.renga.node.testing.FixtureServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +32,8 @@ class KillNodeEndToEndTest {
     nodeAdmins = List.of("http://127.0.0.1:" + RengaProcesses.freePort(), "http://127.0.0.1:" + RengaProcesses.freePort());
     for (int i = 0; i < nodeAdmins.size(); i++) {
       String port = nodeAdmins.get(i).substring(nodeAdmins.get(i).lastIndexOf(':') + 1);
-      renga.launchedNode("kill-node-" + i, seeds, Map.of("renga.node.admin.port", port));
+      // Requests wait long enough that the ones on the victim are surely still running when it is killed.
+      renga.launchedNode("kill-node-" + i, seeds, Map.of("renga.node.admin.port", port, "renga.sandbox.request-timeout", "30s"));
     }
     renga.await("the gateway routes to both nodes", Duration.ofSeconds(90), KillNodeEndToEndTest::bothRouted);
   }
@@ -50,10 +50,19 @@ class KillNodeEndToEndTest {
 
   @Test
   void killedNodeFailsOnlyTheRequestsItHadStartedAndIsBackWithinFifteenSeconds() throws Exception {
+    // The cluster has been serving for a while: both nodes have answered requests.
+    renga.await(
+        "both nodes have answered",
+        Duration.ofSeconds(60),
+        () -> {
+          Load.run(20, 4, i -> Load.request(gateway, fixtures.url("hello.js")));
+          return nodeAdmins.stream().allMatch(n -> renga.json(n + "/admin/status").get("started").asInt() > 0);
+        });
     String victim = nodeAdmins.get(0);
     long victimPid = renga.json(victim + "/admin/status").get("pid").asLong();
     var load =
-        CompletableFuture.supplyAsync(() -> Load.run(400, CONCURRENCY, i -> Load.request(gateway, fixtures.url("slow.js"))));
+        Load.runInBackground(
+            300, CONCURRENCY, i -> Load.request(gateway + "/?ms=" + (i < CONCURRENCY ? 8000 : 500), fixtures.url("slow.js")));
     renga.await("the victim runs requests", Duration.ofSeconds(30), () -> renga.json(victim + "/admin/status").get("inFlight").asInt() > 0);
     int inFlightOnVictim = renga.json(victim + "/admin/status").get("inFlight").asInt();
     long killedAt = System.nanoTime();
@@ -70,9 +79,9 @@ class KillNodeEndToEndTest {
     var results = load.get(180, TimeUnit.SECONDS);
     var lost = results.stream().filter(r -> !r.ok()).toList();
     assertTrue(lost.stream().allMatch(r -> r.status() == 502 && "node-lost".equals(r.error())), lost.toString());
-    assertTrue(lost.size() <= CONCURRENCY, lost.size() + " lost");
+    assertTrue(lost.size() >= 1 && lost.size() <= CONCURRENCY, lost.size() + " lost");
     long succeeded = results.stream().filter(r -> r.ok()).count();
-    assertTrue(succeeded + lost.size() == 400);
+    assertTrue(succeeded + lost.size() == 300);
     System.out.printf(
         "kill -9: %d in flight on the victim when killed, %d requests lost (502 node-lost), %d succeeded; "
             + "new node ready after %d ms, routed after %d ms%n",

@@ -16,7 +16,32 @@ import java.util.function.IntFunction;
 /** Bounded load for end-to-end tests: a fixed number of requests, a fixed concurrency, a deadline. */
 public final class Load {
   private static final HttpClient client =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(java.util.concurrent.Executors.newFixedThreadPool(4)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .executor(java.util.concurrent.Executors.newFixedThreadPool(4, daemon()))
+          .build();
+
+  /** Runs {@link #run} in the background, on a thread of its own (never on the common pool). */
+  public static CompletableFuture<List<Result>> runInBackground(int count, int concurrency, IntFunction<HttpRequest> request) {
+    CompletableFuture<List<Result>> result = new CompletableFuture<>();
+    Thread.ofPlatform()
+        .daemon()
+        .name("renga-e2e-load")
+        .start(
+            () -> {
+              try {
+                result.complete(run(count, concurrency, request));
+              } catch (Throwable t) {
+                result.completeExceptionally(t);
+              }
+            });
+    return result;
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon() {
+    return Thread.ofPlatform().daemon().name("renga-e2e-http-", 0).factory();
+  }
 
   private Load() {}
 
@@ -27,9 +52,9 @@ public final class Load {
     }
   }
 
-  /** A request for the gateway at {@code base} running the handler at {@code handlerUrl}. */
+  /** A request for the gateway at {@code base} (a URL, optionally with a path) running the handler at {@code handlerUrl}. */
   public static HttpRequest request(String base, String handlerUrl) {
-    return HttpRequest.newBuilder(URI.create(base + "/"))
+    return HttpRequest.newBuilder(URI.create(base.matches("https?://[^/]+") ? base + "/" : base))
         .header("x-haiku-handler", handlerUrl)
         .timeout(Duration.ofSeconds(60))
         .build();

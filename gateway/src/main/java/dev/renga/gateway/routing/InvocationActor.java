@@ -132,8 +132,9 @@ public final class InvocationActor extends AbstractBehavior<InvocationActor.Comm
     if (node == null || !gone.address().equals(node.path().address())) {
       return this;
     }
+    getContext().getLog().debug("request {}: node {} is gone ({})", invocation.requestId(), gone.address(), accepted ? "lost" : "not started, retrying");
     if (accepted) {
-      routing.quarantine().nodeLost(invocation.handlerUrl());
+      routing.quarantine().nodeLost(invocation.handlerUrl(), gone.address());
       return finish(
           new NodeProtocol.Failed(
               new HandlerError(ErrorCode.NODE_LOST, "the node " + node.path().address() + " was lost while running the request")));

@@ -1,12 +1,15 @@
 package dev.renga.gateway.routing;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.Address;
 
 /**
- * Handler URLs that were running on nodes that died: a URL in flight on {@code afterNodeLosses} node losses within
+ * Handler URLs that were running on nodes that died: a URL in flight on {@code afterNodeLosses} lost nodes within
  * {@code window} is refused (503 quarantined) for {@code duration}, so one handler cannot keep killing nodes.
  * Every request in flight on a lost node is a suspect; the threshold keeps bystanders out.
  */
@@ -16,7 +19,7 @@ public final class Quarantine {
   private final long durationNanos;
   private final Map<String, Record> byUrl = new ConcurrentHashMap<>();
 
-  private record Record(int losses, long firstLossAt, long quarantinedUntil) {}
+  private record Record(Set<Address> lostNodes, long firstLossAt, long quarantinedUntil) {}
 
   public Quarantine(int afterNodeLosses, Duration window, Duration duration) {
     this.afterNodeLosses = afterNodeLosses;
@@ -24,16 +27,17 @@ public final class Quarantine {
     this.durationNanos = duration.toNanos();
   }
 
-  /** The handler was running on a node that was lost. */
-  public void nodeLost(String handlerUrl) {
+  /** The handler was running on {@code node} when that node was lost (counted once per node). */
+  public void nodeLost(String handlerUrl, Address node) {
     long now = System.nanoTime();
     byUrl.compute(
         handlerUrl,
         (url, old) -> {
-          Record fresh = old == null || now - old.firstLossAt() > windowNanos ? new Record(0, now, 0) : old;
-          int losses = fresh.losses() + 1;
-          long until = losses >= afterNodeLosses ? now + durationNanos : fresh.quarantinedUntil();
-          return new Record(losses, fresh.firstLossAt(), until);
+          Record fresh = old == null || now - old.firstLossAt() > windowNanos ? new Record(Set.of(), now, 0) : old;
+          Set<Address> lost = new HashSet<>(fresh.lostNodes());
+          lost.add(node);
+          long until = lost.size() >= afterNodeLosses ? now + durationNanos : fresh.quarantinedUntil();
+          return new Record(Set.copyOf(lost), fresh.firstLossAt(), until);
         });
     byUrl.values().removeIf(r -> now - r.firstLossAt() > windowNanos && now > r.quarantinedUntil());
   }

@@ -190,9 +190,11 @@ class HandlerInvokerTest {
   @Test
   void handlerThatWasRunningOnTwoLostNodesGets503QuarantinedWithRetryAfter() throws Exception {
     useEchoNode();
-    quarantine.nodeLost("http://h/killer.js");
-    assertEquals(299, send(request("/").header("x-haiku-handler", "http://h/killer.js")).statusCode());
-    quarantine.nodeLost("http://h/killer.js");
+    var first = new org.apache.pekko.actor.Address("pekko", "renga", "10.0.0.1", 25520);
+    quarantine.nodeLost("http://h/killer.js", first);
+    quarantine.nodeLost("http://h/killer.js", first);
+    assertEquals(299, send(request("/").header("x-haiku-handler", "http://h/killer.js")).statusCode(), "one lost node is not enough");
+    quarantine.nodeLost("http://h/killer.js", new org.apache.pekko.actor.Address("pekko", "renga", "10.0.0.2", 25520));
     var response = send(request("/").header("x-haiku-handler", "http://h/killer.js"));
     assertError(response, ErrorCode.QUARANTINED);
     long retryAfter = Long.parseLong(response.headers().firstValue("retry-after").orElse("0"));
