@@ -3,6 +3,7 @@ package dev.renga.gateway;
 import com.typesafe.config.Config;
 import dev.renga.core.ParentProcess;
 import dev.renga.core.RengaConfig;
+import dev.renga.core.RengaMetrics;
 import dev.renga.gateway.admin.AdminRoutes;
 import dev.renga.gateway.http.HandlerInvoker;
 import dev.renga.gateway.http.Routes;
@@ -12,6 +13,7 @@ import dev.renga.gateway.routing.Invocations;
 import dev.renga.gateway.routing.NodeDirectory;
 import dev.renga.gateway.routing.NodeRouter;
 import dev.renga.gateway.routing.Quarantine;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -30,13 +32,15 @@ public final class GatewayMain {
   /** Starts a gateway with the given (already role-applied) config; used by main and by tests. */
   public static ActorSystem<Void> start(Config config) {
     GatewaySettings settings = GatewaySettings.from(config);
+    PrometheusMeterRegistry metrics = RengaMetrics.install("gateway");
     NodeRouter router = new NodeRouter(settings.queueMax());
-    ActorSystem<Void> system = ActorSystem.create(guardian(settings, router), RengaConfig.systemName(config), config);
+    ActorSystem<Void> system =
+        ActorSystem.create(guardian(settings, router, metrics), RengaConfig.systemName(config), config);
     ParentProcess.exitWithParent(system);
     return system;
   }
 
-  private static Behavior<Void> guardian(GatewaySettings settings, NodeRouter router) {
+  private static Behavior<Void> guardian(GatewaySettings settings, NodeRouter router, PrometheusMeterRegistry metrics) {
     return Behaviors.setup(
         context -> {
           ActorSystem<?> system = context.getSystem();
@@ -52,7 +56,7 @@ public final class GatewayMain {
                   "invocations");
           Routes routes = new Routes(new HandlerInvoker(system, settings, invocations, quarantine));
           bind(system, "http", settings.httpHost(), settings.httpPort(), routes.route());
-          bind(system, "admin", settings.adminHost(), settings.adminPort(), new AdminRoutes(router).route());
+          bind(system, "admin", settings.adminHost(), settings.adminPort(), new AdminRoutes(router, metrics).route());
           return Behaviors.empty();
         });
   }

@@ -1,37 +1,50 @@
 package dev.renga.node;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.renga.core.RengaMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** The node's admin endpoints: /healthz, /readyz (up and serving), /admin/status (JSON). */
+/**
+ * The node's admin endpoints: /healthz, /readyz (a cluster member, up and serving), /metrics (Prometheus),
+ * /admin/status (JSON).
+ */
 public final class NodeAdmin extends AllDirectives {
   private static final ObjectMapper json = new ObjectMapper();
+  private static final ContentType PROMETHEUS = ContentTypes.parse(RengaMetrics.CONTENT_TYPE);
   private final ActorSystem<?> system;
   private final NodeSettings settings;
   private final NodeStatus status;
+  private final PrometheusMeterRegistry metrics;
 
-  private NodeAdmin(ActorSystem<?> system, NodeSettings settings, NodeStatus status) {
+  private NodeAdmin(ActorSystem<?> system, NodeSettings settings, NodeStatus status, PrometheusMeterRegistry metrics) {
     this.system = system;
     this.settings = settings;
     this.status = status;
+    this.metrics = metrics;
   }
 
   /** Binds the admin endpoints on renga.node.admin.host/port and logs the address. */
-  public static void bind(ActorSystem<?> system, NodeSettings settings, NodeStatus status) {
+  public static void bind(
+      ActorSystem<?> system, NodeSettings settings, NodeStatus status, PrometheusMeterRegistry metrics) {
     Http.get(system)
         .newServerAt(settings.adminHost(), settings.adminPort())
-        .bind(new NodeAdmin(system, settings, status).route())
+        .bind(new NodeAdmin(system, settings, status, metrics).route())
         .whenComplete(
             (binding, failure) -> {
               if (failure != null) {
@@ -47,10 +60,17 @@ public final class NodeAdmin extends AllDirectives {
     return concat(
         path("healthz", () -> get(() -> complete(StatusCodes.OK, "ok\n"))),
         path("readyz", () -> get(this::ready)),
+        path(
+            "metrics",
+            () -> get(() -> complete(HttpResponse.create().withEntity(PROMETHEUS, metrics.scrape().getBytes(UTF_8))))),
         pathPrefix("admin", () -> path("status", () -> get(this::statusJson))));
   }
 
   private Route ready() {
+    MemberStatus member = Cluster.get(system).selfMember().status();
+    if (member != MemberStatus.up() && member != MemberStatus.weaklyUp()) {
+      return complete(StatusCodes.SERVICE_UNAVAILABLE, "not ready: cluster member status " + member + "\n");
+    }
     return status.state() == NodeStatus.State.UP
         ? complete(StatusCodes.OK, "ready\n")
         : complete(StatusCodes.SERVICE_UNAVAILABLE, "not ready: " + status.state().name().toLowerCase() + "\n");

@@ -3,6 +3,7 @@ package dev.renga.node;
 import dev.renga.core.NodeProtocol;
 import dev.renga.node.sandbox.Sandbox;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.Behavior;
@@ -100,7 +101,10 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
     var child =
         getContext()
             .spawn(
-                RequestActor.create(invoke.invocation(), invoke.replyTo(), sandbox),
+                Behaviors.withMdc(
+                    RequestActor.Command.class,
+                    Map.of("requestId", invoke.invocation().requestId()),
+                    RequestActor.create(invoke.invocation(), invoke.replyTo(), sandbox)),
                 "request-" + status.started(),
                 JS_DISPATCHER);
     getContext().watchWith(child, new RequestEnded(invoke.invocation().requestId()));

@@ -3,12 +3,20 @@ package dev.renga.node;
 import com.typesafe.config.Config;
 import dev.renga.core.ParentProcess;
 import dev.renga.core.RengaConfig;
+import dev.renga.core.RengaMetrics;
 import dev.renga.node.fetch.HandlerFetcher;
 import dev.renga.node.fetch.HandlerSettings;
 import dev.renga.node.sandbox.JsEngine;
 import dev.renga.node.sandbox.RunningTurns;
 import dev.renga.node.sandbox.Sandbox;
 import dev.renga.node.sandbox.SandboxSettings;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -16,33 +24,61 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Starts a node JVM: warms the engine, then joins the cluster with role "node". */
+/**
+ * Starts a node JVM: warms the engine, then joins the cluster with role "node".
+ *
+ * <p>Under its launcher a node starts as a standby: it warms its engine, then waits for the launcher's word on
+ * standard input before it starts its actor system and joins, so a replacement is ready the moment its
+ * predecessor exits.
+ */
 public final class NodeMain {
   private static final Logger log = LoggerFactory.getLogger(NodeMain.class);
 
+  /** System property the launcher sets: warm up, then wait for a line on standard input before joining. */
+  public static final String STANDBY_PROPERTY = "renga.node.standby";
+
   private NodeMain() {}
 
-  public static void main(String[] args) {
-    start(RengaConfig.load("node"));
+  public static void main(String[] args) throws IOException {
+    Config config = RengaConfig.load("node");
+    NodeSettings settings = NodeSettings.from(config);
+    JsEngine engine = warmEngine(settings);
+    if (Boolean.getBoolean(STANDBY_PROPERTY)) {
+      log.info("standing by with a warm engine until the launcher promotes this JVM");
+      if (new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine() == null) {
+        log.info("the launcher is gone; a standby has nothing to finish");
+        System.exit(0);
+      }
+      log.info("promoted: joining the cluster");
+    }
+    start(config, settings, engine);
   }
 
-  /** Starts a node with the given (already role-applied) config; used by main and by tests. */
-  public static ActorSystem<?> start(Config config) {
-    NodeSettings settings = NodeSettings.from(config);
+  private static JsEngine warmEngine(NodeSettings settings) {
     JsEngine engine = new JsEngine();
     long warmStart = System.nanoTime();
     engine.warmUp(settings.warmUpContexts());
     log.info("engine warmed up with {} contexts in {} ms", settings.warmUpContexts(), (System.nanoTime() - warmStart) / 1_000_000);
+    return engine;
+  }
+
+  private static ActorSystem<?> start(Config config, NodeSettings settings, JsEngine engine) {
     NodeStatus status = new NodeStatus();
+    PrometheusMeterRegistry metrics = RengaMetrics.install("node");
+    Metrics.gauge("renga.node.in.flight", status, NodeStatus::inFlight);
+    Metrics.more().counter("renga.node.started", List.of(), status, NodeStatus::started);
+    Metrics.gauge("renga.node.dispatcher.lag.seconds", status, s -> s.heartbeatLagMillis() / 1000.0);
+    Metrics.gauge("renga.node.draining", status, s -> s.state() == NodeStatus.State.DRAINING ? 1 : 0);
+    Metrics.gauge("renga.node.quota", status, NodeStatus::quota);
     ActorSystem<?> system =
-        ActorSystem.create(guardian(engine, settings, status, config), RengaConfig.systemName(config), config);
+        ActorSystem.create(guardian(engine, settings, status, metrics, config), RengaConfig.systemName(config), config);
     system.getWhenTerminated().thenRun(engine::close);
     ParentProcess.exitWithParent(system);
     return system;
   }
 
   private static Behavior<dev.renga.core.NodeProtocol.Command> guardian(
-      JsEngine engine, NodeSettings settings, NodeStatus status, Config config) {
+      JsEngine engine, NodeSettings settings, NodeStatus status, PrometheusMeterRegistry metrics, Config config) {
     return Behaviors.setup(
         context -> {
           var blocking =
@@ -54,7 +90,7 @@ public final class NodeMain {
                   SandboxSettings.from(config),
                   new RunningTurns(),
                   blocking);
-          NodeAdmin.bind(context.getSystem(), settings, status);
+          NodeAdmin.bind(context.getSystem(), settings, status, metrics);
           return NodeGuardian.create(settings, sandbox, status);
         });
   }

@@ -9,6 +9,8 @@ import dev.renga.node.fetch.HandlerFetchException;
 import dev.renga.node.sandbox.JsEngine;
 import dev.renga.node.sandbox.RunningTurns;
 import dev.renga.node.sandbox.Sandbox;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -66,6 +69,12 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   private final TimerScheduler<Command> timers;
   private final Invocation invocation;
   private final ActorRef<NodeProtocol.Reply> replyTo;
+  private static final Timer CONTEXT_CREATION =
+      Timer.builder("renga.node.context.creation")
+          .description("Time to create a request's fresh JS context")
+          .publishPercentiles(0.5, 0.99)
+          .register(Metrics.globalRegistry);
+
   private final Sandbox sandbox;
   private final Cancellable deadline;
   /** Set once, by the deadline (another thread) or by this actor, before the context is cancelled. */
@@ -77,6 +86,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
 
   private Value runtime;
   private boolean answered;
+  private final long startedAt = System.nanoTime();
   private RunningTurns.Usage usage = RunningTurns.Usage.NONE;
 
   private RequestActor(
@@ -123,7 +133,9 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     if (cancelled.get() != null) {
       return fail(cancelled.get());
     }
+    long creating = System.nanoTime();
     js = sandbox.engine().newContext();
+    CONTEXT_CREATION.record(System.nanoTime() - creating, TimeUnit.NANOSECONDS);
     // The deadline may have fired before the context existed: it cancels what it sees, so check again.
     if (cancelled.get() != null) {
       return fail(cancelled.get());
@@ -184,7 +196,21 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
       answered = true;
       deadline.cancel();
       replyTo.tell(reply);
+      String outcome = reply instanceof NodeProtocol.Failed failed ? failed.error().code().code() : "ok";
+      if (reply instanceof NodeProtocol.Failed failed) {
+        getContext().getLog().info("{} failed: {}: {}", invocation.handlerUrl(), outcome, firstLine(failed.error().cause()));
+      }
+      Timer.builder("renga.node.requests")
+          .description("Requests this node ran, by outcome (ok or the x-renga-error code)")
+          .tag("outcome", outcome)
+          .register(Metrics.globalRegistry)
+          .record(System.nanoTime() - startedAt, TimeUnit.NANOSECONDS);
     }
+  }
+
+  private static String firstLine(String message) {
+    int end = message.indexOf('\n');
+    return end < 0 ? message : message.substring(0, end);
   }
 
   private Behavior<Command> onPostStop() {

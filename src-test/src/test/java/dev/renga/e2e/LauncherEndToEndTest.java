@@ -1,7 +1,6 @@
 package dev.renga.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -13,7 +12,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The node launcher: graceful stop on SIGTERM, no orphans, backoff when a node keeps crashing. */
+/**
+ * The node launcher: a warm standby beside the serving node, graceful stop on SIGTERM, no orphans, backoff when a
+ * node keeps crashing.
+ */
 class LauncherEndToEndTest {
   private static final RengaProcesses renga = new RengaProcesses();
   private static String seeds;
@@ -42,12 +44,16 @@ class LauncherEndToEndTest {
           "the node is routed to",
           Duration.ofSeconds(90),
           () -> renga.json(gatewayAdmin + "/admin/nodes").get("nodes").size() == 1);
+      own.await(
+          "a standby JVM beside the serving one",
+          Duration.ofSeconds(60),
+          () -> RengaProcesses.log("launcher-graceful").contains("standing by with a warm engine"));
       List<ProcessHandle> nodes = launcher.descendants().toList();
-      assertEquals(1, nodes.size(), "one node JVM under the launcher");
+      assertEquals(2, nodes.size(), "the serving node JVM and its standby under the launcher");
 
       launcher.destroy();
       assertTrue(launcher.waitFor(40, TimeUnit.SECONDS), "launcher did not stop");
-      assertFalse(nodes.get(0).isAlive(), "node JVM left behind");
+      assertTrue(nodes.stream().noneMatch(ProcessHandle::isAlive), "node JVM left behind");
       assertTrue(RengaProcesses.log("launcher-graceful").contains("Exiting completed"), "node did not leave the cluster gracefully");
       renga.await(
           "the gateway drops the node",

@@ -6,9 +6,11 @@ import dev.renga.core.NodeProtocol;
 import dev.renga.gateway.GatewaySettings;
 import dev.renga.gateway.routing.Invocations;
 import dev.renga.gateway.routing.Quarantine;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -25,6 +27,7 @@ public final class HandlerInvoker {
   private final Quarantine quarantine;
   private final ErrorResponses errors;
   private final Materializer materializer;
+  private final RequestLog requestLog = new RequestLog();
 
   public HandlerInvoker(
       ActorSystem<?> system, GatewaySettings settings, ActorRef<Invocations.Start> invocations, Quarantine quarantine) {
@@ -37,32 +40,49 @@ public final class HandlerInvoker {
   }
 
   public CompletionStage<HttpResponse> invoke(HttpRequest request) {
+    long startedAt = System.nanoTime();
     String requestId = HandlerRequests.requestId(request).orElseGet(() -> UUID.randomUUID().toString());
     RawHeader idHeader = RawHeader.create("x-request-id", requestId);
-    return answer(request, requestId).thenApply(response -> response.addHeader(idHeader));
+    requestLog.started();
+    return answer(request, requestId)
+        .thenApply(
+            answered -> {
+              HttpResponse response = answered.response().addHeader(idHeader);
+              requestLog.finished(request, requestId, answered.handlerUrl(), response, answered.node(), startedAt);
+              return response;
+            });
   }
 
-  private CompletionStage<HttpResponse> answer(HttpRequest request, String requestId) {
+  /** The response, with what the access log says about how it came about. */
+  private record Answered(HttpResponse response, String handlerUrl, Optional<Address> node) {
+    Answered(HttpResponse response, String handlerUrl) {
+      this(response, handlerUrl, Optional.empty());
+    }
+  }
+
+  private CompletionStage<Answered> answer(HttpRequest request, String requestId) {
     if (!(HandlerRequests.handlerUrl(request) instanceof HandlerRequests.HandlerUrl(String handlerUrl))) {
       request.discardEntityBytes(materializer);
       return CompletableFuture.completedFuture(
-          errors.of(((HandlerRequests.Invalid) HandlerRequests.handlerUrl(request)).error(), null));
+          new Answered(errors.of(((HandlerRequests.Invalid) HandlerRequests.handlerUrl(request)).error(), null), "-"));
     }
     var quarantined = quarantine.remaining(handlerUrl);
     if (quarantined.isPresent()) {
       request.discardEntityBytes(materializer);
       return CompletableFuture.completedFuture(
-          errors.of(
-              new dev.renga.core.HandlerError(
-                  ErrorCode.QUARANTINED,
-                  "this handler was running on nodes that died; it is refused for another "
-                      + quarantined.get().toSeconds() + "s"),
-              handlerUrl,
-              quarantined.get()));
+          new Answered(
+              errors.of(
+                  new dev.renga.core.HandlerError(
+                      ErrorCode.QUARANTINED,
+                      "this handler was running on nodes that died; it is refused for another "
+                          + quarantined.get().toSeconds() + "s"),
+                  handlerUrl,
+                  quarantined.get()),
+              handlerUrl));
     }
     if (request.entity().getContentLengthOption().orElse(0L) > settings.maxBody()) {
       request.discardEntityBytes(materializer);
-      return CompletableFuture.completedFuture(bodyTooLarge(handlerUrl));
+      return CompletableFuture.completedFuture(new Answered(bodyTooLarge(handlerUrl), handlerUrl));
     }
     return request
         .entity()
@@ -82,19 +102,22 @@ public final class HandlerInvoker {
                       body);
               return dispatch(invocation);
             })
-        .exceptionally(failure -> failure(failure, handlerUrl));
+        .exceptionally(failure -> new Answered(failure(failure, handlerUrl), handlerUrl));
   }
 
-  private CompletionStage<HttpResponse> dispatch(Invocation invocation) {
-    CompletableFuture<NodeProtocol.Reply> reply = new CompletableFuture<>();
-    invocations.tell(new Invocations.Start(invocation, reply));
-    return reply.thenApply(
-        answer ->
-            switch (answer) {
-              case NodeProtocol.Completed completed -> HandlerResponses.of(completed);
-              case NodeProtocol.Failed failed -> errors.of(failed.error(), invocation.handlerUrl());
-              default -> throw new IllegalStateException("not a final answer: " + answer);
-            });
+  private CompletionStage<Answered> dispatch(Invocation invocation) {
+    CompletableFuture<Invocations.Answer> answer = new CompletableFuture<>();
+    invocations.tell(new Invocations.Start(invocation, answer));
+    return answer.thenApply(
+        answered ->
+            new Answered(
+                switch (answered.reply()) {
+                  case NodeProtocol.Completed completed -> HandlerResponses.of(completed);
+                  case NodeProtocol.Failed failed -> errors.of(failed.error(), invocation.handlerUrl());
+                  default -> throw new IllegalStateException("not a final answer: " + answered.reply());
+                },
+                invocation.handlerUrl(),
+                answered.node()));
   }
 
   private HttpResponse bodyTooLarge(String handlerUrl) {

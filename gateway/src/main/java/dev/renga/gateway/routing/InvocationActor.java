@@ -4,8 +4,10 @@ import dev.renga.core.ErrorCode;
 import dev.renga.core.HandlerError;
 import dev.renga.core.Invocation;
 import dev.renga.core.NodeProtocol;
+import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.Address;
@@ -46,7 +48,7 @@ public final class InvocationActor extends AbstractBehavior<InvocationActor.Comm
       Duration queueTimeout) {}
 
   public static Behavior<Command> create(
-      Invocation invocation, Routing routing, CompletableFuture<NodeProtocol.Reply> result) {
+      Invocation invocation, Routing routing, CompletableFuture<Invocations.Answer> result) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(timers -> new InvocationActor(context, timers, invocation, routing, result).dispatch()));
@@ -55,7 +57,7 @@ public final class InvocationActor extends AbstractBehavior<InvocationActor.Comm
   private final TimerScheduler<Command> timers;
   private final Invocation invocation;
   private final Routing routing;
-  private final CompletableFuture<NodeProtocol.Reply> result;
+  private final CompletableFuture<Invocations.Answer> result;
   private final ActorRef<NodeProtocol.Reply> replyTo;
   private final Set<ActorRef<NodeProtocol.Command>> excluded = new HashSet<>();
 
@@ -69,7 +71,7 @@ public final class InvocationActor extends AbstractBehavior<InvocationActor.Comm
       TimerScheduler<Command> timers,
       Invocation invocation,
       Routing routing,
-      CompletableFuture<NodeProtocol.Reply> result) {
+      CompletableFuture<Invocations.Answer> result) {
     super(context);
     this.timers = timers;
     this.invocation = invocation;
@@ -111,6 +113,7 @@ public final class InvocationActor extends AbstractBehavior<InvocationActor.Comm
     accepted = false;
     attempt++;
     routing.inFlight().add(node.path().address(), getContext().getSelf());
+    Metrics.counter("renga.gateway.routed", "node", node.path().address().toString()).increment();
     node.tell(new NodeProtocol.Invoke(invocation, replyTo));
     timers.startSingleTimer(AttemptTimedOut.class, new AttemptTimedOut(attempt), routing.nodeTimeout());
     return this;
@@ -162,7 +165,7 @@ public final class InvocationActor extends AbstractBehavior<InvocationActor.Comm
   }
 
   private Behavior<Command> finish(NodeProtocol.Reply reply) {
-    result.complete(reply);
+    result.complete(new Invocations.Answer(reply, Optional.ofNullable(node).map(ref -> ref.path().address())));
     return Behaviors.stopped();
   }
 
@@ -171,7 +174,9 @@ public final class InvocationActor extends AbstractBehavior<InvocationActor.Comm
     if (node != null) {
       routing.inFlight().remove(node.path().address(), getContext().getSelf());
     }
-    result.complete(new NodeProtocol.Failed(new HandlerError(ErrorCode.EXCEPTION, "internal error in the gateway")));
+    result.complete(
+        new Invocations.Answer(
+            new NodeProtocol.Failed(new HandlerError(ErrorCode.EXCEPTION, "internal error in the gateway")), Optional.empty()));
     return this;
   }
 

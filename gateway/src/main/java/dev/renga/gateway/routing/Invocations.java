@@ -2,7 +2,9 @@ package dev.renga.gateway.routing;
 
 import dev.renga.core.Invocation;
 import dev.renga.core.NodeProtocol;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -12,7 +14,10 @@ public final class Invocations {
   private Invocations() {}
 
   /** Start an invocation; {@code result} completes with the node's final answer or a contract error. */
-  public record Start(Invocation invocation, CompletableFuture<NodeProtocol.Reply> result) {}
+  public record Start(Invocation invocation, CompletableFuture<Answer> result) {}
+
+  /** The final answer and the node that gave it (empty when no node ran the request). */
+  public record Answer(NodeProtocol.Reply reply, Optional<Address> node) {}
 
   public static Behavior<Start> create(InvocationActor.Routing routing) {
     return Behaviors.receive(

@@ -1,6 +1,7 @@
 package dev.renga.gateway.routing;
 
 import dev.renga.core.NodeProtocol;
+import io.micrometer.core.instrument.Metrics;
 import java.util.Comparator;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
@@ -75,6 +76,12 @@ public final class NodeDirectory extends AbstractBehavior<NodeDirectory.Command>
       var address = changed.event().member().address();
       router.markUnreachable(address);
       inFlight.nodeGone(address);
+    }
+    // Exited: the node left on its own (recycle, graceful stop); downed: it was lost (crash, kill, partition).
+    if (changed.event().member().hasRole("node")
+        && (changed.event() instanceof ClusterEvent.MemberExited || changed.event() instanceof ClusterEvent.MemberDowned)) {
+      String kind = changed.event() instanceof ClusterEvent.MemberExited ? "left" : "lost";
+      Metrics.counter("renga.gateway.node.departures", "kind", kind).increment();
     }
     return this;
   }

@@ -1,6 +1,7 @@
 package dev.renga.gateway.routing;
 
 import dev.renga.core.NodeProtocol;
+import io.micrometer.core.instrument.Metrics;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
@@ -31,6 +32,8 @@ public final class NodeRouter {
   /** @param maxWaiting how many requests may wait for a node at once (renga.gateway.queue.max) */
   public NodeRouter(int maxWaiting) {
     this.maxWaiting = maxWaiting;
+    Metrics.gauge("renga.gateway.queue.length", waitingCount);
+    Metrics.gauge("renga.gateway.nodes.routable", this, router -> router.routable.size());
   }
 
   /** A routable node for this handler that is not in {@code excluded}, or empty when there is none. */

@@ -1,5 +1,6 @@
 package dev.renga.gateway.routing;
 
+import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
@@ -36,7 +37,11 @@ public final class Quarantine {
           Record fresh = old == null || now - old.firstLossAt() > windowNanos ? new Record(Set.of(), now, 0) : old;
           Set<Address> lost = new HashSet<>(fresh.lostNodes());
           lost.add(node);
-          long until = lost.size() >= afterNodeLosses ? now + durationNanos : fresh.quarantinedUntil();
+          long until = fresh.quarantinedUntil();
+          if (lost.size() >= afterNodeLosses && (until == 0 || now - until >= 0)) {
+            until = now + durationNanos;
+            Metrics.counter("renga.gateway.quarantines").increment();
+          }
           return new Record(Set.copyOf(lost), fresh.firstLossAt(), until);
         });
     byUrl.values().removeIf(r -> now - r.firstLossAt() > windowNanos && now > r.quarantinedUntil());

@@ -35,21 +35,21 @@ class InvocationActorTest {
     testKit.shutdownTestKit();
   }
 
-  private record Setup(NodeRouter router, InFlightInvocations inFlight, CompletableFuture<NodeProtocol.Reply> result) {}
+  private record Setup(NodeRouter router, InFlightInvocations inFlight, CompletableFuture<Invocations.Answer> result) {}
 
   private static Setup start(Duration queueTimeout, List<ActorRef<NodeProtocol.Command>> nodes) {
     var router = new NodeRouter(10);
     router.update(nodes);
     var inFlight = new InFlightInvocations();
-    var result = new CompletableFuture<NodeProtocol.Reply>();
+    var result = new CompletableFuture<Invocations.Answer>();
     testKit.spawn(
         InvocationActor.create(
             invocation, new InvocationActor.Routing(router, inFlight, quarantine, Duration.ofSeconds(5), queueTimeout), result));
     return new Setup(router, inFlight, result);
   }
 
-  private static NodeProtocol.Reply await(CompletableFuture<NodeProtocol.Reply> result) throws Exception {
-    return result.get(5, TimeUnit.SECONDS);
+  private static NodeProtocol.Reply await(CompletableFuture<Invocations.Answer> result) throws Exception {
+    return result.get(5, TimeUnit.SECONDS).reply();
   }
 
   private static ErrorCode errorOf(NodeProtocol.Reply reply) {
@@ -115,7 +115,7 @@ class InvocationActorTest {
     TestProbe<NodeProtocol.Command> silent = testKit.createTestProbe();
     var router = new NodeRouter(10);
     router.update(List.of(silent.getRef()));
-    var result = new CompletableFuture<NodeProtocol.Reply>();
+    var result = new CompletableFuture<Invocations.Answer>();
     testKit.spawn(
         InvocationActor.create(
             invocation,

@@ -12,6 +12,10 @@ import java.util.concurrent.TimeUnit;
  * The small parent process of a node JVM ({@code bin/renga node}): starts the node, starts a fresh one whenever it
  * exits (quota recycle, fatal error, OOM), backs off on crash loops, and passes SIGTERM on for a graceful stop.
  *
+ * <p>It keeps one standby JVM beside the serving one: started with {@link NodeMain#STANDBY_PROPERTY}, it warms its
+ * engine and waits. When the serving node exits, the standby is promoted with a line on its standard input and joins
+ * at once, and a new standby starts warming a little later. A recycle or crash therefore costs a cluster join, not a JVM start.
+ *
  * <p>Arguments are the node JVM's options (for example {@code -Xmx2g -Drenga.node.js-threads=4}); the node runs on
  * this launcher's JVM and class path.
  */
@@ -22,10 +26,12 @@ public final class Launcher {
   private static final Duration STABLE_AFTER = Duration.ofSeconds(60);
 
   private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+  private static final Duration STANDBY_DELAY = Duration.ofSeconds(10);
 
   private final List<String> command;
   private volatile boolean stopping;
   private volatile Process node;
+  private volatile Process standby;
 
   Launcher(List<String> nodeJvmOptions) {
     String java = ProcessHandle.current().info().command().orElse("java");
@@ -33,6 +39,7 @@ public final class Launcher {
     cmd.add(java);
     cmd.addAll(nodeJvmOptions);
     cmd.add("-D" + ParentProcess.PID_PROPERTY + "=" + ProcessHandle.current().pid());
+    cmd.add("-D" + NodeMain.STANDBY_PROPERTY + "=true");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(NodeMain.class.getName());
@@ -64,9 +71,13 @@ public final class Launcher {
       long startedAt = System.nanoTime();
       int exit;
       try {
-        node = new ProcessBuilder(command).inheritIO().start();
+        node = promoteStandby();
         generation++;
-        log("node " + generation + " started (pid " + node.pid() + ")");
+        log("node " + generation + " serving (pid " + node.pid() + ")");
+        // The standby starts once the promoted node had time to join, so the two never compete for CPU while it does.
+        if (!node.waitFor(STANDBY_DELAY.toMillis(), TimeUnit.MILLISECONDS) && !stopping) {
+          standby = startStandby();
+        }
         exit = node.waitFor();
       } catch (IOException e) {
         log("could not start the node JVM: " + e.getMessage());
@@ -89,11 +100,39 @@ public final class Launcher {
       Thread.sleep(backoff.toMillis());
       backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
     }
+    Process spare = standby;
+    if (spare != null) {
+      spare.destroyForcibly();
+    }
+  }
+
+  /** The warm standby told to join, or, when there is none alive, a fresh JVM told so at once. */
+  private Process promoteStandby() throws IOException {
+    Process promoted = standby != null && standby.isAlive() ? standby : startStandby();
+    standby = null;
+    try {
+      promoted.getOutputStream().write('\n');
+      promoted.getOutputStream().close();
+    } catch (IOException e) {
+      // It died between the check and the word: its exit is handled like any other node exit.
+    }
+    return promoted;
+  }
+
+  private Process startStandby() throws IOException {
+    return new ProcessBuilder(command)
+        .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
   }
 
   /** SIGTERM/Ctrl-C: stop the node gracefully (it drains), and forcibly if it does not exit in time. */
   void stop() {
     stopping = true;
+    Process spare = standby;
+    if (spare != null) {
+      spare.destroyForcibly();
+    }
     Process current = node;
     if (current == null || !current.isAlive()) {
       return;
