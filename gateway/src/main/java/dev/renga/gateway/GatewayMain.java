@@ -11,6 +11,7 @@ import dev.renga.gateway.routing.InFlightInvocations;
 import dev.renga.gateway.routing.InvocationActor;
 import dev.renga.gateway.routing.Invocations;
 import dev.renga.gateway.routing.NodeDirectory;
+import dev.renga.gateway.routing.NodeReports;
 import dev.renga.gateway.routing.NodeRouter;
 import dev.renga.gateway.routing.Quarantine;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -48,7 +49,8 @@ public final class GatewayMain {
           Quarantine quarantine =
               new Quarantine(
                   settings.quarantineAfterNodeLosses(), settings.quarantineWindow(), settings.quarantineDuration());
-          context.spawn(NodeDirectory.create(router, inFlight), "node-directory");
+          NodeReports reports = new NodeReports();
+          context.spawn(NodeDirectory.create(router, inFlight, reports), "node-directory");
           var invocations =
               context.spawn(
                   Invocations.create(
@@ -56,7 +58,7 @@ public final class GatewayMain {
                   "invocations");
           Routes routes = new Routes(new HandlerInvoker(system, settings, invocations, quarantine));
           bind(system, "http", settings.httpHost(), settings.httpPort(), routes.route());
-          bind(system, "admin", settings.adminHost(), settings.adminPort(), new AdminRoutes(router, metrics).route());
+          bind(system, "admin", settings.adminHost(), settings.adminPort(), new AdminRoutes(system, router, reports, metrics).route());
           return Behaviors.empty();
         });
   }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -45,6 +46,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
   private final NodeStatus status;
   private final long quota;
   private boolean exiting;
+  private final ActorRef<NodeReporter.Publish> reporter;
 
   private NodeGuardian(
       ActorContext<NodeProtocol.Command> context,
@@ -78,6 +80,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
         WATCHDOG_DISPATCHER);
     context.getSystem().receptionist().tell(Receptionist.register(NodeProtocol.NODE_SERVICE, context.getSelf()));
     status.state(NodeStatus.State.UP);
+    reporter = context.spawn(NodeReporter.create(status, settings.reportInterval()), "reporter");
     context.getLog().info("node up: {} JS threads, request quota {}", settings.jsThreads(), quota == 0 ? "none" : quota);
   }
 
@@ -142,6 +145,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
       getContext().getSystem().receptionist().tell(Receptionist.deregister(NodeProtocol.NODE_SERVICE, getContext().getSelf()));
     }
     status.state(state);
+    reporter.tell(NodeReporter.Publish.INSTANCE);
   }
 
   private void exitWhenDrained() {

@@ -13,6 +13,7 @@ public record NodeSettings(
     Duration heartbeatInterval,
     Duration unhealthyAfter,
     Duration watchdogInterval,
+    Duration reportInterval,
     String adminHost,
     int adminPort) {
 
@@ -27,6 +28,7 @@ public record NodeSettings(
         c.getDuration("heartbeat.interval"),
         c.getDuration("heartbeat.unhealthy-after"),
         c.getDuration("watchdog-interval"),
+        c.getDuration("report-interval"),
         c.getString("admin.host"),
         c.getInt("admin.port"));
   }

@@ -47,7 +47,7 @@ class HeartbeatEndToEndTest {
   }
 
   private static boolean bothRouted() {
-    return renga.status(gatewayAdmin + "/readyz") == 200 && renga.json(gatewayAdmin + "/admin/nodes").get("nodes").size() == 2;
+    return renga.status(gatewayAdmin + "/readyz") == 200 && renga.routedNodes(gatewayAdmin + "/admin/nodes") == 2;
   }
 
   @AfterAll

@@ -39,7 +39,7 @@ class KillNodeEndToEndTest {
   }
 
   private static boolean bothRouted() {
-    return renga.status(gatewayAdmin + "/readyz") == 200 && renga.json(gatewayAdmin + "/admin/nodes").get("nodes").size() == 2;
+    return renga.status(gatewayAdmin + "/readyz") == 200 && renga.routedNodes(gatewayAdmin + "/admin/nodes") == 2;
   }
 
   @AfterAll

@@ -43,11 +43,12 @@ class LauncherEndToEndTest {
       own.await(
           "the node is routed to",
           Duration.ofSeconds(90),
-          () -> renga.json(gatewayAdmin + "/admin/nodes").get("nodes").size() == 1);
+          () -> renga.routedNodes(gatewayAdmin + "/admin/nodes") == 1);
       own.await(
           "a standby JVM beside the serving one",
           Duration.ofSeconds(60),
-          () -> RengaProcesses.log("launcher-graceful").contains("standing by with a warm engine"));
+          () -> launcher.children().count() == 2
+              && Pattern.compile("standing by with a warm engine").matcher(RengaProcesses.log("launcher-graceful")).results().count() == 2);
       List<ProcessHandle> nodes = launcher.descendants().toList();
       assertEquals(2, nodes.size(), "the serving node JVM and its standby under the launcher");
 

@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -148,6 +149,61 @@ class ObservabilityEndToEndTest {
     assertTrue(failed.get("node").asText().startsWith("pekko://"), failed.toString());
     assertTrue(failed.has("ms"));
     assertTrue(RengaProcesses.log("observed-node").contains(id), "the node logs the request id too");
+  }
+
+  @Test
+  void adminNodesShowsTheNodeWithItsStateAndCounts() throws Exception {
+    assertEquals(200, call("hello.js", null).statusCode());
+    renga.await(
+        "the node's report counts the request",
+        Duration.ofSeconds(10),
+        () -> renga.json(gatewayAdmin + "/admin/nodes").get("nodes").path(0).path("served").asLong() >= 1);
+    JsonNode node = renga.json(gatewayAdmin + "/admin/nodes").get("nodes").get(0);
+    assertEquals("healthy", node.get("state").asText(), node.toString());
+    assertEquals("up", node.get("member").asText());
+    assertTrue(node.get("routed").asBoolean());
+    assertEquals(0, node.get("inFlight").asInt());
+    assertTrue(node.get("heartbeatLagMs").asLong() >= 0);
+    assertTrue(renga.json(gatewayAdmin + "/admin/nodes").get("gateway").get("requests").asLong() >= 1);
+  }
+
+  @Test
+  void adminPageRendersTheNodesInHeadlessChromium() throws Exception {
+    File chromium = new File("/usr/bin/chromium");
+    if (!chromium.canExecute()) {
+      throw new AssertionError("this test loads the admin page in headless Chromium: apt-get install chromium");
+    }
+    for (int i = 0; i < 10; i++) {
+      assertEquals(200, call("hello.js", null).statusCode());
+    }
+    String address = renga.json(gatewayAdmin + "/admin/nodes").get("nodes").get(0).get("address").asText();
+    File screenshot = new File(System.getProperty("renga.e2e.logs", "target/e2e-logs"), "admin-page.png");
+    screenshot.delete();
+    List<String> common =
+        List.of(
+            chromium.getPath(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-dev-shm-usage", "--user-data-dir=" + java.nio.file.Files.createTempDirectory("renga-chromium"),
+            "--virtual-time-budget=4000", "--window-size=1000,700");
+    String dom = runChromium(common, "--dump-dom", gatewayAdmin + "/");
+    assertTrue(dom.contains("<tr class=\"node\">"), dom);
+    assertTrue(dom.contains(address), "node row for " + address + ": " + dom);
+    assertTrue(dom.contains("class=\"healthy\""), dom);
+    runChromium(common, "--screenshot=" + screenshot.getAbsolutePath(), gatewayAdmin + "/");
+    assertTrue(screenshot.length() > 1000, "screenshot kept as a test artifact: " + screenshot);
+  }
+
+  private static String runChromium(List<String> common, String... more) throws Exception {
+    List<String> command = new java.util.ArrayList<>(common);
+    command.addAll(List.of(more));
+    Process chromium = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      String out = new String(chromium.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(chromium.waitFor(60, TimeUnit.SECONDS), "chromium did not finish");
+      return out;
+    } finally {
+      chromium.descendants().forEach(ProcessHandle::destroyForcibly);
+      chromium.destroyForcibly();
+    }
   }
 
   private static java.util.List<JsonNode> accessLines(String requestId) {

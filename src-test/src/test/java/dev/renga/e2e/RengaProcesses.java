@@ -177,6 +177,17 @@ public final class RengaProcesses implements AutoCloseable {
     }
   }
 
+  /** How many nodes the gateway's /admin/nodes at {@code url} says it routes to. */
+  public int routedNodes(String url) {
+    int routed = 0;
+    for (var node : json(url).get("nodes")) {
+      if (node.path("routed").asBoolean()) {
+        routed++;
+      }
+    }
+    return routed;
+  }
+
   /** GET url as JSON (an admin endpoint). */
   public com.fasterxml.jackson.databind.JsonNode json(String url) {
     try {

@@ -1,9 +1,11 @@
 package dev.renga.gateway.routing;
 
 import dev.renga.core.NodeProtocol;
+import dev.renga.core.NodeReport;
 import io.micrometer.core.instrument.Metrics;
 import java.util.Comparator;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -26,17 +28,25 @@ public final class NodeDirectory extends AbstractBehavior<NodeDirectory.Command>
 
   private record ReachabilityChanged(ClusterEvent.ReachabilityEvent event) implements Command {}
 
-  public static Behavior<Command> create(NodeRouter router, InFlightInvocations inFlight) {
-    return Behaviors.setup(context -> new NodeDirectory(context, router, inFlight));
+  private record Reported(NodeReport report) implements Command {}
+
+  public static Behavior<Command> create(NodeRouter router, InFlightInvocations inFlight, NodeReports reports) {
+    return Behaviors.setup(context -> new NodeDirectory(context, router, inFlight, reports));
   }
 
   private final NodeRouter router;
   private final InFlightInvocations inFlight;
+  private final NodeReports reports;
 
-  private NodeDirectory(ActorContext<Command> context, NodeRouter router, InFlightInvocations inFlight) {
+  private NodeDirectory(
+      ActorContext<Command> context, NodeRouter router, InFlightInvocations inFlight, NodeReports reports) {
     super(context);
     this.router = router;
     this.inFlight = inFlight;
+    this.reports = reports;
+    context
+        .spawn(Topic.create(NodeReport.class, NodeReport.TOPIC), "node-reports")
+        .tell(Topic.subscribe(context.messageAdapter(NodeReport.class, Reported::new)));
     context
         .getSystem()
         .receptionist()
@@ -55,6 +65,10 @@ public final class NodeDirectory extends AbstractBehavior<NodeDirectory.Command>
         .onMessage(ListingChanged.class, this::onListing)
         .onMessage(MemberChanged.class, this::onMember)
         .onMessage(ReachabilityChanged.class, this::onReachability)
+        .onMessage(Reported.class, reported -> {
+          reports.update(reported.report());
+          return this;
+        })
         .build();
   }
 
@@ -76,6 +90,9 @@ public final class NodeDirectory extends AbstractBehavior<NodeDirectory.Command>
       var address = changed.event().member().address();
       router.markUnreachable(address);
       inFlight.nodeGone(address);
+      if (changed.event() instanceof ClusterEvent.MemberRemoved) {
+        reports.remove(address.toString());
+      }
     }
     // Exited: the node left on its own (recycle, graceful stop); downed: it was lost (crash, kill, partition).
     if (changed.event().member().hasRole("node")

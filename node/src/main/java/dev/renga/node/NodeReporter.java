@@ -1,0 +1,44 @@
+package dev.renga.node;
+
+import dev.renga.core.NodeReport;
+import java.time.Duration;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+
+/** Publishes the node's {@link NodeReport} to every gateway: at each interval, and at once when its state changes. */
+public final class NodeReporter {
+  private NodeReporter() {}
+
+  /** Publish now (the node's state changed). */
+  public enum Publish {
+    INSTANCE
+  }
+
+  public static Behavior<Publish> create(NodeStatus status, Duration interval) {
+    return Behaviors.setup(
+        context -> {
+          ActorRef<Topic.Command<NodeReport>> topic =
+              context.spawn(Topic.create(NodeReport.class, NodeReport.TOPIC), "topic");
+          String address = context.getSystem().address().toString();
+          return Behaviors.withTimers(
+              timers -> {
+                timers.startTimerWithFixedDelay(Publish.INSTANCE, interval);
+                return Behaviors.receiveMessage(
+                    publish -> {
+                      topic.tell(
+                          Topic.publish(
+                              new NodeReport(
+                                  address,
+                                  status.state().name().toLowerCase(),
+                                  status.inFlight(),
+                                  status.started(),
+                                  status.quota(),
+                                  status.heartbeatLagMillis())));
+                      return Behaviors.same();
+                    });
+              });
+        });
+  }
+}
