@@ -5,6 +5,7 @@ import dev.renga.core.Header;
 import dev.renga.core.HandlerError;
 import dev.renga.core.Invocation;
 import dev.renga.core.NodeProtocol;
+import dev.renga.node.fetch.HandlerCode;
 import dev.renga.node.fetch.HandlerFetchException;
 import dev.renga.node.sandbox.JsEngine;
 import dev.renga.node.sandbox.RunningTurns;
@@ -48,7 +49,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
 
   public sealed interface Command {}
 
-  private record HandlerFetched(String code) implements Command {}
+  private record HandlerFetched(HandlerCode code) implements Command {}
 
   private record FetchFailed(HandlerError error) implements Command {}
 
@@ -104,7 +105,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
                             "did not complete within the time limit of " + timeout.toMillis() + "ms")),
                 sandbox.blocking());
     context.pipeToSelf(
-        sandbox.fetcher().fetch(invocation.handlerUrl()),
+        sandbox.handlers().get(invocation.handlerUrl()),
         (code, failure) -> failure == null ? new HandlerFetched(code) : new FetchFailed(fetchError(failure)));
   }
 
@@ -128,7 +129,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     if (cancelled.get() != null) {
       return fail(cancelled.get());
     }
-    Source source = sandbox.engine().handler(invocation.handlerUrl(), fetched.code());
+    Source source = sandbox.engine().handler(fetched.code());
     return runJs(
         () -> {
           runtime = js.eval(sandbox.engine().runtime()).execute(hostBridge());

@@ -1,5 +1,6 @@
 package dev.renga.node.sandbox;
 
+import dev.renga.node.fetch.HandlerCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -69,6 +70,14 @@ public final class JsEngine implements AutoCloseable {
   /** The per-request runtime (req/res/console/timers), evaluated in every fresh context. */
   public Source runtime() {
     return runtime;
+  }
+
+  /**
+   * The parsed handler for one fetched version of its code, built once and kept with it: the engine caches
+   * compiled code per Source, so every context running this version shares it.
+   */
+  public Source handler(HandlerCode code) {
+    return code.derived("handler", c -> handler(c.url(), c.code()));
   }
 
   /** Handler code as the body of {@code async function (req, res)} in strict mode, named by its URL. */
