@@ -12,11 +12,15 @@ public record HandlerSettings(
     boolean allowPrivateNetwork,
     HandlerAllowList allow,
     long cacheMaxBytes,
-    Duration cacheDefaultMaxAge) {
+    Duration cacheDefaultMaxAge,
+    int maxModules) {
 
-  /** Every URL allowed, a 64 MiB cache, and 5 s of freshness for responses that say nothing about caching. */
+  /**
+   * Every URL allowed, a 64 MiB cache, 5 s of freshness for responses that say nothing about caching, and up to 50
+   * relative modules per handler.
+   */
   public HandlerSettings(long maxSize, int maxRedirects, Duration fetchTimeout, boolean allowPrivateNetwork) {
-    this(maxSize, maxRedirects, fetchTimeout, allowPrivateNetwork, HandlerAllowList.all(), 64L << 20, Duration.ofSeconds(5));
+    this(maxSize, maxRedirects, fetchTimeout, allowPrivateNetwork, HandlerAllowList.all(), 64L << 20, Duration.ofSeconds(5), 50);
   }
 
   public static HandlerSettings from(Config config) {
@@ -29,17 +33,18 @@ public record HandlerSettings(
         config.getBoolean("renga.sandbox.network.allow-private"),
         HandlerAllowList.of(allow),
         c.getBytes("cache.max-bytes"),
-        c.getDuration("cache.default-max-age"));
+        c.getDuration("cache.default-max-age"),
+        c.getInt("max-modules"));
   }
 
   /** The same settings with another allow list. */
   public HandlerSettings withAllow(List<String> patterns) {
     return new HandlerSettings(
-        maxSize, maxRedirects, fetchTimeout, allowPrivateNetwork, HandlerAllowList.of(patterns), cacheMaxBytes, cacheDefaultMaxAge);
+        maxSize, maxRedirects, fetchTimeout, allowPrivateNetwork, HandlerAllowList.of(patterns), cacheMaxBytes, cacheDefaultMaxAge, maxModules);
   }
 
   /** The same settings with another cache size and default freshness. */
   public HandlerSettings withCache(long maxBytes, Duration defaultMaxAge) {
-    return new HandlerSettings(maxSize, maxRedirects, fetchTimeout, allowPrivateNetwork, allow, maxBytes, defaultMaxAge);
+    return new HandlerSettings(maxSize, maxRedirects, fetchTimeout, allowPrivateNetwork, allow, maxBytes, defaultMaxAge, maxModules);
   }
 }

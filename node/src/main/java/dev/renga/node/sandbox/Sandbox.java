@@ -2,6 +2,7 @@ package dev.renga.node.sandbox;
 
 import dev.renga.node.fetch.HandlerCache;
 import dev.renga.node.fetch.HandlerFetcher;
+import dev.renga.node.fetch.ModuleLoader;
 import scala.concurrent.ExecutionContextExecutor;
 
 /**
@@ -24,5 +25,10 @@ public record Sandbox(
       RunningTurns turns,
       ExecutionContextExecutor blocking) {
     this(engine, fetcher, settings, turns, blocking, new HandlerCache(fetcher));
+  }
+
+  /** Loads handlers with the relative modules they require, through the handler cache. */
+  public ModuleLoader modules() {
+    return new ModuleLoader(handlers, fetcher.settings().maxModules());
   }
 }
