@@ -29,12 +29,20 @@
   };
 
   const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  const BASE64_VALUES = new Int16Array(128).fill(-1);
-  for (let i = 0; i < 64; i++) BASE64_VALUES[BASE64.charCodeAt(i)] = i;
-  BASE64_VALUES[45] = 62; // '-' (base64url)
-  BASE64_VALUES[95] = 63; // '_'
+  // Lookup tables are built on first use: most requests never need them.
+  let BASE64_VALUES;
+  const base64Values = () => {
+    if (BASE64_VALUES === undefined) {
+      BASE64_VALUES = new Int16Array(128).fill(-1);
+      for (let i = 0; i < 64; i++) BASE64_VALUES[BASE64.charCodeAt(i)] = i;
+      BASE64_VALUES[45] = 62; // '-' (base64url)
+      BASE64_VALUES[95] = 63; // '_'
+    }
+    return BASE64_VALUES;
+  };
 
   const decodeBase64 = (string) => {
+    const values = base64Values();
     const out = new Uint8Array(Math.ceil(string.length * 3 / 4));
     let bits = 0;
     let count = 0;
@@ -42,7 +50,7 @@
     for (let i = 0; i < string.length; i++) {
       const code = string.charCodeAt(i);
       if (code === 61) break; // '=' ends the data
-      const value = code < 128 ? BASE64_VALUES[code] : -1;
+      const value = code < 128 ? values[code] : -1;
       if (value < 0) continue; // Node skips whitespace and other characters
       bits = (bits << 6) | value;
       count += 6;
@@ -83,8 +91,7 @@
     return out.subarray(0, i);
   };
 
-  const HEX = [];
-  for (let i = 0; i < 256; i++) HEX.push((i < 16 ? '0' : '') + i.toString(16));
+  const hexByte = (b) => (b < 16 ? '0' : '') + b.toString(16);
 
   const latin1String = (bytes, mask) => {
     let out = '';
@@ -131,7 +138,7 @@
     }
     if (bytes.length >= HOST_ENCODE_FROM) return internal.host.encode(bytes.buffer, bytes.byteOffset, bytes.length, enc);
     switch (enc) {
-      case 'hex': { let out = ''; for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]]; return out; }
+      case 'hex': { let out = ''; for (let i = 0; i < bytes.length; i++) out += hexByte(bytes[i]); return out; }
       case 'base64': return encodeBase64(bytes, false);
       case 'base64url': return encodeBase64(bytes, true);
       case 'latin1': return latin1String(bytes, 0xff);
