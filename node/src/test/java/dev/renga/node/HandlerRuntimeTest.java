@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
+import dev.renga.core.ErrorCode;
 import dev.renga.core.Header;
 import dev.renga.core.RengaConfig;
 import dev.renga.node.fetch.HandlerFetcher;
@@ -19,6 +20,7 @@ import dev.renga.node.sandbox.Sandbox;
 import dev.renga.node.sandbox.SandboxSettings;
 import dev.renga.node.testing.FixtureServer;
 import dev.renga.node.testing.HandlerRunner;
+import dev.renga.node.testing.ScriptedServer;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -231,6 +233,37 @@ class HandlerRuntimeTest {
       assertTrue(r.get("createServer").asText().contains("http.createServer is not available"), r.toString());
       assertEquals("outbound http is not available", r.get("get").asText());
       assertEquals("Not Found", r.get("statusText").asText());
+    }
+  }
+
+  @Nested
+  class CodeCache {
+    @Test
+    void requestsForACachedHandlerDoNotFetchItAgain() {
+      try (var server = new ScriptedServer()) {
+        server.on("/h.js", ScriptedServer.Answer.ok("res.end('cached')", Map.of("cache-control", "max-age=60")));
+        assertEquals("cached", body(runner.run(server.url("/h.js"))));
+        assertEquals("cached", body(runner.run(server.url("/h.js"))));
+        assertEquals(1, server.hits("/h.js"));
+      }
+    }
+
+    @Test
+    void handlerOutsideTheAllowListGetsHandlerForbidden() {
+      var blocking = testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig("renga-blocking-dispatcher"));
+      var restricted =
+          new HandlerRunner(
+              testKit,
+              new Sandbox(
+                  engine,
+                  new HandlerFetcher(
+                      new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(2), true).withAllow(List.of("https://*.example.com/*")),
+                      blocking),
+                  new SandboxSettings(Duration.ofSeconds(10), Duration.ofSeconds(10), 512L * 1024 * 1024, 1024 * 1024, true, false),
+                  new RunningTurns(),
+                  blocking));
+      String cause = HandlerRunner.failed(restricted.run(fixtures.url("hello.js")), ErrorCode.HANDLER_FORBIDDEN).error().cause();
+      assertTrue(cause.contains("renga.handlers.allow"), cause);
     }
   }
 
