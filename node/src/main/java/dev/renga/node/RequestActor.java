@@ -5,9 +5,11 @@ import dev.renga.core.Header;
 import dev.renga.core.HandlerError;
 import dev.renga.core.Invocation;
 import dev.renga.core.NodeProtocol;
+import dev.renga.node.fetch.HandlerBundle;
 import dev.renga.node.fetch.HandlerFetchException;
 import dev.renga.node.sandbox.JsEngine;
 import dev.renga.node.sandbox.RunningTurns;
+import dev.renga.node.sandbox.RuntimeHost;
 import dev.renga.node.sandbox.Sandbox;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
@@ -51,7 +53,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
 
   public sealed interface Command {}
 
-  private record HandlerFetched(String code) implements Command {}
+  private record HandlerFetched(HandlerBundle bundle) implements Command {}
 
   private record FetchFailed(HandlerError error) implements Command {}
 
@@ -114,7 +116,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
                             "did not complete within the time limit of " + timeout.toMillis() + "ms")),
                 sandbox.blocking());
     context.pipeToSelf(
-        sandbox.fetcher().fetch(invocation.handlerUrl()),
+        sandbox.modules().load(invocation.handlerUrl()),
         (code, failure) -> failure == null ? new HandlerFetched(code) : new FetchFailed(fetchError(failure)));
   }
 
@@ -140,10 +142,10 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     if (cancelled.get() != null) {
       return fail(cancelled.get());
     }
-    Source source = sandbox.engine().handler(invocation.handlerUrl(), fetched.code());
+    Source source = sandbox.engine().handler(fetched.bundle().handler());
     return runJs(
         () -> {
-          runtime = js.eval(sandbox.engine().runtime()).execute(hostBridge());
+          runtime = js.eval(sandbox.engine().runtime()).execute(hostBridge(fetched.bundle()));
           Value handler = js.eval(source);
           runtime
               .getMember("run")
@@ -294,12 +296,12 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   }
 
   /** The functions runtime.js calls; they run on this actor's thread, inside a JS turn. */
-  private ProxyObject hostBridge() {
-    Map<String, Object> bridge = new HashMap<>();
+  private ProxyObject hostBridge(HandlerBundle bundle) {
+    Map<String, Object> bridge = new HashMap<>(new RuntimeHost(sandbox.engine(), bundle, invocation.body()).functions());
     bridge.put("log", (ProxyExecutable) args -> log(args[0].asString(), args[1].asString()));
     bridge.put("setTimer", (ProxyExecutable) args -> setTimer(args[0].asInt(), args[1].asLong()));
     bridge.put("clearTimer", (ProxyExecutable) args -> clearTimer(args[0].asInt()));
-    bridge.put("respond", (ProxyExecutable) args -> respond(args[0].asInt(), args[1], args[2].asString()));
+    bridge.put("respond", (ProxyExecutable) args -> respond(args[0].asInt(), args[1], RuntimeHost.body(args[2])));
     bridge.put("fail", (ProxyExecutable) args -> failFromJs(args[0].asString()));
     if (sandbox.settings().testCapabilities()) {
       bridge.put("blockHost", (ProxyExecutable) args -> blockHost(args[0].asLong()));
@@ -347,8 +349,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     return null;
   }
 
-  private Object respond(int status, Value flatHeaders, String body) {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+  private Object respond(int status, Value flatHeaders, byte[] bytes) {
     if (bytes.length > sandbox.settings().maxResponseSize()) {
       answer(
           new NodeProtocol.Failed(
