@@ -30,6 +30,9 @@ public final class JsEngine implements AutoCloseable {
   /** Name prefix of the JS Renga ships; such frames are left out of handler stack traces. */
   public static final String RUNTIME_PREFIX = "renga:";
 
+  /** No host access, except reading byte buffers the host hands over (outbound response bodies). */
+  private static final HostAccess SANDBOX_ACCESS = HostAccess.newBuilder().allowBufferAccess(true).build();
+
   private final Engine engine;
   private final Source runtime;
 
@@ -48,7 +51,7 @@ public final class JsEngine implements AutoCloseable {
   public Context newContext() {
     return Context.newBuilder("js")
         .engine(engine)
-        .allowHostAccess(HostAccess.NONE)
+        .allowHostAccess(SANDBOX_ACCESS)
         .allowHostClassLookup(name -> false)
         .allowPolyglotAccess(PolyglotAccess.NONE)
         .allowIO(IOAccess.NONE)
