@@ -191,6 +191,9 @@ public final class OutboundClient implements Extension {
       } catch (OutboundException e) {
         fail(e);
         return;
+      } catch (RuntimeException e) {
+        fail(new OutboundException(Kind.INVALID, "invalid request to " + uri + ": " + e.getMessage()));
+        return;
       }
       boolean https = "https".equals(uri.getScheme());
       int port = uri.getPort() != -1 ? uri.getPort() : https ? 443 : 80;
