@@ -38,6 +38,8 @@ import org.graalvm.polyglot.proxy.ProxyObject;
  */
 public final class OutboundCalls {
   /** Shipped JS, named like the runtime's so its frames stay out of handler stack traces. */
+  private static final Source GLOBALS = script("outbound-globals.js");
+
   private static final Source SCRIPT = script("outbound.js");
 
   /** How one outbound request ended: a response, or an error for the handler's TypeError. */
@@ -50,6 +52,8 @@ public final class OutboundCalls {
   private final Map<Integer, OutboundClient.Exchange> pending = new HashMap<>();
   private int started;
   private int nextId = 1;
+  private Context context;
+  /** outbound.js's exports once a handler touched fetch, Headers, Response or require; null before. */
   private Value js;
 
   /**
@@ -62,9 +66,20 @@ public final class OutboundCalls {
     this.whenSettled = whenSettled;
   }
 
-  /** Defines fetch, Headers, Response and the http/https client in a fresh context; call inside a JS turn. */
+  /**
+   * Declares fetch, Headers, Response and the http/https client in a fresh context (call inside a JS turn); their
+   * code is evaluated only when the handler first uses one of them.
+   */
   public void install(Context context) {
-    js = context.eval(SCRIPT).execute(bridge());
+    this.context = context;
+    context.eval(GLOBALS).executeVoid((ProxyExecutable) args -> load(args[0]));
+  }
+
+  private Value load(Value timers) {
+    if (js == null) {
+      js = context.eval(SCRIPT).execute(bridge(), timers);
+    }
+    return js;
   }
 
   /** Outbound requests started and not yet delivered to JS. */

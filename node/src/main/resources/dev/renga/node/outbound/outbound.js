@@ -1,11 +1,12 @@
 // Outbound HTTP for handler code: fetch (with Headers and Response) and Node's http/https client, on top of the host's
-// non-blocking client (OutboundCalls). Evaluated in every fresh context after runtime.js; it returns what the request's
-// actor calls when a request settles. The host bridge stays inside this closure.
-(function (host) {
+// non-blocking client (OutboundCalls). Loaded by outbound-globals.js the first time a handler touches fetch, Headers,
+// Response or require('http'); it returns those, and settle, which the request's actor calls when a request ends.
+// The host bridge stays inside this closure.
+(function (host, timers) {
   'use strict';
 
-  // Captured now: handler code may replace the globals later.
-  const { setImmediate, setTimeout, clearTimeout } = globalThis;
+  // Captured when the context was created: handler code may have replaced the globals since.
+  const { setImmediate, setTimeout, clearTimeout } = timers;
 
   // ---- The host side: start, settle, abort ----------------------------------------------------------------------
 
@@ -566,21 +567,11 @@
     return modules.get(name);
   };
 
-  const define = (name, value) =>
-    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
-  define('fetch', fetch);
-  define('Headers', Headers);
-  define('Response', Response);
-  // For require('http') / require('https'): the require implementation returns __rengaHttpModule(name).
-  define('__rengaHttpModule', httpModule);
-  // Until the full require() exists: a minimal one that knows only the http client modules.
-  if (typeof globalThis.require === 'undefined') {
-    define('require', (name) => {
-      const id = String(name).replace(/^node:/, '');
-      if (id === 'http' || id === 'https') return httpModule(id);
-      throw new Error("Cannot find module '" + name + "' (not a module Renga provides)");
-    });
-  }
+  const require = (name) => {
+    const id = String(name).replace(/^node:/, '');
+    if (id === 'http' || id === 'https') return httpModule(id);
+    throw new Error("Cannot find module '" + name + "' (not a module Renga provides)");
+  };
 
-  return { settle };
+  return { settle, fetch, Headers, Response, httpModule, require };
 })

@@ -393,4 +393,29 @@ class OutboundTest {
       assertTrue(hole.closedByClient().get(5, TimeUnit.SECONDS));
     }
   }
+
+  @Test
+  void fetchProxySampleReturnsTheUpstreamBodyOrABadGateway() {
+    String sample = upstream.base() + "/samples/fetch-proxy.js";
+    var proxied = assertInstanceOf(NodeProtocol.Completed.class, runUrl(sample, q("url", upstream.base() + "/text")));
+    assertEquals(200, proxied.status());
+    assertEquals("hello from upstream", new String(proxied.body(), StandardCharsets.UTF_8));
+    var denied = assertInstanceOf(NodeProtocol.Completed.class, runUrl(sample, q("url", "http://169.254.169.254/")));
+    assertEquals(502, denied.status());
+    assertContains(new String(denied.body(), StandardCharsets.UTF_8), "forbidden by network policy");
+  }
+
+  private static NodeProtocol.Reply runUrl(String handlerUrl, String query) {
+    TestProbe<NodeProtocol.Reply> probe = testKit.createTestProbe();
+    var invocation = new Invocation("sample-" + System.nanoTime(), handlerUrl, "GET", "/?" + query, "1.1", List.of(), new byte[0]);
+    testKit.spawn(RequestActor.create(invocation, probe.getRef(), sandbox(true)), NodeGuardian.JS_DISPATCHER);
+    return probe.receiveMessage(TIMEOUT.plusSeconds(5));
+  }
+
+  @Test
+  void destroyAndAbortSignalAbortPendingRequests() {
+    // Not aborted, the fetch would fail with ETIMEDOUT after the outbound timeout.
+    String json = body("aborts.js", q("url", upstream.base() + "/slow?ms=10000"));
+    assertEquals("{\"events\":[\"close\"],\"fetched\":\"AbortError ABORT_ERR\"}", json);
+  }
 }

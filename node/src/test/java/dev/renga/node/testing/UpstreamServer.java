@@ -94,6 +94,9 @@ public final class UpstreamServer implements AutoCloseable {
       } else if (path.startsWith("/status/")) {
         int status = Integer.parseInt(path.substring("/status/".length()));
         send(exchange, status, "text/plain", ("status " + status).getBytes(StandardCharsets.UTF_8));
+      } else if (path.startsWith("/samples/") && !path.contains("..")) {
+        java.nio.file.Path file = java.nio.file.Path.of("..", path.substring(1));
+        send(exchange, 200, "text/javascript", java.nio.file.Files.readAllBytes(file));
       } else if (path.equals("/hold")) {
         CountDownLatch latch = release.get();
         held.get().complete(null);
