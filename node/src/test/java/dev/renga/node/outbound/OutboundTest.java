@@ -133,7 +133,11 @@ class OutboundTest {
   }
 
   private static String body(String fixture, String query) {
-    var reply = run(fixture, query, true);
+    return body(fixture, query, true);
+  }
+
+  private static String body(String fixture, String query, boolean allowPrivate) {
+    var reply = run(fixture, query, allowPrivate);
     var completed = assertInstanceOf(NodeProtocol.Completed.class, reply, () -> "expected a response, got " + reply);
     return new String(completed.body(), StandardCharsets.UTF_8);
   }
@@ -233,11 +237,27 @@ class OutboundTest {
   @Test
   void loopbackIsDeniedBeforeConnectingWhenPrivateNetworksAreNotAllowed() {
     int before = upstream.hits();
-    var reply = run("fetch-report.js", q("url", upstream.base() + "/text"), false);
-    String json = new String(assertInstanceOf(NodeProtocol.Completed.class, reply).body(), StandardCharsets.UTF_8);
+    String json = body("fetch-report.js", q("url", upstream.base() + "/text"), false);
     assertContains(json, "\"code\":\"ERR_NETWORK_POLICY\"", "forbidden by network policy", "127.0.0.1",
         "\"name\":\"TypeError\"");
+    String byName = body("fetch-report.js", q("url", upstream.base().replace("127.0.0.1", "localhost") + "/text"), false);
+    assertContains(byName, "\"code\":\"ERR_NETWORK_POLICY\"", "localhost");
     assertEquals(before, upstream.hits(), "no request may reach a denied address");
+  }
+
+  @Test
+  void httpsToAServerThatDoesNotSpeakTlsFailsInTheHandshake() throws Exception {
+    try (ServerSocket plain = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+      Thread.ofVirtual().start(() -> {
+        try (Socket client = plain.accept()) {
+          client.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+          // the test fails on its own
+        }
+      });
+      String json = body("fetch-report.js", q("url", "https://127.0.0.1:" + plain.getLocalPort() + "/"));
+      assertContains(json, "\"code\":\"ECONNREFUSED\"", "\"isTypeError\":true");
+    }
   }
 
   @Test
