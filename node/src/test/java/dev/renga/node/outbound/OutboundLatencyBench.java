@@ -40,9 +40,9 @@ class OutboundLatencyBench {
             RengaConfig.withDefaults(
                 ConfigFactory.parseString(
                     "pekko.actor.provider = local\nrenga.sandbox.outbound.max-requests = 1000")));
+    JsEngine engine = new JsEngine();
     try (FixtureServer fixtures = new FixtureServer();
-        UpstreamServer upstream = new UpstreamServer();
-        JsEngine engine = new JsEngine()) {
+        UpstreamServer upstream = new UpstreamServer()) {
       engine.warmUp(20);
       var blocking = testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig("renga-blocking-dispatcher"));
       Sandbox sandbox =
@@ -93,7 +93,9 @@ class OutboundLatencyBench {
             sorted.get(98), sorted.get(99));
       }
     } finally {
+      // The engine last: the request actors close their contexts as they stop.
       testKit.shutdownTestKit();
+      engine.close();
     }
   }
 }
