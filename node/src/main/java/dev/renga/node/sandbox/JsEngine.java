@@ -139,6 +139,9 @@ public final class JsEngine implements AutoCloseable {
       try (Context context = newContext()) {
         context.eval(runtime);
         context.eval(code);
+        // Outbound HTTP's JS too (parsed once per engine), so the first handler that uses fetch does not pay for it.
+        new dev.renga.node.outbound.OutboundCalls(null, null, settled -> {}).install(context);
+        context.eval("js", "typeof fetch");
       }
     }
   }

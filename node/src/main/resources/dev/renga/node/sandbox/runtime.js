@@ -85,8 +85,14 @@
       randomBytes: host.randomBytes,
       randomUUID: host.randomUUID,
     }),
-    // The outbound HTTP client behind require('http').request/get; none yet, so they throw.
-    outbound: () => undefined,
+    // The outbound HTTP client behind require('http').request/get (outbound.js, installed beside this runtime).
+    outbound: () => {
+      const module = globalThis.__rengaHttpModule;
+      return module && {
+        request: (scheme, ...args) => module(scheme).request(...args),
+        get: (scheme, ...args) => module(scheme).get(...args),
+      };
+    },
   });
 
   // Relative modules were fetched with the handler (literal require('./...') calls); each runs once per request.
