@@ -4,6 +4,11 @@ for (const name of ['fs', 'child_process', 'net', 'vm', 'worker_threads', 'os', 
 }
 const http = require('http');
 try { http.createServer(); outcomes.createServer = 'created'; } catch (e) { outcomes.createServer = e.message; }
-try { require('https').get('https://example.com/'); outcomes.get = 'sent'; } catch (e) { outcomes.get = e.message; }
+// The client is there (a metadata address, so it is refused by the network policy before any packet leaves).
+try {
+  const request = require('https').get('https://169.254.169.254/');
+  request.on('error', () => {});
+  outcomes.get = typeof request.end === 'function' ? 'client-request' : 'none';
+} catch (e) { outcomes.get = e.message; }
 outcomes.statusText = http.STATUS_CODES[404];
 res.end(JSON.stringify(outcomes));

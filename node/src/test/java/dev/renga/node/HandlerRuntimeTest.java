@@ -231,7 +231,7 @@ class HandlerRuntimeTest {
         assertTrue(outcome.contains("assert, buffer, crypto, events, http, https, path, querystring, url, util"), outcome);
       }
       assertTrue(r.get("createServer").asText().contains("http.createServer is not available"), r.toString());
-      assertEquals("outbound http is not available", r.get("get").asText());
+      assertEquals("client-request", r.get("get").asText());
       assertEquals("Not Found", r.get("statusText").asText());
     }
   }
