@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import dev.renga.core.ParentProcess;
 import dev.renga.core.RengaConfig;
 import dev.renga.core.RengaMetrics;
+import dev.renga.node.fetch.HandlerCache;
 import dev.renga.node.fetch.HandlerFetcher;
 import dev.renga.node.fetch.HandlerSettings;
 import dev.renga.node.sandbox.JsEngine;
@@ -83,13 +84,10 @@ public final class NodeMain {
         context -> {
           var blocking =
               context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("renga-blocking-dispatcher"));
+          HandlerFetcher fetcher = new HandlerFetcher(HandlerSettings.from(config), blocking);
           Sandbox sandbox =
               new Sandbox(
-                  engine,
-                  new HandlerFetcher(HandlerSettings.from(config), blocking),
-                  SandboxSettings.from(config),
-                  new RunningTurns(),
-                  blocking);
+                  engine, fetcher, SandboxSettings.from(config), new RunningTurns(), blocking, new HandlerCache(fetcher));
           NodeAdmin.bind(context.getSystem(), settings, status, metrics);
           return NodeGuardian.create(settings, sandbox, status);
         });

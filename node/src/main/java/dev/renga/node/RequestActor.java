@@ -5,9 +5,14 @@ import dev.renga.core.Header;
 import dev.renga.core.HandlerError;
 import dev.renga.core.Invocation;
 import dev.renga.core.NodeProtocol;
+import dev.renga.node.fetch.HandlerBundle;
 import dev.renga.node.fetch.HandlerFetchException;
+import dev.renga.node.fetch.NetworkPolicy;
+import dev.renga.node.outbound.OutboundCalls;
+import dev.renga.node.outbound.OutboundClient;
 import dev.renga.node.sandbox.JsEngine;
 import dev.renga.node.sandbox.RunningTurns;
+import dev.renga.node.sandbox.RuntimeHost;
 import dev.renga.node.sandbox.Sandbox;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
@@ -51,11 +56,14 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
 
   public sealed interface Command {}
 
-  private record HandlerFetched(String code) implements Command {}
+  private record HandlerFetched(HandlerBundle bundle) implements Command {}
 
   private record FetchFailed(HandlerError error) implements Command {}
 
   private record TimerFired(int id) implements Command {}
+
+  /** An outbound request (fetch, http) ended; its result goes to JS in a turn of its own. */
+  private record OutboundSettled(OutboundCalls.Settled settled) implements Command {}
 
   /** The deadline passed (the context is already cancelled). */
   private record Cancelled() implements Command {}
@@ -81,6 +89,8 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   private final AtomicReference<HandlerError> cancelled = new AtomicReference<>();
 
   private final Set<Integer> activeTimers = new HashSet<>();
+  /** This request's outbound HTTP; pending requests keep the event loop alive like timers. */
+  private final OutboundCalls outbound;
   /** Written by this actor, read by the deadline's thread to cancel running JS. */
   private volatile Context js;
 
@@ -113,8 +123,13 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
                             ErrorCode.TIMEOUT,
                             "did not complete within the time limit of " + timeout.toMillis() + "ms")),
                 sandbox.blocking());
+    this.outbound =
+        new OutboundCalls(
+            OutboundClient.get(context.getSystem()),
+            new NetworkPolicy(sandbox.settings().allowPrivateNetwork()),
+            settled -> context.pipeToSelf(settled, (result, failure) -> new OutboundSettled(result)));
     context.pipeToSelf(
-        sandbox.fetcher().fetch(invocation.handlerUrl()),
+        sandbox.modules().load(invocation.handlerUrl()),
         (code, failure) -> failure == null ? new HandlerFetched(code) : new FetchFailed(fetchError(failure)));
   }
 
@@ -124,6 +139,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
         .onMessage(HandlerFetched.class, this::onHandlerFetched)
         .onMessage(FetchFailed.class, m -> fail(m.error()))
         .onMessage(TimerFired.class, this::onTimerFired)
+        .onMessage(OutboundSettled.class, this::onOutboundSettled)
         .onMessage(Cancelled.class, m -> fail(cancelled.get()))
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
@@ -140,10 +156,11 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     if (cancelled.get() != null) {
       return fail(cancelled.get());
     }
-    Source source = sandbox.engine().handler(invocation.handlerUrl(), fetched.code());
+    Source source = sandbox.engine().handler(fetched.bundle().handler());
     return runJs(
         () -> {
-          runtime = js.eval(sandbox.engine().runtime()).execute(hostBridge());
+          runtime = js.eval(sandbox.engine().runtime()).execute(hostBridge(fetched.bundle()));
+          outbound.install(js);
           Value handler = js.eval(source);
           runtime
               .getMember("run")
@@ -164,6 +181,13 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     return runJs(() -> runtime.getMember("fireTimer").executeVoid(fired.id()));
   }
 
+  private Behavior<Command> onOutboundSettled(OutboundSettled settled) {
+    if (!outbound.isPending(settled.settled())) {
+      return this; // the handler aborted it after the result was queued
+    }
+    return runJs(() -> outbound.deliver(settled.settled()));
+  }
+
   /**
    * Enters JS once (a turn, charged to this request's CPU and memory budgets), then decides whether the request is
    * finished, failed, or still waiting on timers.
@@ -180,7 +204,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     if (answered) {
       return Behaviors.stopped();
     }
-    if (activeTimers.isEmpty()) {
+    if (activeTimers.isEmpty() && outbound.pending() == 0) {
       return fail(new HandlerError(ErrorCode.NO_RESPONSE, "handler finished without ending the response"));
     }
     return this;
@@ -215,6 +239,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
 
   private Behavior<Command> onPostStop() {
     deadline.cancel();
+    outbound.cancelAll();
     // A bug in this actor stops it before it answered: the client still gets a clean error.
     answer(new NodeProtocol.Failed(new HandlerError(ErrorCode.EXCEPTION, "internal error while running the handler")));
     Context context = js;
@@ -294,12 +319,12 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   }
 
   /** The functions runtime.js calls; they run on this actor's thread, inside a JS turn. */
-  private ProxyObject hostBridge() {
-    Map<String, Object> bridge = new HashMap<>();
+  private ProxyObject hostBridge(HandlerBundle bundle) {
+    Map<String, Object> bridge = new HashMap<>(new RuntimeHost(sandbox.engine(), bundle, invocation.body()).functions());
     bridge.put("log", (ProxyExecutable) args -> log(args[0].asString(), args[1].asString()));
     bridge.put("setTimer", (ProxyExecutable) args -> setTimer(args[0].asInt(), args[1].asLong()));
     bridge.put("clearTimer", (ProxyExecutable) args -> clearTimer(args[0].asInt()));
-    bridge.put("respond", (ProxyExecutable) args -> respond(args[0].asInt(), args[1], args[2].asString()));
+    bridge.put("respond", (ProxyExecutable) args -> respond(args[0].asInt(), args[1], RuntimeHost.body(args[2])));
     bridge.put("fail", (ProxyExecutable) args -> failFromJs(args[0].asString()));
     if (sandbox.settings().testCapabilities()) {
       bridge.put("blockHost", (ProxyExecutable) args -> blockHost(args[0].asLong()));
@@ -347,8 +372,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     return null;
   }
 
-  private Object respond(int status, Value flatHeaders, String body) {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+  private Object respond(int status, Value flatHeaders, byte[] bytes) {
     if (bytes.length > sandbox.settings().maxResponseSize()) {
       answer(
           new NodeProtocol.Failed(

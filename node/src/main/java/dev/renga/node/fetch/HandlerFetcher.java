@@ -44,20 +44,46 @@ public final class HandlerFetcher {
             .build();
   }
 
+  /** How this fetcher fetches and what it allows. */
+  public HandlerSettings settings() {
+    return settings;
+  }
+
   /** The handler's source text; fails with a {@link HandlerFetchException}. */
   public CompletionStage<String> fetch(String url) {
-    return fetch(URI.create(url), 0)
+    return fetch(url, Validators.NONE).thenApply(FetchResult::code);
+  }
+
+  /**
+   * Fetches a handler, conditionally when validators are given (a 304 answer then means the cached copy is
+   * current); fails with a {@link HandlerFetchException}.
+   */
+  public CompletionStage<FetchResult> fetch(String url, Validators validators) {
+    URI uri;
+    try {
+      uri = URI.create(url);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(
+          new HandlerFetchException(ErrorCode.HANDLER_URL_INVALID, "not a valid URL: " + url));
+    }
+    return fetch(uri, validators, 0)
         .exceptionallyCompose(
             e -> CompletableFuture.failedFuture(asFetchException(url, e instanceof CompletionException ? e.getCause() : e)));
   }
 
-  private CompletableFuture<String> fetch(URI uri, int redirects) {
+  private CompletableFuture<FetchResult> fetch(URI uri, Validators validators, int redirects) {
+    if (!settings.allow().allows(uri)) {
+      return CompletableFuture.failedFuture(
+          new HandlerFetchException(
+              ErrorCode.HANDLER_FORBIDDEN, uri + " is not allowed by renga.handlers.allow " + settings.allow().patterns()));
+    }
     return CompletableFuture.runAsync(() -> checkPolicy(uri), blocking)
-        .thenCompose(ignored -> client.sendAsync(request(uri), this::bodyHandler))
-        .thenCompose(response -> followOrRead(uri, response, redirects));
+        .thenCompose(ignored -> client.sendAsync(request(uri, validators), this::bodyHandler))
+        .thenCompose(response -> followOrRead(uri, validators, response, redirects));
   }
 
-  private CompletableFuture<String> followOrRead(URI uri, HttpResponse<byte[]> response, int redirects) {
+  private CompletableFuture<FetchResult> followOrRead(
+      URI uri, Validators validators, HttpResponse<byte[]> response, int redirects) {
     int status = response.statusCode();
     if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
       String location = response.headers().firstValue("location").orElse(null);
@@ -72,21 +98,33 @@ public final class HandlerFetcher {
       if (!"http".equals(next.getScheme()) && !"https".equals(next.getScheme())) {
         throw new HandlerFetchException(ErrorCode.HANDLER_FETCH_FAILED, "redirect to a non-http(s) URL: " + next);
       }
-      return fetch(next, redirects + 1);
+      return fetch(next, validators, redirects + 1);
+    }
+    if (status == 304 && validators.any()) {
+      return CompletableFuture.completedFuture(new FetchResult(true, null, 0, response.headers()));
     }
     if (status != 200) {
       throw new HandlerFetchException(ErrorCode.HANDLER_FETCH_FAILED, uri + " answered HTTP " + status);
     }
-    String text = new String(response.body(), StandardCharsets.UTF_8);
-    return CompletableFuture.completedFuture(text.startsWith("\uFEFF") ? text.substring(1) : text);
+    byte[] body = response.body();
+    String text = new String(body, StandardCharsets.UTF_8);
+    return CompletableFuture.completedFuture(
+        new FetchResult(false, text.startsWith("\uFEFF") ? text.substring(1) : text, body.length, response.headers()));
   }
 
-  private HttpRequest request(URI uri) {
-    return HttpRequest.newBuilder(uri)
-        .timeout(settings.fetchTimeout())
-        .header("accept", "application/javascript, text/javascript, text/plain, */*")
-        .GET()
-        .build();
+  private HttpRequest request(URI uri, Validators validators) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri)
+            .timeout(settings.fetchTimeout())
+            .header("accept", "application/javascript, text/javascript, text/plain, */*")
+            .GET();
+    if (validators.etag() != null) {
+      request.header("if-none-match", validators.etag());
+    }
+    if (validators.lastModified() != null) {
+      request.header("if-modified-since", validators.lastModified());
+    }
+    return request.build();
   }
 
   private void checkPolicy(URI uri) {

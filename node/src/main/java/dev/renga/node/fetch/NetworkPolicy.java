@@ -26,6 +26,17 @@ public record NetworkPolicy(boolean allowPrivate) {
     return Optional.empty();
   }
 
+  /** Cloud metadata host names, denied by name before any look-up (they resolve to link-local addresses anyway). */
+  private static final java.util.Set<String> METADATA_HOSTS =
+      java.util.Set.of("metadata.google.internal", "metadata.goog", "metadata", "instance-data", "instance-data.ec2.internal");
+
+  /** Why the host name is denied before it is even resolved, or empty when it may be looked up. */
+  public Optional<String> hostDenial(String host) {
+    String name = host.toLowerCase(java.util.Locale.ROOT);
+    name = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+    return METADATA_HOSTS.contains(name) ? Optional.of(host + " is a cloud metadata host") : Optional.empty();
+  }
+
   private static boolean isMetadata(InetAddress address) {
     byte[] b = address.getAddress();
     if (address instanceof Inet4Address) {

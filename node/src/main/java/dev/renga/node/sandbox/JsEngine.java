@@ -1,10 +1,14 @@
 package dev.renga.node.sandbox;
 
+import dev.renga.node.fetch.HandlerCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.EnvironmentAccess;
@@ -30,8 +34,18 @@ public final class JsEngine implements AutoCloseable {
   /** Name prefix of the JS Renga ships; such frames are left out of handler stack traces. */
   public static final String RUNTIME_PREFIX = "renga:";
 
+  /** Module source as the body of a CommonJS wrapper (not strict, as in Node); on one line so lines match. */
+  private static final String MODULE_PREFIX = "(function (exports, require, module, __filename, __dirname) {";
+
+  /** The built-in modules handlers may require (DESIGN §5), each a resource modules/NAME.js (https: http.js). */
+  public static final List<String> BUILTINS =
+      List.of("assert", "buffer", "crypto", "events", "http", "https", "path", "querystring", "url", "util");
+
+  private static final HostAccess BUFFERS_ONLY = HostAccess.newBuilder(HostAccess.NONE).allowBufferAccess(true).build();
+
   private final Engine engine;
   private final Source runtime;
+  private final Map<String, Source> builtins;
 
   public JsEngine() {
     this.engine =
@@ -41,6 +55,14 @@ public final class JsEngine implements AutoCloseable {
             .err(OutputStream.nullOutputStream())
             .build();
     this.runtime = resource("runtime.js");
+    Map<String, Source> modules = new HashMap<>();
+    for (String name : BUILTINS) {
+      if (!name.equals("https")) {
+        modules.put(name, resource("modules/" + name + ".js"));
+      }
+    }
+    modules.put("https", modules.get("http")); // one client module, told which scheme it serves
+    this.builtins = Map.copyOf(modules);
     log.info("GraalJS {} on {} ({})", engine.getVersion(), engine.getImplementationName(), System.getProperty("java.version"));
   }
 
@@ -48,7 +70,8 @@ public final class JsEngine implements AutoCloseable {
   public Context newContext() {
     return Context.newBuilder("js")
         .engine(engine)
-        .allowHostAccess(HostAccess.NONE)
+        // Only buffers the runtime is handed (request body, digests) are readable; no Java object, no method.
+        .allowHostAccess(BUFFERS_ONLY)
         .allowHostClassLookup(name -> false)
         .allowPolyglotAccess(PolyglotAccess.NONE)
         .allowIO(IOAccess.NONE)
@@ -61,14 +84,34 @@ public final class JsEngine implements AutoCloseable {
         .option("js.load", "false")
         .option("js.graal-builtin", "false")
         .option("js.intl-402", "false")
+        .option("js.text-encoding", "true")
         // An unhandled rejection surfaces as an exception from the turn that left it, as in Node.
         .option("js.unhandled-rejections", "throw")
         .build();
   }
 
+  /** A built-in module's factory source ({@code (function (internal, name) {...})}), or null if there is none. */
+  public Source builtin(String name) {
+    return builtins.get(name);
+  }
+
+  /** A relative module's code wrapped as a CommonJS function, parsed once per fetched version. */
+  public Source module(HandlerCode code) {
+    return code.derived(
+        "module", c -> Source.newBuilder("js", MODULE_PREFIX + c.code() + HANDLER_SUFFIX, c.url()).buildLiteral());
+  }
+
   /** The per-request runtime (req/res/console/timers), evaluated in every fresh context. */
   public Source runtime() {
     return runtime;
+  }
+
+  /**
+   * The parsed handler for one fetched version of its code, built once and kept with it: the engine caches
+   * compiled code per Source, so every context running this version shares it.
+   */
+  public Source handler(HandlerCode code) {
+    return code.derived("handler", c -> handler(c.url(), c.code()));
   }
 
   /** Handler code as the body of {@code async function (req, res)} in strict mode, named by its URL. */
@@ -96,6 +139,9 @@ public final class JsEngine implements AutoCloseable {
       try (Context context = newContext()) {
         context.eval(runtime);
         context.eval(code);
+        // Outbound HTTP's JS too (parsed once per engine), so the first handler that uses fetch does not pay for it.
+        new dev.renga.node.outbound.OutboundCalls(null, null, settled -> {}).install(context);
+        context.eval("js", "typeof fetch");
       }
     }
   }

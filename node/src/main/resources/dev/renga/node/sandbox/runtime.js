@@ -65,6 +65,97 @@
     process: Object.freeze({ nextTick: (cb, ...args) => queueMicrotask(() => cb(...args)), env: Object.freeze({}) }),
   });
 
+  // Built-in modules (modules/*.js): each evaluated on first use in this context, from a Source shared by all
+  // contexts; their factories get `internal`, which handlers never see.
+  const BUILTINS = ['assert', 'buffer', 'crypto', 'events', 'http', 'https', 'path', 'querystring', 'url', 'util'];
+  const builtins = new Map();
+  const loadBuiltin = (name) => {
+    let exports = builtins.get(name);
+    if (exports === undefined) {
+      exports = host.builtin(name)(internal, name);
+      builtins.set(name, exports);
+    }
+    return exports;
+  };
+  const internal = Object.freeze({
+    require: loadBuiltin,
+    host: Object.freeze({
+      encode: host.encode,
+      hash: host.hash,
+      randomBytes: host.randomBytes,
+      randomUUID: host.randomUUID,
+    }),
+    // The outbound HTTP client behind require('http').request/get (outbound.js, installed beside this runtime).
+    outbound: () => {
+      const module = globalThis.__rengaHttpModule;
+      return module && {
+        request: (scheme, ...args) => module(scheme).request(...args),
+        get: (scheme, ...args) => module(scheme).get(...args),
+      };
+    },
+  });
+
+  // Relative modules were fetched with the handler (literal require('./...') calls); each runs once per request.
+  const modules = new Map();
+  const loadRelative = (fromUrl, id) => {
+    const found = host.module(fromUrl, id);
+    const url = found[0];
+    const kind = found[1];
+    const value = found[2];
+    if (url === null) {
+      const error = new Error("Cannot find module '" + id + "' required from " + fromUrl + ': ' + kind);
+      error.code = 'MODULE_NOT_FOUND';
+      throw error;
+    }
+    const cached = modules.get(url);
+    if (cached !== undefined) return cached.exports;
+    const module = { id: url, filename: url, loaded: false, exports: {} };
+    modules.set(url, module);
+    if (kind === 'json') {
+      module.exports = JSON.parse(value);
+    } else {
+      const dirname = url.slice(0, url.lastIndexOf('/') + 1);
+      value.call(module.exports, module.exports, requireFrom(url), module, url, dirname);
+    }
+    module.loaded = true;
+    return module.exports;
+  };
+  const requireFrom = (fromUrl) => {
+    const require = (id) => {
+      if (typeof id !== 'string' || id === '') throw new TypeError('The "id" argument must be a non-empty string');
+      const name = id.startsWith('node:') ? id.slice(5) : id;
+      if (BUILTINS.includes(name)) return loadBuiltin(name);
+      if (id.startsWith('./') || id.startsWith('../')) return loadRelative(fromUrl, id);
+      const error = new Error("Cannot find module '" + id + "': handlers may require only the built-in modules "
+        + BUILTINS.join(', ') + " and relative modules such as './lib.js'");
+      error.code = 'MODULE_NOT_FOUND';
+      throw error;
+    };
+    require.resolve = (id) => id;
+    return require;
+  };
+
+  // Globals built on first use, so a request that does not use them does not pay for them.
+  const lazyGlobal = (name, load) => Object.defineProperty(globalThis, name, {
+    configurable: true,
+    enumerable: false,
+    get() {
+      const value = load();
+      Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+      return value;
+    },
+    set(value) {
+      Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: true });
+    },
+  });
+  lazyGlobal('Buffer', () => loadBuiltin('buffer').Buffer);
+  lazyGlobal('atob', () => loadBuiltin('buffer').atob);
+  lazyGlobal('btoa', () => loadBuiltin('buffer').btoa);
+  lazyGlobal('URL', () => loadBuiltin('url').URL);
+  lazyGlobal('URLSearchParams', () => loadBuiltin('url').URLSearchParams);
+  lazyGlobal('crypto', () => loadBuiltin('crypto').webcrypto);
+  lazyGlobal('require', () => requireFrom(host.handlerUrl()));
+
   // Only when renga.sandbox.test-capabilities is on (Renga's own tests).
   if (host.blockHost) globalThis.__rengaBlockHost = (ms) => host.blockHost(ms);
 
@@ -98,34 +189,87 @@
   Emitter.prototype.addListener = Emitter.prototype.on;
   Emitter.prototype.removeListener = Emitter.prototype.off;
 
+  // The request body as a Buffer, made on first use: from the host's UTF-8 text when the bytes are valid UTF-8
+  // (the engine's native encoder), else copied from the bytes.
+  const bodyBytes = (text) => {
+    const { Buffer } = loadBuiltin('buffer');
+    if (host.requestBodyIsUtf8()) return Buffer.from(text, 'utf8');
+    const view = new Uint8Array(host.requestBody());
+    const copy = Buffer.allocUnsafe(view.length);
+    copy.set(view);
+    return copy;
+  };
+
   class IncomingMessage extends Emitter {
-    constructor(method, url, httpVersion, headers, body) {
+    constructor(method, url, httpVersion, headers, text) {
       super();
       this.method = method;
       this.url = url;
       this.httpVersion = httpVersion;
       this.headers = headers;
-      this._body = body;
+      this._text = text;
+      this._bytes = undefined;
+      this._encoding = null;
       this._flowing = false;
       this.complete = false;
     }
-    setEncoding() { return this; }
+    // Without an encoding, chunks are Buffers, as in Node.
+    setEncoding(encoding) {
+      this._encoding = encoding === undefined || encoding === null ? 'utf8' : String(encoding).toLowerCase();
+      return this;
+    }
+    _body() {
+      if (this._bytes === undefined) this._bytes = bodyBytes(this._text);
+      return this._bytes;
+    }
+    _chunk() {
+      if (this._encoding === 'utf8' || this._encoding === 'utf-8') return this._text;
+      return this._encoding === null ? this._body() : this._body().toString(this._encoding);
+    }
     // The body is delivered once something listens, after the handler's synchronous part, as in Node.
     _listening(event) {
       if ((event === 'data' || event === 'end') && !this._flowing) {
         this._flowing = true;
         setImmediate(() => {
-          if (this._body.length > 0) this.emit('data', this._body);
+          if (this._text.length > 0) this.emit('data', this._chunk());
           this.complete = true;
           this.emit('end');
         });
       }
     }
     resume() { this._listening('data'); return this; }
-    text() { return Promise.resolve(this._body); }
-    json() { return Promise.resolve(this._body).then((text) => JSON.parse(text)); }
-    async *[Symbol.asyncIterator]() { if (this._body.length > 0) yield this._body; }
+    text() { return Promise.resolve(this._text); }
+    json() { return Promise.resolve(this._text).then((text) => JSON.parse(text)); }
+    arrayBuffer() {
+      return Promise.resolve().then(() => {
+        const bytes = this._body();
+        return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
+      });
+    }
+    async *[Symbol.asyncIterator]() { if (this._text.length > 0) yield this._chunk(); }
   }
+
+  // A chunk as written: a string stays a string (UTF-8 unless another encoding is named), bytes stay bytes.
+  const bodyChunk = (chunk, encoding) => {
+    if (typeof chunk === 'string') {
+      if (typeof encoding !== 'string' || /^utf-?8$/i.test(encoding)) return chunk;
+      return loadBuiltin('buffer').Buffer.from(chunk, encoding);
+    }
+    if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength).slice();
+    if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk.slice(0));
+    return String(chunk);
+  };
+
+  // What the host gets: one string when every chunk was text, else one ArrayBuffer of all the bytes.
+  const responseBody = (chunks) => {
+    if (chunks.every((c) => typeof c === 'string')) return chunks.join('');
+    const encoder = new TextEncoder();
+    const parts = chunks.map((c) => (typeof c === 'string' ? encoder.encode(c) : c));
+    const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
+    let at = 0;
+    for (const part of parts) { out.set(part, at); at += part.length; }
+    return out.buffer;
+  };
 
   class ServerResponse extends Emitter {
     constructor() {
@@ -177,15 +321,15 @@
       if (this.writableEnded) throw new Error('write after end');
       if (typeof encoding === 'function') callback = encoding;
       this.headersSent = true;
-      if (chunk !== undefined && chunk !== null) this._chunks.push(typeof chunk === 'string' ? chunk : String(chunk));
+      if (chunk !== undefined && chunk !== null) this._chunks.push(bodyChunk(chunk, encoding));
       if (typeof callback === 'function') queueMicrotask(callback);
       return true;
     }
     end(chunk, encoding, callback) {
       if (this.writableEnded) return this;
       if (typeof chunk === 'function') { callback = chunk; chunk = undefined; }
-      if (typeof encoding === 'function') callback = encoding;
-      if (chunk !== undefined && chunk !== null) this.write(chunk);
+      if (typeof encoding === 'function') { callback = encoding; encoding = undefined; }
+      if (chunk !== undefined && chunk !== null) this.write(chunk, encoding);
       this.headersSent = true;
       this.writableEnded = true;
       this.finished = true;
@@ -194,7 +338,7 @@
         if (Array.isArray(value)) for (const v of value) flat.push(name, String(v));
         else flat.push(name, String(value));
       }
-      host.respond(this.statusCode, flat, this._chunks.join(''));
+      host.respond(this.statusCode, flat, responseBody(this._chunks));
       if (typeof callback === 'function') queueMicrotask(callback);
       return this;
     }

@@ -1,0 +1,196 @@
+package dev.renga.node.sandbox;
+
+import dev.renga.node.fetch.HandlerBundle;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.proxy.ProxyArray;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
+import org.graalvm.polyglot.proxy.ProxyObject;
+
+/**
+ * The host functions behind the built-in modules and binary data (runtime.js keeps them in its closure, out of
+ * handlers' reach): loading built-in and prefetched relative modules, the request body as bytes, hashes and
+ * randomness from java.security, and fast byte encodings. Values cross as strings, numbers, JS ArrayBuffers (read
+ * in bulk) and read-only ByteBuffers (seen by JS as plain buffers, with no methods): never as Java objects.
+ */
+public final class RuntimeHost {
+  private static final SecureRandom random = new SecureRandom();
+
+  private final JsEngine engine;
+  private final HandlerBundle bundle;
+  private final byte[] requestBody;
+
+  public RuntimeHost(JsEngine engine, HandlerBundle bundle, byte[] requestBody) {
+    this.engine = engine;
+    this.bundle = bundle;
+    this.requestBody = requestBody;
+  }
+
+  /** The functions, by the names runtime.js uses. */
+  public Map<String, Object> functions() {
+    Map<String, Object> f = new HashMap<>();
+    f.put("builtin", (ProxyExecutable) args -> builtin(args[0].asString()));
+    f.put("handlerUrl", (ProxyExecutable) args -> bundle == null ? "" : bundle.handler().url());
+    f.put("module", (ProxyExecutable) args -> module(args[0].asString(), args[1].asString()));
+    f.put("requestBody", (ProxyExecutable) args -> ByteBuffer.wrap(requestBody).asReadOnlyBuffer());
+    f.put("requestBodyIsUtf8", (ProxyExecutable) args -> isUtf8(requestBody));
+    f.put("randomBytes", (ProxyExecutable) args -> randomBytes(args[0].asInt()));
+    f.put("randomUUID", (ProxyExecutable) args -> UUID.randomUUID().toString());
+    f.put("hash", (ProxyExecutable) args -> hash(args[0].asString(), args.length > 1 && !args[1].isNull() ? bytes(args[1]) : null));
+    f.put("encode", (ProxyExecutable) args -> encode(bytes(args[0], args[1].asInt(), args[2].asInt()), args[3].asString()));
+    return f;
+  }
+
+  /** A built-in module's factory, evaluated in the calling context (its Source is shared by all contexts). */
+  private Object builtin(String name) {
+    Source source = engine.builtin(name);
+    return source == null ? null : Context.getCurrent().eval(source);
+  }
+
+  /**
+   * A prefetched relative module: {@code [url, "js", factory]}, {@code [url, "json", text]}, or {@code [null,
+   * reason]} when it is missing.
+   */
+  private Object module(String fromUrl, String specifier) {
+    HandlerBundle.Module module = bundle == null ? null : bundle.module(fromUrl, specifier);
+    if (module == null) {
+      return ProxyArray.fromArray(
+          null,
+          "it was not loaded before the handler ran: only literal require('./...') calls are prefetched");
+    }
+    if (module.code() == null) {
+      return ProxyArray.fromArray(null, module.error());
+    }
+    String url = module.code().url();
+    if (url.endsWith(".json")) {
+      return ProxyArray.fromArray(url, "json", module.code().code());
+    }
+    return ProxyArray.fromArray(url, "js", Context.getCurrent().eval(engine.module(module.code())));
+  }
+
+  private static boolean isUtf8(byte[] bytes) {
+    try {
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
+  }
+
+  private static ByteBuffer randomBytes(int size) {
+    if (size < 0 || size > (1 << 20)) {
+      throw new IllegalArgumentException("size out of range");
+    }
+    byte[] bytes = new byte[size];
+    random.nextBytes(bytes);
+    return ByteBuffer.wrap(bytes).asReadOnlyBuffer();
+  }
+
+  /** A running hash or HMAC: {@code update(data[, offset, length])}, {@code digest()} (a buffer). */
+  private static ProxyObject hash(String algorithm, byte[] hmacKey) {
+    String name = javaName(algorithm);
+    try {
+      if (hmacKey != null) {
+        Mac mac = Mac.getInstance("Hmac" + name.replace("-", ""));
+        // An empty key is legal in HMAC but SecretKeySpec refuses it.
+        mac.init(hmacKey.length == 0 ? new EmptyKey(mac.getAlgorithm()) : new SecretKeySpec(hmacKey, mac.getAlgorithm()));
+        return digestor(mac::update, mac::doFinal);
+      }
+      MessageDigest digest = MessageDigest.getInstance(name);
+      return digestor(digest::update, digest::digest);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("Digest method not supported: " + algorithm);
+    }
+  }
+
+  private static ProxyObject digestor(java.util.function.Consumer<byte[]> update, java.util.function.Supplier<byte[]> digest) {
+    Map<String, Object> methods = new HashMap<>();
+    methods.put(
+        "update",
+        (ProxyExecutable)
+            args -> {
+              update.accept(args.length >= 3 ? bytes(args[0], args[1].asInt(), args[2].asInt()) : bytes(args[0]));
+              return null;
+            });
+    methods.put("digest", (ProxyExecutable) args -> ByteBuffer.wrap(digest.get()).asReadOnlyBuffer());
+    return ProxyObject.fromMap(methods);
+  }
+
+  private static String javaName(String algorithm) {
+    return switch (algorithm.toLowerCase(Locale.ROOT).replace("-", "")) {
+      case "md5" -> "MD5";
+      case "sha1" -> "SHA-1";
+      case "sha224" -> "SHA-224";
+      case "sha256" -> "SHA-256";
+      case "sha384" -> "SHA-384";
+      case "sha512" -> "SHA-512";
+      default -> throw new IllegalArgumentException("Digest method not supported: " + algorithm);
+    };
+  }
+
+  /** A string's UTF-8 bytes, or a whole ArrayBuffer's bytes. */
+  static byte[] bytes(Value value) {
+    if (value.isString()) {
+      return value.asString().getBytes(StandardCharsets.UTF_8);
+    }
+    return bytes(value, 0, (int) value.getBufferSize());
+  }
+
+  /** Bytes of an ArrayBuffer, copied in bulk. */
+  static byte[] bytes(Value buffer, int offset, int length) {
+    if (!buffer.hasBufferElements()) {
+      throw new IllegalArgumentException("not an ArrayBuffer");
+    }
+    byte[] bytes = new byte[length];
+    buffer.readBuffer(offset, bytes, 0, length);
+    return bytes;
+  }
+
+  /** A response body chunk: a string as UTF-8, an ArrayBuffer as its bytes. */
+  public static byte[] body(Value body) {
+    return bytes(body);
+  }
+
+  private static String encode(byte[] bytes, String encoding) {
+    return switch (encoding) {
+      case "base64" -> Base64.getEncoder().encodeToString(bytes);
+      case "base64url" -> Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+      case "hex" -> HexFormat.of().formatHex(bytes);
+      case "latin1" -> new String(bytes, StandardCharsets.ISO_8859_1);
+      default -> throw new IllegalArgumentException("Unknown encoding: " + encoding);
+    };
+  }
+
+  /** A zero-length HMAC key, which SecretKeySpec refuses. */
+  private record EmptyKey(String getAlgorithm) implements javax.crypto.SecretKey {
+    @Override
+    public String getFormat() {
+      return "RAW";
+    }
+
+    @Override
+    public byte[] getEncoded() {
+      return new byte[0];
+    }
+  }
+}
