@@ -18,7 +18,8 @@ public final class NodeProtocol {
 
   /**
    * Run one handler invocation. The node answers {@code replyTo} with {@link Accepted} then exactly one
-   * {@link Completed} or {@link Failed}, or with {@link NotAccepted} alone when it takes no new work.
+   * {@link Completed} or {@link Failed}, or a streamed response ({@link Head}, {@link Chunk}s, then {@link Ended} or
+   * {@link Failed}); or with {@link NotAccepted} alone when it takes no new work.
    */
   public record Invoke(Invocation invocation, ActorRef<Reply> replyTo) implements Command, CborSerializable {}
 
@@ -28,6 +29,9 @@ public final class NodeProtocol {
     @JsonSubTypes.Type(value = Accepted.class, name = "accepted"),
     @JsonSubTypes.Type(value = NotAccepted.class, name = "not-accepted"),
     @JsonSubTypes.Type(value = Completed.class, name = "completed"),
+    @JsonSubTypes.Type(value = Head.class, name = "head"),
+    @JsonSubTypes.Type(value = Chunk.class, name = "chunk"),
+    @JsonSubTypes.Type(value = Ended.class, name = "ended"),
     @JsonSubTypes.Type(value = Failed.class, name = "failed")
   })
   public sealed interface Reply extends CborSerializable {}
@@ -41,8 +45,20 @@ public final class NodeProtocol {
   /** The node did not start the request (draining, unhealthy); the gateway sends it to another node. */
   public record NotAccepted(String reason) implements Reply {}
 
-  /** The handler's whole response. */
+  /** The handler's whole response: it ended without having written before. */
   public record Completed(int status, List<Header> headers, byte[] body) implements Reply {}
+
+  /**
+   * The start of a streamed response: the handler wrote, then let its turn end without ending the response. Zero or
+   * more {@link Chunk}s follow as it writes, then {@link Ended}, or {@link Failed} (the client's response is cut off).
+   */
+  public record Head(int status, List<Header> headers) implements Reply {}
+
+  /** Body bytes of a streamed response, as written in one JS turn. */
+  public record Chunk(byte[] data) implements Reply {}
+
+  /** The end of a streamed response, with its trailers (x-haiku-console: trailer), usually none. */
+  public record Ended(List<Header> trailers) implements Reply {}
 
   /** Renga could not produce the handler's response; the gateway answers with the error contract. */
   public record Failed(HandlerError error) implements Reply {}

@@ -96,6 +96,10 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
 
   private Value runtime;
   private boolean answered;
+  /** The response's head went to the gateway: it is streamed, and ends with Ended (or is cut off by Failed). */
+  private boolean streaming;
+  private long responseBytes;
+  private final ConsoleCapture captured;
   private final long startedAt = System.nanoTime();
   private RunningTurns.Usage usage = RunningTurns.Usage.NONE;
 
@@ -110,6 +114,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     this.invocation = invocation;
     this.replyTo = replyTo;
     this.sandbox = sandbox;
+    this.captured = new ConsoleCapture(ConsoleCapture.Mode.of(invocation.headers()), sandbox.settings().consoleMaxBytes());
     Duration timeout = sandbox.settings().requestTimeout();
     this.deadline =
         context
@@ -169,7 +174,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
                   invocation.method(),
                   invocation.url(),
                   invocation.httpVersion(),
-                  headerPairs(invocation.headers()),
+                  headerPairs(ConsoleCapture.withoutModeHeader(invocation.headers())),
                   new String(invocation.body(), StandardCharsets.UTF_8));
         });
   }
@@ -196,6 +201,10 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     RunningTurns.Turn running = sandbox.turns().enter(invocation.requestId(), usage, this::cancel);
     try {
       turn.run();
+      if (!answered && runtime != null && (!activeTimers.isEmpty() || outbound.pending() > 0)) {
+        // Still waiting on something: what the turn wrote goes to the client now (streaming).
+        runtime.getMember("flush").executeVoid();
+      }
     } catch (PolyglotException e) {
       return fail(classify(e));
     } finally {
@@ -325,6 +334,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     bridge.put("setTimer", (ProxyExecutable) args -> setTimer(args[0].asInt(), args[1].asLong()));
     bridge.put("clearTimer", (ProxyExecutable) args -> clearTimer(args[0].asInt()));
     bridge.put("respond", (ProxyExecutable) args -> respond(args[0].asInt(), args[1], RuntimeHost.body(args[2])));
+    bridge.put("write", (ProxyExecutable) args -> write(args[0].asInt(), args[1], RuntimeHost.body(args[2])));
     bridge.put("fail", (ProxyExecutable) args -> failFromJs(args[0].asString()));
     if (sandbox.settings().testCapabilities()) {
       bridge.put("blockHost", (ProxyExecutable) args -> blockHost(args[0].asLong()));
@@ -342,6 +352,9 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   }
 
   private Object log(String level, String text) {
+    if (!answered) {
+      captured.add(text);
+    }
     MDC.put("requestId", invocation.requestId());
     try {
       switch (level) {
@@ -372,22 +385,85 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     return null;
   }
 
+  /** res.end: the whole response, or the last chunk of a streamed one. */
   private Object respond(int status, Value flatHeaders, byte[] bytes) {
-    if (bytes.length > sandbox.settings().maxResponseSize()) {
-      answer(
-          new NodeProtocol.Failed(
-              new HandlerError(
-                  ErrorCode.EXCEPTION,
-                  "response body of " + bytes.length + " bytes is larger than renga.sandbox.max-response-size ("
-                      + sandbox.settings().maxResponseSize() + " bytes)")));
+    if (!withinResponseLimit(bytes.length)) {
       return null;
     }
+    switch (captured.mode()) {
+      case BODY -> answer(new NodeProtocol.Completed(status, headers(flatHeaders), captured.text().getBytes(StandardCharsets.UTF_8)));
+      case TRAILER -> {
+        // A trailer needs chunked transfer: the response is sent as a stream, whole or not.
+        if (!streaming) {
+          streaming = true;
+          replyTo.tell(new NodeProtocol.Head(status, headOf(flatHeaders)));
+        }
+        if (bytes.length > 0) {
+          replyTo.tell(new NodeProtocol.Chunk(bytes));
+        }
+        answer(new NodeProtocol.Ended(List.of(captured.asHeader())));
+      }
+      default -> {
+        if (streaming) {
+          if (bytes.length > 0) {
+            replyTo.tell(new NodeProtocol.Chunk(bytes));
+          }
+          answer(new NodeProtocol.Ended(List.of()));
+        } else {
+          answer(new NodeProtocol.Completed(status, headOf(flatHeaders), bytes));
+        }
+      }
+    }
+    return null;
+  }
+
+  /** What res.write wrote during one JS turn that did not end the response: streamed to the client at once. */
+  private Object write(int status, Value flatHeaders, byte[] bytes) {
+    if (answered || !withinResponseLimit(bytes.length) || captured.mode() == ConsoleCapture.Mode.BODY) {
+      return null;
+    }
+    if (!streaming) {
+      streaming = true;
+      replyTo.tell(new NodeProtocol.Head(status, headOf(flatHeaders)));
+    }
+    if (bytes.length > 0) {
+      replyTo.tell(new NodeProtocol.Chunk(bytes));
+    }
+    return null;
+  }
+
+  /** The response head as the handler set it, plus what x-haiku-console adds to it. */
+  private List<Header> headOf(Value flatHeaders) {
+    List<Header> headers = headers(flatHeaders);
+    switch (captured.mode()) {
+      case HEADER -> headers.add(captured.asHeader());
+      case TRAILER -> headers.add(new Header("trailer", ConsoleCapture.HEADER));
+      default -> {}
+    }
+    return headers;
+  }
+
+  /** Counts body bytes against renga.sandbox.max-response-size; over it, the request fails. */
+  private boolean withinResponseLimit(int more) {
+    responseBytes += more;
+    if (responseBytes <= sandbox.settings().maxResponseSize()) {
+      return true;
+    }
+    answer(
+        new NodeProtocol.Failed(
+            new HandlerError(
+                ErrorCode.EXCEPTION,
+                "response body of " + responseBytes + " bytes is larger than renga.sandbox.max-response-size ("
+                    + sandbox.settings().maxResponseSize() + " bytes)")));
+    return false;
+  }
+
+  private static List<Header> headers(Value flatHeaders) {
     List<Header> headers = new ArrayList<>((int) flatHeaders.getArraySize() / 2);
     for (long i = 0; i + 1 < flatHeaders.getArraySize(); i += 2) {
       headers.add(new Header(flatHeaders.getArrayElement(i).asString(), flatHeaders.getArrayElement(i + 1).asString()));
     }
-    answer(new NodeProtocol.Completed(status, headers, bytes));
-    return null;
+    return headers;
   }
 
   private Object failFromJs(String description) {

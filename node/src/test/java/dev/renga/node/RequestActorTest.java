@@ -20,6 +20,7 @@ import dev.renga.node.sandbox.SandboxSettings;
 import dev.renga.node.testing.FixtureServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
@@ -104,6 +105,51 @@ class RequestActorTest {
 
   private static String body(NodeProtocol.Completed completed) {
     return new String(completed.body(), StandardCharsets.UTF_8);
+  }
+
+  /** Every reply of one invocation, up to its final one (Completed, Ended or Failed). */
+  private static List<NodeProtocol.Reply> replies(String fixture) {
+    TestProbe<NodeProtocol.Reply> probe = testKit.createTestProbe();
+    var invocation =
+        new Invocation("test-" + System.nanoTime(), fixtures.url(fixture), "GET", "/s?ms=300", "1.1", List.of(), new byte[0]);
+    testKit.spawn(RequestActor.create(invocation, probe.getRef(), sandbox(true, GENEROUS)), NodeGuardian.JS_DISPATCHER);
+    List<NodeProtocol.Reply> replies = new ArrayList<>();
+    while (replies.isEmpty()
+        || !(replies.getLast() instanceof NodeProtocol.Completed
+            || replies.getLast() instanceof NodeProtocol.Ended
+            || replies.getLast() instanceof NodeProtocol.Failed)) {
+      replies.add(probe.receiveMessage(GENEROUS));
+    }
+    return replies;
+  }
+
+  @Test
+  void writesFollowedByAWaitAreStreamedAsHeadChunksAndEnd() {
+    List<NodeProtocol.Reply> replies = replies("streams.js");
+    var head = assertInstanceOf(NodeProtocol.Head.class, replies.get(0));
+    assertEquals(200, head.status());
+    assertTrue(head.headers().contains(new Header("content-type", "text/plain")), head.headers().toString());
+    List<String> chunks =
+        replies.stream()
+            .filter(NodeProtocol.Chunk.class::isInstance)
+            .map(c -> new String(((NodeProtocol.Chunk) c).data(), StandardCharsets.UTF_8))
+            .toList();
+    assertEquals(List.of("first\n", "second\ndone\n"), chunks);
+    assertEquals(new NodeProtocol.Ended(List.of()), replies.getLast());
+  }
+
+  @Test
+  void failureAfterTheHeadEndsTheStreamWithFailed() {
+    List<NodeProtocol.Reply> replies = replies("streams-then-throws.js");
+    assertInstanceOf(NodeProtocol.Head.class, replies.get(0));
+    var failed = assertInstanceOf(NodeProtocol.Failed.class, replies.getLast());
+    assertEquals(ErrorCode.EXCEPTION, failed.error().code());
+    assertTrue(failed.error().cause().contains("broken after the head was sent"), failed.error().cause());
+  }
+
+  @Test
+  void writesAndEndInOneTurnAreOneCompletedResponse() {
+    assertEquals("first\nsecond\n", body(completed(run("writes.js"))));
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.renga.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.renga.core.ErrorCode;
@@ -167,6 +168,81 @@ class GatewayAndNodeEndToEndTest {
     var response = call(lonelyGateway, "hello.js", null);
     assertError(response, ErrorCode.NO_CAPACITY);
     assertTrue(response.headers().firstValue("retry-after").isPresent());
+  }
+
+  @Test
+  void writesAreStreamedAsChunkedTransferWhileTheHandlerRuns() throws Exception {
+    var request =
+        HttpRequest.newBuilder(URI.create(gateway + "/s?ms=1000")).header("x-haiku-handler", fixtures.url("streams.js")).build();
+    var response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals(200, response.statusCode());
+    assertEquals("chunked", response.headers().firstValue("transfer-encoding").orElse(null));
+    assertEquals("text/plain", response.headers().firstValue("content-type").orElse(null));
+    try (var body = new java.io.BufferedReader(new java.io.InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+      assertEquals("first", body.readLine());
+      long firstAt = System.nanoTime();
+      assertEquals("second", body.readLine());
+      long secondAt = System.nanoTime();
+      assertEquals("done", body.readLine());
+      assertEquals(null, body.readLine());
+      // The handler writes "second" 1 s after "first": the first chunk was here before the second existed.
+      long apart = Duration.ofNanos(secondAt - firstAt).toMillis();
+      assertTrue(apart >= 800, "chunks arrived " + apart + " ms apart");
+    }
+  }
+
+  @Test
+  void streamedResponseThatFailsIsCutOffNeverCompleted() throws Exception {
+    var request =
+        HttpRequest.newBuilder(URI.create(gateway + "/")).header("x-haiku-handler", fixtures.url("streams-then-throws.js")).build();
+    var response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals(200, response.statusCode());
+    try (var body = response.body()) {
+      assertThrows(java.io.IOException.class, body::readAllBytes, "a cut-off stream must not read as a whole response");
+    }
+    assertEquals(200, call("hello.js").statusCode());
+  }
+
+  private static HttpResponse<String> console(String mode, boolean asQuery) throws Exception {
+    var request =
+        HttpRequest.newBuilder(URI.create(gateway + "/c" + (asQuery ? "?x-haiku-console=" + mode : "")))
+            .header("x-haiku-handler", fixtures.url("console-modes.js"));
+    if (!asQuery) {
+      request.header("x-haiku-console", mode);
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void consoleOutputIsReturnedAsTheModeAsksAndNeverAfterEnd() throws Exception {
+    var none = console("none", false);
+    assertEquals("body part\nend\n", none.body());
+    assertTrue(none.headers().firstValue("x-haiku-console").isEmpty());
+
+    var body = console("body", false);
+    assertEquals(200, body.statusCode());
+    assertEquals("before head\nafter head mode hidden\n", body.body());
+
+    var header = console("header", true);
+    assertEquals("body part\nend\n", header.body());
+    assertEquals("before%20head%0A", header.headers().firstValue("x-haiku-console").orElse(null));
+
+    // Trailers are invisible to java.net.http: read the chunked response off the socket.
+    URI uri = URI.create(gateway);
+    String raw;
+    try (var socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout(30_000);
+      String request =
+          "GET /c HTTP/1.1\r\nHost: renga\r\nConnection: close\r\nx-haiku-console: trailer\r\n"
+              + "x-haiku-handler: " + fixtures.url("console-modes.js") + "\r\n\r\n";
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      raw = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+    String lower = raw.toLowerCase(java.util.Locale.ROOT);
+    assertTrue(lower.contains("transfer-encoding: chunked"), raw);
+    assertTrue(lower.contains("trailer: x-haiku-console"), raw);
+    assertTrue(
+        raw.contains("\r\n0\r\nx-haiku-console: before%20head%0Aafter%20head%20mode%20hidden%0A\r\n"), raw);
   }
 
   @Test

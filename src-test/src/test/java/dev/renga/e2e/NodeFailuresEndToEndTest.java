@@ -95,7 +95,8 @@ class NodeFailuresEndToEndTest {
     var loops = Load.run(100, 8, i -> call("loop.js"));
     assertTrue(loops.stream().allMatch(r -> r.status() == 500 && Set.of("cpu-limit", "timeout").contains(r.error())), loops.toString());
     int threadsAfter = nodeThreads();
-    assertTrue(threadsAfter <= threadsBefore + 6, "threads grew from " + threadsBefore + " to " + threadsAfter);
+    // Pools may start a few threads on demand; a thread left behind per cancelled loop would add 100.
+    assertTrue(threadsAfter <= threadsBefore + 16, "threads grew from " + threadsBefore + " to " + threadsAfter);
 
     var after = Load.run(20, 1, i -> call("hello.js"));
     assertTrue(after.stream().allMatch(Load.Result::ok), after.toString());

@@ -25,10 +25,14 @@ class RecycleEndToEndTest {
     int http = RengaProcesses.freePort();
     int admin = RengaProcesses.freePort();
     String seeds = "127.0.0.1:" + cluster;
-    renga.gateway("recycle-gateway", cluster, http, admin, seeds, Map.of("renga.gateway.queue.timeout", "60s"));
+    renga.gateway("recycle-gateway", cluster, http, admin, seeds, Map.of("renga.gateway.queue.timeout", "60s", "renga.gateway.node-timeout", "60s"));
     gateway = "http://127.0.0.1:" + http;
     for (String node : NODES) {
-      renga.launchedNode(node, seeds, Map.of("renga.node.max-requests", "50", "renga.node.js-threads", "4"));
+      // Generous time limits: this test is about recycling losing nothing, not about slow machines timing out.
+      renga.launchedNode(
+          node,
+          seeds,
+          Map.of("renga.node.max-requests", "50", "renga.node.js-threads", "4", "renga.sandbox.request-timeout", "30s"));
     }
     renga.await(
         "the gateway routes to both nodes",

@@ -113,6 +113,7 @@ public final class HandlerInvoker {
             new Answered(
                 switch (answered.reply()) {
                   case NodeProtocol.Completed completed -> HandlerResponses.of(completed);
+                  case NodeProtocol.Head head -> HandlerResponses.streamed(head, answered.body().orElseThrow());
                   case NodeProtocol.Failed failed -> errors.of(failed.error(), invocation.handlerUrl());
                   default -> throw new IllegalStateException("not a final answer: " + answered.reply());
                 },

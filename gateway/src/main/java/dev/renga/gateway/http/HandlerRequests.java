@@ -77,7 +77,10 @@ public final class HandlerRequests {
     return kept.length() == 0 ? path : path + "?" + kept;
   }
 
-  /** The headers the handler sees: lower-case names, Renga's own routing headers removed, entity headers added. */
+  /**
+   * The headers for the node: lower-case names, Renga's own routing headers removed, entity headers added, and the
+   * console mode (x-haiku-console, which the node takes out again before the handler sees the headers).
+   */
   public static List<Header> handlerHeaders(HttpRequest request, String requestId, long bodyLength) {
     List<Header> headers = new ArrayList<>();
     for (HttpHeader header : request.getHeaders()) {
@@ -94,6 +97,14 @@ public final class HandlerRequests {
       headers.add(new Header("content-length", Long.toString(bodyLength)));
     }
     headers.add(new Header(REQUEST_ID, requestId));
+    // The console mode (header wins over query parameter) travels to the node as one normalised header.
+    request
+        .getHeader(CONSOLE)
+        .map(HttpHeader::value)
+        .or(() -> queryParameter(request, CONSOLE))
+        .map(mode -> mode.trim().toLowerCase(java.util.Locale.ROOT))
+        .filter(mode -> !mode.isEmpty() && !mode.equals("none"))
+        .ifPresent(mode -> headers.add(new Header(CONSOLE, mode)));
     return headers;
   }
 

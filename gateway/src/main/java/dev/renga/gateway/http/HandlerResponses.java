@@ -6,37 +6,64 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntity.ChunkStreamPart;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.stream.javadsl.Source;
 
 /** Turns the response a handler wrote into an HTTP response. */
 public final class HandlerResponses {
-  /** Headers the HTTP layer owns: a handler's values for these are dropped (content-type goes to the entity). */
+  /**
+   * Headers the HTTP layer owns: a handler's values for these are dropped (content-type goes to the entity; trailer
+   * is kept on chunked responses, which can carry trailers).
+   */
   private static final List<String> HOP_BY_HOP =
       List.of("content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "date", "server", "trailer");
 
   private HandlerResponses() {}
 
   public static HttpResponse of(NodeProtocol.Completed completed) {
+    return head(completed.status(), completed.headers(), false, (contentType, response) -> response.withEntity(contentType, completed.body()));
+  }
+
+  /** A response the handler streams: chunked transfer, each chunk sent as the node sends it. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static HttpResponse streamed(NodeProtocol.Head head, Source<ChunkStreamPart, NotUsed> chunks) {
+    // The Java DSL builds chunked entities from bytes only; trailers need the last chunk, so build it in Scala's.
+    return head(
+        head.status(),
+        head.headers(),
+        true,
+        (contentType, response) ->
+            response.withEntity(
+                org.apache.pekko.http.scaladsl.model.HttpEntity.Chunked$.MODULE$.apply(
+                    (org.apache.pekko.http.scaladsl.model.ContentType) contentType, (org.apache.pekko.stream.scaladsl.Source) chunks.asScala())));
+  }
+
+  private static HttpResponse head(
+      int status,
+      List<Header> handlerHeaders,
+      boolean chunked,
+      BiFunction<ContentType, HttpResponse, HttpResponse> withEntity) {
     ContentType contentType = ContentTypes.NO_CONTENT_TYPE;
-    List<HttpHeader> headers = new ArrayList<>(completed.headers().size());
-    for (Header header : completed.headers()) {
+    List<HttpHeader> headers = new ArrayList<>(handlerHeaders.size());
+    for (Header header : handlerHeaders) {
       String name = header.name().toLowerCase(Locale.ROOT);
       if (name.equals("content-type")) {
         contentType = parseContentType(header.value()).orElse(contentType);
-      } else if (!HOP_BY_HOP.contains(name)) {
+      } else if (!HOP_BY_HOP.contains(name) || (chunked && name.equals("trailer"))) {
         headers.add(RawHeader.create(header.name(), header.value()));
       }
     }
-    return HttpResponse.create()
-        .withStatus(status(completed.status()))
-        .addHeaders(headers)
-        .withEntity(contentType, completed.body());
+    HttpResponse response = HttpResponse.create().withStatus(status(status)).addHeaders(headers);
+    return withEntity.apply(contentType, response);
   }
 
   static StatusCode status(int code) {

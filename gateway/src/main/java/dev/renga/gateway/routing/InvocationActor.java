@@ -7,6 +7,7 @@ import dev.renga.core.NodeProtocol;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +20,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.util.ByteString;
 
 /**
  * Carries one invocation to a node and back. A request a node did not start (it was draining, or it left or died
@@ -63,6 +65,8 @@ public final class InvocationActor extends AbstractBehavior<InvocationActor.Comm
 
   private ActorRef<NodeProtocol.Command> node;
   private boolean accepted;
+  /** Set while the response streams: the head went to the client, chunks follow. */
+  private ActorRef<ResponseStream.Element> stream;
   private boolean waiting;
   private int attempt;
 
@@ -127,8 +131,25 @@ public final class InvocationActor extends AbstractBehavior<InvocationActor.Comm
       }
       case NodeProtocol.NotAccepted notAccepted -> retryElsewhere();
       case NodeProtocol.Completed completed -> finish(completed);
+      case NodeProtocol.Head head -> startStream(head);
+      case NodeProtocol.Chunk chunk -> {
+        if (stream != null) {
+          stream.tell(new ResponseStream.Bytes(ByteString.fromArrayUnsafe(chunk.data())));
+        }
+        yield this;
+      }
+      case NodeProtocol.Ended ended -> finish(ended);
       case NodeProtocol.Failed failed -> finish(failed);
     };
+  }
+
+  /** The handler streams: the client gets the head now, and the body as the chunks arrive. */
+  private Behavior<Command> startStream(NodeProtocol.Head head) {
+    var fed = ResponseStream.create(getContext().getSystem());
+    stream = fed.first();
+    result.complete(
+        new Invocations.Answer(head, Optional.of(node.path().address()), Optional.of(fed.second())));
+    return this;
   }
 
   private Behavior<Command> onNodeGone(NodeGone gone) {
@@ -164,8 +185,17 @@ public final class InvocationActor extends AbstractBehavior<InvocationActor.Comm
     return dispatch();
   }
 
+  /** The final reply: answers the client, or ends (Ended) or cuts off (anything else) a streamed response. */
   private Behavior<Command> finish(NodeProtocol.Reply reply) {
-    result.complete(new Invocations.Answer(reply, Optional.ofNullable(node).map(ref -> ref.path().address())));
+    if (stream != null) {
+      stream.tell(
+          reply instanceof NodeProtocol.Failed failed
+              ? new ResponseStream.Abort(failed.error().code().code() + ": " + failed.error().cause())
+              : new ResponseStream.End(reply instanceof NodeProtocol.Ended ended ? ended.trailers() : List.of()));
+      stream = null;
+    } else {
+      result.complete(new Invocations.Answer(reply, Optional.ofNullable(node).map(ref -> ref.path().address())));
+    }
     return Behaviors.stopped();
   }
 
@@ -173,6 +203,9 @@ public final class InvocationActor extends AbstractBehavior<InvocationActor.Comm
   private Behavior<Command> onPostStop() {
     if (node != null) {
       routing.inFlight().remove(node.path().address(), getContext().getSelf());
+    }
+    if (stream != null) {
+      stream.tell(new ResponseStream.Abort("internal error in the gateway"));
     }
     result.complete(
         new Invocations.Answer(

@@ -5,7 +5,24 @@ import java.time.Duration;
 
 /** Limits for one handler invocation (renga.sandbox.*), read once at start-up. */
 public record SandboxSettings(
-    Duration requestTimeout, Duration cpuLimit, long memoryLimit, long maxResponseSize, boolean allowPrivateNetwork, boolean testCapabilities) {
+    Duration requestTimeout,
+    Duration cpuLimit,
+    long memoryLimit,
+    long maxResponseSize,
+    boolean allowPrivateNetwork,
+    boolean testCapabilities,
+    int consoleMaxBytes) {
+
+  /** Settings with the default console bound (renga.sandbox.console.max-bytes = 4096). */
+  public SandboxSettings(
+      Duration requestTimeout,
+      Duration cpuLimit,
+      long memoryLimit,
+      long maxResponseSize,
+      boolean allowPrivateNetwork,
+      boolean testCapabilities) {
+    this(requestTimeout, cpuLimit, memoryLimit, maxResponseSize, allowPrivateNetwork, testCapabilities, 4096);
+  }
 
   public static SandboxSettings from(Config config) {
     Config c = config.getConfig("renga.sandbox");
@@ -15,6 +32,7 @@ public record SandboxSettings(
         c.getBytes("memory-limit"),
         c.getBytes("max-response-size"),
         c.getBoolean("network.allow-private"),
-        c.getBoolean("test-capabilities"));
+        c.getBoolean("test-capabilities"),
+        Math.toIntExact(c.getBytes("console.max-bytes")));
   }
 }

@@ -317,6 +317,8 @@
       this.headersSent = true;
       return this;
     }
+    // Writes are collected during a turn and streamed at its end (the host calls flush), unless the same turn also
+    // ends the response (then the whole response goes as one message).
     write(chunk, encoding, callback) {
       if (this.writableEnded) throw new Error('write after end');
       if (typeof encoding === 'function') callback = encoding;
@@ -324,6 +326,19 @@
       if (chunk !== undefined && chunk !== null) this._chunks.push(bodyChunk(chunk, encoding));
       if (typeof callback === 'function') queueMicrotask(callback);
       return true;
+    }
+    _flush() {
+      if (this.writableEnded) return;
+      host.write(this.statusCode, this._flatHeaders(), responseBody(this._chunks));
+      this._chunks = [];
+    }
+    _flatHeaders() {
+      const flat = [];
+      for (const [, [name, value]] of this._headers) {
+        if (Array.isArray(value)) for (const v of value) flat.push(name, String(v));
+        else flat.push(name, String(value));
+      }
+      return flat;
     }
     end(chunk, encoding, callback) {
       if (this.writableEnded) return this;
@@ -333,12 +348,8 @@
       this.headersSent = true;
       this.writableEnded = true;
       this.finished = true;
-      const flat = [];
-      for (const [, [name, value]] of this._headers) {
-        if (Array.isArray(value)) for (const v of value) flat.push(name, String(v));
-        else flat.push(name, String(value));
-      }
-      host.respond(this.statusCode, flat, responseBody(this._chunks));
+      host.respond(this.statusCode, this._flatHeaders(), responseBody(this._chunks));
+      this._chunks = [];
       if (typeof callback === 'function') queueMicrotask(callback);
       return this;
     }
@@ -360,8 +371,16 @@
     }
     const req = new IncomingMessage(method, url, httpVersion, headers, body);
     const res = new ServerResponse();
+    response = res;
     handler(req, res).catch((error) => host.fail(describe(error)));
   };
 
-  return { run, fireTimer };
+  // The host calls this at the end of a turn after which the handler still waits on something: what it wrote during
+  // the turn is streamed now. (A handler with nothing left to wait on gets no-response instead, its writes unsent.)
+  let response;
+  const flush = () => {
+    if (response !== undefined && response._chunks.length > 0) response._flush();
+  };
+
+  return { run, fireTimer, flush };
 })
