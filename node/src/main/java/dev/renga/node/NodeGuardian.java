@@ -3,8 +3,11 @@ package dev.renga.node;
 import dev.renga.core.NodeProtocol;
 import dev.renga.node.sandbox.Sandbox;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -34,6 +37,14 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
   private enum DrainTimedOut implements NodeProtocol.Command {
     INSTANCE
   }
+
+  /**
+   * Stop taking requests and answer {@code replyTo} once those in flight have ended (graceful stop: SIGTERM runs
+   * coordinated shutdown, whose first task asks this). An unhealthy node answers at once: its stuck requests cannot end.
+   */
+  public record Drain(ActorRef<Done> replyTo) implements NodeProtocol.Command {}
+
+  private final List<ActorRef<Done>> drainWaiters = new ArrayList<>();
 
   public static Behavior<NodeProtocol.Command> create(NodeSettings settings, Sandbox sandbox, NodeStatus status) {
     return Behaviors.setup(
@@ -90,6 +101,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
         .onMessage(NodeProtocol.Invoke.class, this::onInvoke)
         .onMessage(RequestEnded.class, this::onRequestEnded)
         .onMessage(Watchdog.Unhealthy.class, this::onUnhealthy)
+        .onMessage(Drain.class, this::onDrain)
         .onMessageEquals(DrainTimedOut.INSTANCE, this::onDrainTimedOut)
         .build();
   }
@@ -122,8 +134,26 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
 
   private Behavior<NodeProtocol.Command> onRequestEnded(RequestEnded ended) {
     status.requestEnded();
+    answerDrainWaiters();
     exitWhenDrained();
     return this;
+  }
+
+  private Behavior<NodeProtocol.Command> onDrain(Drain drain) {
+    if (status.state() == NodeStatus.State.UP) {
+      getContext().getLog().info("stopping: leaving routing, then waiting for {} request(s) in flight", status.inFlight());
+    }
+    leaveRouting(status.state() == NodeStatus.State.UP ? NodeStatus.State.DRAINING : status.state());
+    drainWaiters.add(drain.replyTo());
+    answerDrainWaiters();
+    return this;
+  }
+
+  private void answerDrainWaiters() {
+    if (status.inFlight() == 0 || status.state() == NodeStatus.State.UNHEALTHY) {
+      drainWaiters.forEach(waiter -> waiter.tell(Done.getInstance()));
+      drainWaiters.clear();
+    }
   }
 
   private Behavior<NodeProtocol.Command> onUnhealthy(Watchdog.Unhealthy unhealthy) {

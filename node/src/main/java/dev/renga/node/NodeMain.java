@@ -1,6 +1,7 @@
 package dev.renga.node;
 
 import com.typesafe.config.Config;
+import dev.renga.core.NodeProtocol;
 import dev.renga.core.ParentProcess;
 import dev.renga.core.RengaConfig;
 import dev.renga.core.RengaMetrics;
@@ -18,7 +19,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -71,14 +75,22 @@ public final class NodeMain {
     Metrics.gauge("renga.node.dispatcher.lag.seconds", status, s -> s.heartbeatLagMillis() / 1000.0);
     Metrics.gauge("renga.node.draining", status, s -> s.state() == NodeStatus.State.DRAINING ? 1 : 0);
     Metrics.gauge("renga.node.quota", status, NodeStatus::quota);
-    ActorSystem<?> system =
+    ActorSystem<NodeProtocol.Command> system =
         ActorSystem.create(guardian(engine, settings, status, metrics, config), RengaConfig.systemName(config), config);
+    // A graceful stop (SIGTERM, Ctrl-C, the launcher stopping) first leaves routing and lets requests in flight end.
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeServiceUnbind(),
+            "renga-drain",
+            () ->
+                AskPattern.<NodeProtocol.Command, Done>ask(
+                    system, NodeGuardian.Drain::new, settings.drainTimeout(), system.scheduler()));
     system.getWhenTerminated().thenRun(engine::close);
     ParentProcess.exitWithParent(system);
     return system;
   }
 
-  private static Behavior<dev.renga.core.NodeProtocol.Command> guardian(
+  private static Behavior<NodeProtocol.Command> guardian(
       JsEngine engine, NodeSettings settings, NodeStatus status, PrometheusMeterRegistry metrics, Config config) {
     return Behaviors.setup(
         context -> {

@@ -25,7 +25,8 @@ public final class Launcher {
   /** A node that ran this long was healthy: the next crash starts the backoff afresh. */
   private static final Duration STABLE_AFTER = Duration.ofSeconds(60);
 
-  private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+  /** Above renga.node.drain-timeout (30 s), so a draining node is not killed while its requests end. */
+  private static final Duration STOP_GRACE = Duration.ofSeconds(45);
   private static final Duration STANDBY_DELAY = Duration.ofSeconds(10);
 
   private final List<String> command;
