@@ -23,7 +23,7 @@ import org.opentest4j.TestAbortedException;
 
 /**
  * The handler API (DESIGN §4-§6) as a user meets it: one fixture per feature under
- * src/test/resources/conformance, each declaring its request and expected response in its leading comments
+ * src/test/resources/conformance/api, each declaring its request and expected response in its leading comments
  * ({@link Fixture}), run end to end over real HTTP through one gateway and one node JVM. Fixtures marked
  * {@code pending:} or {@code bug:} are still run, and reported as skipped with what happened.
  */
@@ -53,7 +53,7 @@ class ConformanceEndToEndTest {
 
   @TestFactory
   Stream<DynamicTest> everyFixtureAnswersAsItDeclares() {
-    return Fixture.discover("/conformance").stream().map(fixture -> DynamicTest.dynamicTest(fixture.name(), () -> run(fixture)));
+    return Fixture.discover("/conformance/api").stream().map(fixture -> DynamicTest.dynamicTest(fixture.name(), () -> run(fixture)));
   }
 
   private static void run(Fixture fixture) {
@@ -82,7 +82,7 @@ class ConformanceEndToEndTest {
   }
 
   private static void check(Fixture fixture, int attempt) {
-    String handler = server.fixtureUrl(fixture.name());
+    String handler = server.fixtureUrl("api/" + fixture.name());
     String requestId = "conf-" + UUID.randomUUID().toString().substring(0, 8) + "-" + attempt;
     List<RawHttp.Header> headers = new ArrayList<>();
     String path = placeholders(fixture.path());

@@ -6,4 +6,4 @@ const greeter = require('./lib/greeter.js');
 const again = require('./lib/greeter');
 const data = require('./lib/data.json');
 res.end([greeter.greet('conformance'), JSON.stringify(data), 'runs=' + again.runs(),
-  'filename-ok=' + greeter.filename.endsWith('/conformance/modules/lib/greeter.js')].join('|'));
+  'filename-ok=' + greeter.filename.endsWith('/conformance/api/modules/lib/greeter.js')].join('|'));
