@@ -1,0 +1,3 @@
+// req.json() of invalid JSON, not caught.
+const body = await req.json();
+res.end(JSON.stringify(body));

@@ -1,0 +1,3 @@
+// Writes after end(), uncaught: the response was already complete.
+res.end('done');
+res.write('more');
