@@ -1,5 +1,4 @@
 // x-haiku-console is also accepted as a query parameter (and hidden from the handler).
-// pending: x-haiku-console capture is not implemented yet
 // request-path: /c?keep=1&x-haiku-console=body
 // expect-status: 200
 // expect-body: url=/c?keep=1\n

@@ -1,6 +1,5 @@
 // DESIGN §4 x-haiku-console: body: the response carries the console output up to end() instead of the handler's
 // body; status and headers as the handler set them.
-// pending: x-haiku-console capture is not implemented yet
 // request-header: x-haiku-console: body
 // expect-status: 201
 // expect-header: x-handler: kept

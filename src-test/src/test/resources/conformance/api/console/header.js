@@ -1,6 +1,5 @@
 // x-haiku-console: header: output written before the headers were sent, URL-encoded (newline = %0A), in the
 // x-haiku-console response header.
-// pending: x-haiku-console capture is not implemented yet
 // request-header: x-haiku-console: header
 // expect-status: 200
 // expect-header-contains: x-haiku-console: one%0Atwo%0A

@@ -1,6 +1,5 @@
 // x-haiku-console: trailer: the response announces Trailer: x-haiku-console, is chunked, and ends with the console
 // output up to end(), URL-encoded, as the trailer.
-// pending: x-haiku-console capture is not implemented yet
 // request-header: x-haiku-console: trailer
 // expect-status: 200
 // expect-header: trailer: x-haiku-console

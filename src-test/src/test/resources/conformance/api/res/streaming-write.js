@@ -1,6 +1,5 @@
 // DESIGN §5: res.write(chunk) streams chunked to the client as written: the first chunk arrives while the handler
 // still waits for its timer.
-// pending: streaming res.write (chunked transfer as written) is not implemented yet; the body is sent on end()
 // expect-status: 200
 // expect-header: transfer-encoding: chunked
 // expect-streamed: first

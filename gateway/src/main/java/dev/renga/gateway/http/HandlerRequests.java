@@ -41,7 +41,10 @@ public final class HandlerRequests {
     try {
       URI uri = new URI(url);
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
-      if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+      if (!uri.isAbsolute()
+          || !(scheme.equals("http") || scheme.equals("https"))
+          || uri.getHost() == null
+          || uri.getPort() > 65535) {
         return new Invalid(
             new HandlerError(ErrorCode.HANDLER_URL_INVALID, "not an absolute http(s) URL: " + abbreviate(url)));
       }

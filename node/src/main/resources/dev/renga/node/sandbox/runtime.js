@@ -271,6 +271,30 @@
     return out.buffer;
   };
 
+  // Header names and values as Node checks them: a name is an HTTP token; a value is defined and has no control
+  // characters other than tab (so no CR, LF or NUL can split or end a header line).
+  const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+  const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+  const typeError = (message, code) => Object.assign(new TypeError(message), { code });
+  const checkHeader = (name, value) => {
+    if (typeof name !== 'string' || !TOKEN.test(name)) {
+      throw typeError('Header name must be a valid HTTP token ["' + name + '"]', 'ERR_INVALID_HTTP_TOKEN');
+    }
+    if (value === undefined) {
+      throw typeError('Invalid value "undefined" for header "' + name + '"', 'ERR_HTTP_INVALID_HEADER_VALUE');
+    }
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (INVALID_VALUE.test(String(v))) {
+        throw typeError('Invalid character in header content ["' + name + '"]', 'ERR_INVALID_CHAR');
+      }
+    }
+  };
+  const checkStatus = (status) => {
+    if (!Number.isInteger(status) || status < 100 || status > 999) {
+      throw Object.assign(new RangeError('Invalid status code: ' + status), { code: 'ERR_HTTP_INVALID_STATUS_CODE' });
+    }
+  };
+
   class ServerResponse extends Emitter {
     constructor() {
       super();
@@ -284,6 +308,7 @@
     }
     setHeader(name, value) {
       if (this.headersSent) throw new Error('Cannot set headers after they are sent to the client');
+      checkHeader(name, value);
       this._headers.set(String(name).toLowerCase(), [String(name), value]);
       return this;
     }
@@ -306,7 +331,7 @@
       if (this.headersSent) throw new Error('Cannot write headers after they are sent to the client');
       if (typeof reason !== 'string') { headers = reason; reason = undefined; }
       const status = Number(statusCode);
-      if (!Number.isInteger(status) || status < 100 || status > 999) throw new RangeError('Invalid status code: ' + statusCode);
+      checkStatus(status);
       this.statusCode = status;
       if (reason !== undefined) this.statusMessage = reason;
       if (Array.isArray(headers)) {
@@ -329,6 +354,7 @@
     }
     _flush() {
       if (this.writableEnded) return;
+      checkStatus(this.statusCode);
       host.write(this.statusCode, this._flatHeaders(), responseBody(this._chunks));
       this._chunks = [];
     }
@@ -344,6 +370,7 @@
       if (this.writableEnded) return this;
       if (typeof chunk === 'function') { callback = chunk; chunk = undefined; }
       if (typeof encoding === 'function') { callback = encoding; encoding = undefined; }
+      checkStatus(this.statusCode);
       if (chunk !== undefined && chunk !== null) this.write(chunk, encoding);
       this.headersSent = true;
       this.writableEnded = true;
