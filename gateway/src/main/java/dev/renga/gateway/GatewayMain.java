@@ -7,6 +7,7 @@ import dev.renga.core.RengaMetrics;
 import dev.renga.gateway.admin.AdminRoutes;
 import dev.renga.gateway.http.HandlerInvoker;
 import dev.renga.gateway.http.Routes;
+import dev.renga.gateway.http.TlsSettings;
 import dev.renga.gateway.routing.InFlightInvocations;
 import dev.renga.gateway.routing.InvocationActor;
 import dev.renga.gateway.routing.Invocations;
@@ -16,10 +17,14 @@ import dev.renga.gateway.routing.NodeRouter;
 import dev.renga.gateway.routing.Quarantine;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.HttpsConnectionContext;
+import org.apache.pekko.http.javadsl.ServerBuilder;
+import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.apache.pekko.http.javadsl.ServerBinding;
 
 /** Starts a gateway JVM: joins the cluster with role "gateway" and serves HTTP and the admin endpoints. */
@@ -33,15 +38,17 @@ public final class GatewayMain {
   /** Starts a gateway with the given (already role-applied) config; used by main and by tests. */
   public static ActorSystem<Void> start(Config config) {
     GatewaySettings settings = GatewaySettings.from(config);
+    TlsSettings tls = TlsSettings.from(config);
     PrometheusMeterRegistry metrics = RengaMetrics.install("gateway");
     NodeRouter router = new NodeRouter(settings.queueMax());
     ActorSystem<Void> system =
-        ActorSystem.create(guardian(settings, router, metrics), RengaConfig.systemName(config), config);
+        ActorSystem.create(guardian(settings, tls, router, metrics), RengaConfig.systemName(config), config);
     ParentProcess.exitWithParent(system);
     return system;
   }
 
-  private static Behavior<Void> guardian(GatewaySettings settings, NodeRouter router, PrometheusMeterRegistry metrics) {
+  private static Behavior<Void> guardian(
+      GatewaySettings settings, TlsSettings tls, NodeRouter router, PrometheusMeterRegistry metrics) {
     return Behaviors.setup(
         context -> {
           ActorSystem<?> system = context.getSystem();
@@ -57,16 +64,24 @@ public final class GatewayMain {
                       new InvocationActor.Routing(router, inFlight, quarantine, settings.nodeTimeout(), settings.queueTimeout())),
                   "invocations");
           Routes routes = new Routes(new HandlerInvoker(system, settings, invocations, quarantine));
-          bind(system, "http", settings.httpHost(), settings.httpPort(), routes.route());
-          bind(system, "admin", settings.adminHost(), settings.adminPort(), new AdminRoutes(system, router, reports, metrics).route());
+          bind(system, "http", settings.httpHost(), settings.httpPort(), tls.context(), routes.route());
+          bind(system, "admin", settings.adminHost(), settings.adminPort(), Optional.empty(), new AdminRoutes(system, router, reports, metrics).route());
           return Behaviors.empty();
         });
   }
 
   private static void bind(
-      ActorSystem<?> system, String name, String host, int port, org.apache.pekko.http.javadsl.server.Route route) {
-    Http.get(system)
-        .newServerAt(host, port)
+      ActorSystem<?> system,
+      String name,
+      String host,
+      int port,
+      Optional<HttpsConnectionContext> https,
+      org.apache.pekko.http.javadsl.server.Route route) {
+    ServerBuilder server = Http.get(system).newServerAt(host, port);
+    // With TLS, clients that negotiate HTTP/2 through ALPN get it; plain HTTP stays HTTP/1.1.
+    https
+        .map(context -> server.enableHttps(context).withSettings(ServerSettings.create(system.classicSystem()).withEnableHttp2(true)))
+        .orElse(server)
         .bind(route)
         .whenComplete(
             (binding, failure) -> {
@@ -75,7 +90,7 @@ public final class GatewayMain {
                 system.terminate();
               } else {
                 ServerBinding bound = binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
-                system.log().info("{} listening on {}", name, bound.localAddress());
+                system.log().info("{} listening on {}{}", name, bound.localAddress(), https.isPresent() ? " (https)" : "");
               }
             });
   }
