@@ -14,6 +14,8 @@ import dev.renga.gateway.routing.NodeDirectory;
 import dev.renga.gateway.routing.NodeReports;
 import dev.renga.gateway.routing.NodeRouter;
 import dev.renga.gateway.routing.Quarantine;
+import dev.renga.gateway.routing.RoutingSettings;
+import dev.renga.gateway.routing.TenantShares;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -34,18 +36,20 @@ public final class GatewayMain {
   public static ActorSystem<Void> start(Config config) {
     GatewaySettings settings = GatewaySettings.from(config);
     PrometheusMeterRegistry metrics = RengaMetrics.install("gateway");
-    NodeRouter router = new NodeRouter(settings.queueMax());
+    RoutingSettings routing = RoutingSettings.from(config);
     ActorSystem<Void> system =
-        ActorSystem.create(guardian(settings, router, metrics), RengaConfig.systemName(config), config);
+        ActorSystem.create(guardian(settings, routing, metrics), RengaConfig.systemName(config), config);
     ParentProcess.exitWithParent(system);
     return system;
   }
 
-  private static Behavior<Void> guardian(GatewaySettings settings, NodeRouter router, PrometheusMeterRegistry metrics) {
+  private static Behavior<Void> guardian(
+      GatewaySettings settings, RoutingSettings routing, PrometheusMeterRegistry metrics) {
     return Behaviors.setup(
         context -> {
           ActorSystem<?> system = context.getSystem();
           InFlightInvocations inFlight = new InFlightInvocations();
+          NodeRouter router = new NodeRouter(settings.queueMax(), inFlight, routing);
           Quarantine quarantine =
               new Quarantine(
                   settings.quarantineAfterNodeLosses(), settings.quarantineWindow(), settings.quarantineDuration());
@@ -54,11 +58,12 @@ public final class GatewayMain {
           var invocations =
               context.spawn(
                   Invocations.create(
-                      new InvocationActor.Routing(router, inFlight, quarantine, settings.nodeTimeout(), settings.queueTimeout())),
+                      new InvocationActor.Routing(router, inFlight, quarantine, settings.nodeTimeout(), settings.queueTimeout()),
+                      new TenantShares(router, routing)),
                   "invocations");
           Routes routes = new Routes(new HandlerInvoker(system, settings, invocations, quarantine));
           bind(system, "http", settings.httpHost(), settings.httpPort(), routes.route());
-          bind(system, "admin", settings.adminHost(), settings.adminPort(), new AdminRoutes(system, router, reports, metrics).route());
+          bind(system, "admin", settings.adminHost(), settings.adminPort(), new AdminRoutes(system, router, inFlight, reports, metrics).route());
           return Behaviors.empty();
         });
   }
