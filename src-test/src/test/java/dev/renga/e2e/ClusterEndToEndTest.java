@@ -150,6 +150,7 @@ class ClusterEndToEndTest {
         "cluster: %d requests for one handler at concurrency %d: served per node %s; at most %d in flight on one node"
             + " (%d samples), bound ceil(1.25 x %d/%d + 1) = %d%n",
         requests, concurrency, java.util.Arrays.toString(served), maxOnOneNode.get(), samples.get(), concurrency, NODES, bound);
+    assertTrue(maxOnOneNode.get() > 0, "/admin/nodes shows this gateway's in-flight on each node (gatewayInFlight)");
     for (int n = 0; n < NODES; n++) {
       assertTrue(served[n] > 0, "node " + n + " took part: " + java.util.Arrays.toString(served));
     }
