@@ -2,7 +2,8 @@ package dev.renga.core;
 
 /**
  * What a node tells every gateway about itself, on the cluster pub-sub topic {@link #TOPIC} about once a second and
- * whenever its state changes. Gateways show it in /admin/nodes and route only to nodes that report "up".
+ * whenever its state changes. Gateways show it in /admin/nodes, route only to nodes that report "up", and
+ * send a node no more than its capacity.
  *
  * @param address the node's cluster address
  * @param state "starting", "up", "draining" or "unhealthy"
@@ -10,8 +11,10 @@ package dev.renga.core;
  * @param served requests the node JVM has started since it joined
  * @param quota requests it serves before it recycles (0 = none)
  * @param heartbeatLagMs how late the JS dispatcher's heartbeat is
+ * @param capacity requests the node runs at once at most (renga.node.max-concurrent); it refuses more
  */
-public record NodeReport(String address, String state, int inFlight, long served, long quota, long heartbeatLagMs)
+public record NodeReport(
+    String address, String state, int inFlight, long served, long quota, long heartbeatLagMs, int capacity)
     implements CborSerializable {
   /** The pub-sub topic nodes publish on and gateways subscribe to. */
   public static final String TOPIC = "renga-node-reports";

@@ -63,4 +63,10 @@ class NodeProtocolSerializationTest {
     var failed = roundTrip((NodeProtocol.Reply) new NodeProtocol.Failed(new HandlerError(ErrorCode.TIMEOUT, "slow")));
     assertEquals(new NodeProtocol.Failed(new HandlerError(ErrorCode.TIMEOUT, "slow")), failed);
   }
+
+  @Test
+  void nodeReportCarriesTheNodesCapacity() {
+    var report = new NodeReport("pekko://renga@10.0.0.2:25520", "up", 3, 120, 100_000, 2, 1000);
+    assertEquals(report, roundTrip(report));
+  }
 }

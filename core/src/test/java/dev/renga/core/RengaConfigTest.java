@@ -1,6 +1,7 @@
 package dev.renga.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.typesafe.config.ConfigFactory;
 import java.util.List;
@@ -26,5 +27,22 @@ class RengaConfigTest {
     assertEquals("cluster", config.getString("pekko.actor.provider"));
     assertEquals("off", config.getString("pekko.actor.allow-java-serialization"));
     assertEquals("jackson-cbor", config.getString("pekko.actor.serialization-bindings.\"dev.renga.core.CborSerializable\""));
+  }
+
+  @Test
+  void bindAddressFollowsRengaBindVariablesAndDefaultsToTheCanonicalOne() {
+    // Unset, Renga leaves Pekko's default (empty: bind the canonical address).
+    var unset = ConfigFactory.parseResources("renga-pekko.conf").resolve();
+    assertFalse(unset.hasPath("pekko.remote.artery.bind.hostname"));
+    assertFalse(unset.hasPath("pekko.remote.artery.bind.port"));
+    // ${?RENGA_BIND_HOSTNAME} finds a config value of that name before the environment variable.
+    var behindNat =
+        RengaConfig.withDefaults(
+            ConfigFactory.parseString(
+                "RENGA_HOSTNAME = \"203.0.113.7\"\nRENGA_PORT = 25600\nRENGA_BIND_HOSTNAME = \"0.0.0.0\"\nRENGA_BIND_PORT = 25520"));
+    assertEquals("203.0.113.7", behindNat.getString("pekko.remote.artery.canonical.hostname"));
+    assertEquals(25600, behindNat.getInt("pekko.remote.artery.canonical.port"));
+    assertEquals("0.0.0.0", behindNat.getString("pekko.remote.artery.bind.hostname"));
+    assertEquals(25520, behindNat.getInt("pekko.remote.artery.bind.port"));
   }
 }

@@ -15,6 +15,8 @@ import dev.renga.gateway.routing.NodeDirectory;
 import dev.renga.gateway.routing.NodeReports;
 import dev.renga.gateway.routing.NodeRouter;
 import dev.renga.gateway.routing.Quarantine;
+import dev.renga.gateway.routing.RoutingSettings;
+import dev.renga.gateway.routing.TenantShares;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
@@ -40,19 +42,20 @@ public final class GatewayMain {
     GatewaySettings settings = GatewaySettings.from(config);
     TlsSettings tls = TlsSettings.from(config);
     PrometheusMeterRegistry metrics = RengaMetrics.install("gateway");
-    NodeRouter router = new NodeRouter(settings.queueMax());
+    RoutingSettings routing = RoutingSettings.from(config);
     ActorSystem<Void> system =
-        ActorSystem.create(guardian(settings, tls, router, metrics), RengaConfig.systemName(config), config);
+        ActorSystem.create(guardian(settings, tls, routing, metrics), RengaConfig.systemName(config), config);
     ParentProcess.exitWithParent(system);
     return system;
   }
 
   private static Behavior<Void> guardian(
-      GatewaySettings settings, TlsSettings tls, NodeRouter router, PrometheusMeterRegistry metrics) {
+      GatewaySettings settings, TlsSettings tls, RoutingSettings routing, PrometheusMeterRegistry metrics) {
     return Behaviors.setup(
         context -> {
           ActorSystem<?> system = context.getSystem();
           InFlightInvocations inFlight = new InFlightInvocations();
+          NodeRouter router = new NodeRouter(settings.queueMax(), inFlight, routing);
           Quarantine quarantine =
               new Quarantine(
                   settings.quarantineAfterNodeLosses(), settings.quarantineWindow(), settings.quarantineDuration());
@@ -61,11 +64,18 @@ public final class GatewayMain {
           var invocations =
               context.spawn(
                   Invocations.create(
-                      new InvocationActor.Routing(router, inFlight, quarantine, settings.nodeTimeout(), settings.queueTimeout())),
+                      new InvocationActor.Routing(router, inFlight, quarantine, settings.nodeTimeout(), settings.queueTimeout()),
+                      new TenantShares(router, routing)),
                   "invocations");
           Routes routes = new Routes(new HandlerInvoker(system, settings, invocations, quarantine));
           bind(system, "http", settings.httpHost(), settings.httpPort(), tls.context(), routes.route());
-          bind(system, "admin", settings.adminHost(), settings.adminPort(), Optional.empty(), new AdminRoutes(system, router, reports, metrics).route());
+          bind(
+              system,
+              "admin",
+              settings.adminHost(),
+              settings.adminPort(),
+              Optional.empty(),
+              new AdminRoutes(system, router, inFlight, reports, metrics).route());
           return Behaviors.empty();
         });
   }

@@ -81,6 +81,7 @@ public final class NodeAdmin extends AllDirectives {
     body.put("address", Cluster.get(system).selfMember().address().toString());
     body.put("state", status.state().name().toLowerCase());
     body.put("inFlight", status.inFlight());
+    body.put("capacity", settings.maxConcurrent());
     body.put("started", status.started());
     body.put("quota", status.quota());
     body.put("heartbeatLagMs", status.heartbeatLagMillis());

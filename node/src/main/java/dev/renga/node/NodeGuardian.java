@@ -91,7 +91,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
         WATCHDOG_DISPATCHER);
     context.getSystem().receptionist().tell(Receptionist.register(NodeProtocol.NODE_SERVICE, context.getSelf()));
     status.state(NodeStatus.State.UP);
-    reporter = context.spawn(NodeReporter.create(status, settings.reportInterval()), "reporter");
+    reporter = context.spawn(NodeReporter.create(status, settings.reportInterval(), settings.maxConcurrent()), "reporter");
     context.getLog().info("node up: {} JS threads, request quota {}", settings.jsThreads(), quota == 0 ? "none" : quota);
   }
 
@@ -109,6 +109,11 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
   private Behavior<NodeProtocol.Command> onInvoke(NodeProtocol.Invoke invoke) {
     if (status.state() != NodeStatus.State.UP) {
       invoke.replyTo().tell(new NodeProtocol.NotAccepted("node is " + status.state().name().toLowerCase()));
+      return this;
+    }
+    // Gateways keep below the capacity the node reports; this catches their stale views and several gateways at once.
+    if (status.inFlight() >= settings.maxConcurrent()) {
+      invoke.replyTo().tell(new NodeProtocol.NotAccepted("node is at capacity (" + settings.maxConcurrent() + " requests)"));
       return this;
     }
     invoke.replyTo().tell(new NodeProtocol.Accepted());

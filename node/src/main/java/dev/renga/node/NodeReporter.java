@@ -16,7 +16,7 @@ public final class NodeReporter {
     INSTANCE
   }
 
-  public static Behavior<Publish> create(NodeStatus status, Duration interval) {
+  public static Behavior<Publish> create(NodeStatus status, Duration interval, int capacity) {
     return Behaviors.setup(
         context -> {
           ActorRef<Topic.Command<NodeReport>> topic =
@@ -35,7 +35,8 @@ public final class NodeReporter {
                                   status.inFlight(),
                                   status.started(),
                                   status.quota(),
-                                  status.heartbeatLagMillis())));
+                                  status.heartbeatLagMillis(),
+                                  capacity)));
                       return Behaviors.same();
                     });
               });

@@ -6,6 +6,7 @@ import java.time.Duration;
 /** The node's own settings (renga.node.*), read once at start-up. */
 public record NodeSettings(
     int jsThreads,
+    int maxConcurrent,
     int warmUpContexts,
     long maxRequests,
     double maxRequestsJitter,
@@ -21,6 +22,7 @@ public record NodeSettings(
     Config c = config.getConfig("renga.node");
     return new NodeSettings(
         c.getInt("js-threads"),
+        c.getInt("max-concurrent"),
         c.getInt("warm-up-contexts"),
         c.getLong("max-requests"),
         c.getDouble("max-requests-jitter"),

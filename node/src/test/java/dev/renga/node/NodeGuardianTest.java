@@ -2,6 +2,7 @@ package dev.renga.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import dev.renga.core.ErrorCode;
@@ -41,8 +42,12 @@ class NodeGuardianTest {
   }
 
   static NodeSettings settings(long maxRequests) {
+    return settings(maxRequests, 1000);
+  }
+
+  static NodeSettings settings(long maxRequests, int maxConcurrent) {
     return new NodeSettings(
-        4, 0, maxRequests, 0.0, Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(10),
+        4, maxConcurrent, 0, maxRequests, 0.0, Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(10),
         Duration.ofMillis(10), Duration.ofSeconds(1), "127.0.0.1", 0);
   }
 
@@ -101,6 +106,31 @@ class NodeGuardianTest {
     }
   }
 
+  @Test
+  void nodeAtItsCapacityRefusesNewWorkUntilARequestEnds() {
+    var guardian = testKit.spawn(NodeGuardian.create(settings(0, 2), sandbox(testKit), new NodeStatus()));
+    List<TestProbe<NodeProtocol.Reply>> running = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      running.add(invoke(testKit, guardian, "slow.js", "/?ms=1000", i));
+      assertInstanceOf(NodeProtocol.Accepted.class, running.get(i).receiveMessage(Duration.ofSeconds(5)));
+    }
+    var refused = invoke(guardian, "hello.js", 2);
+    var notAccepted = assertInstanceOf(NodeProtocol.NotAccepted.class, refused.receiveMessage(Duration.ofSeconds(5)));
+    assertTrue(notAccepted.reason().contains("capacity"), notAccepted.reason());
+    for (var probe : running) {
+      assertInstanceOf(NodeProtocol.Completed.class, probe.receiveMessage(Duration.ofSeconds(10)));
+    }
+    // The guardian counts a request as ended when its actor has stopped, a moment after the reply.
+    var later = testKit.<NodeProtocol.Reply>createTestProbe();
+    later.awaitAssert(
+        Duration.ofSeconds(5),
+        () -> {
+          var probe = invoke(guardian, "hello.js", 3);
+          assertInstanceOf(NodeProtocol.Accepted.class, probe.receiveMessage(Duration.ofSeconds(5)));
+          return null;
+        });
+  }
+
   private TestProbe<NodeProtocol.Reply> invoke(
       org.apache.pekko.actor.typed.ActorRef<NodeProtocol.Command> guardian, String fixture, int i) {
     return invoke(testKit, guardian, fixture, i);
@@ -108,10 +138,19 @@ class NodeGuardianTest {
 
   private static TestProbe<NodeProtocol.Reply> invoke(
       ActorTestKit testKit, org.apache.pekko.actor.typed.ActorRef<NodeProtocol.Command> guardian, String fixture, int i) {
+    return invoke(testKit, guardian, fixture, "/", i);
+  }
+
+  private static TestProbe<NodeProtocol.Reply> invoke(
+      ActorTestKit testKit,
+      org.apache.pekko.actor.typed.ActorRef<NodeProtocol.Command> guardian,
+      String fixture,
+      String url,
+      int i) {
     TestProbe<NodeProtocol.Reply> probe = testKit.createTestProbe();
     guardian.tell(
         new NodeProtocol.Invoke(
-            new Invocation("r" + i + fixture, fixtures.url(fixture), "GET", "/", "1.1", List.of(), new byte[0]),
+            new Invocation("r" + i + fixture, fixtures.url(fixture), "GET", url, "1.1", List.of(), new byte[0]),
             probe.getRef()));
     return probe;
   }

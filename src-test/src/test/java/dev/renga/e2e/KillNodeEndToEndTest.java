@@ -55,7 +55,8 @@ class KillNodeEndToEndTest {
         "both nodes have answered",
         Duration.ofSeconds(60),
         () -> {
-          Load.run(20, 4, i -> Load.request(gateway, fixtures.url("hello.js")));
+          // Different handler URLs: each goes to the node that ranks first for it, so both nodes get some.
+          Load.run(20, 4, i -> Load.request(gateway, fixtures.url("hello.js") + "?v=" + i));
           return nodeAdmins.stream().allMatch(n -> renga.json(n + "/admin/status").get("started").asInt() > 0);
         });
     String victim = nodeAdmins.get(0);

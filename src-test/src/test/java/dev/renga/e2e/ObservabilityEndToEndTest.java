@@ -163,6 +163,8 @@ class ObservabilityEndToEndTest {
     assertEquals("up", node.get("member").asText());
     assertTrue(node.get("routed").asBoolean());
     assertEquals(0, node.get("inFlight").asInt());
+    assertEquals(0, node.get("gatewayInFlight").asInt());
+    assertEquals(1000, node.get("capacity").asInt());
     assertTrue(node.get("heartbeatLagMs").asLong() >= 0);
     assertTrue(renga.json(gatewayAdmin + "/admin/nodes").get("gateway").get("requests").asLong() >= 1);
   }

@@ -57,13 +57,21 @@ public final class RengaProcesses implements AutoCloseable {
    * The returned process is the launcher.
    */
   public Process launchedNode(String name, String seeds, Map<String, String> props) {
+    return launchedNode(List.of(), name, seeds, props);
+  }
+
+  /**
+   * A node under its launcher, started through {@code prefix} (e.g. {@code ip netns exec NAME}, which runs it in a
+   * network namespace); the returned process is the launcher.
+   */
+  public Process launchedNode(List<String> prefix, String name, String seeds, Map<String, String> props) {
     var all = new java.util.LinkedHashMap<String, String>();
     all.put("pekko.remote.artery.canonical.port", "0");
     all.put("renga.seed-nodes", seeds);
     all.put("renga.sandbox.network.allow-private", "true");
     all.put("renga.node.warm-up-contexts", "5");
     all.putAll(props);
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(prefix);
     command.add(JAVA);
     command.addAll(List.of("-Xmx64m", "-D" + ParentProcess.PID_PROPERTY + "=" + ProcessHandle.current().pid()));
     command.addAll(List.of("-cp", classpath(), "dev.renga.node.launcher.Launcher"));

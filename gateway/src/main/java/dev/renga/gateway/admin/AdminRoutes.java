@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.renga.core.RengaMetrics;
+import dev.renga.gateway.routing.InFlightInvocations;
 import dev.renga.gateway.routing.NodeReports;
 import dev.renga.gateway.routing.NodeRouter;
 import io.micrometer.core.instrument.Metrics;
@@ -40,12 +41,19 @@ public final class AdminRoutes extends AllDirectives {
   private static final ContentType PROMETHEUS = ContentTypes.parse(RengaMetrics.CONTENT_TYPE);
   private final ActorSystem<?> system;
   private final NodeRouter router;
+  private final InFlightInvocations inFlight;
   private final NodeReports reports;
   private final PrometheusMeterRegistry metrics;
 
-  public AdminRoutes(ActorSystem<?> system, NodeRouter router, NodeReports reports, PrometheusMeterRegistry metrics) {
+  public AdminRoutes(
+      ActorSystem<?> system,
+      NodeRouter router,
+      InFlightInvocations inFlight,
+      NodeReports reports,
+      PrometheusMeterRegistry metrics) {
     this.system = system;
     this.router = router;
+    this.inFlight = inFlight;
     this.reports = reports;
     this.metrics = metrics;
   }
@@ -86,6 +94,8 @@ public final class AdminRoutes extends AllDirectives {
               node.put("member", member.status().toString().toLowerCase());
               node.put("reachable", reachable);
               node.put("routed", routed.contains(member.address()));
+              node.put("capacity", router.capacityOf(member.address()));
+              node.put("gatewayInFlight", inFlight.count(member.address()));
               report.ifPresent(
                   received -> {
                     node.put("inFlight", received.report().inFlight());

@@ -14,6 +14,12 @@ public final class InFlightInvocations {
 
   private final Map<Address, Set<ActorRef<InvocationActor.Command>>> byNode = new ConcurrentHashMap<>();
   private final Map<Address, Long> gone = new ConcurrentHashMap<>();
+  private volatile Runnable onRelease = () -> {};
+
+  /** Run whenever invocations stop waiting on a node (it has room again); set once, by the {@link NodeRouter}. */
+  void onRelease(Runnable listener) {
+    this.onRelease = listener;
+  }
 
   void add(Address node, ActorRef<InvocationActor.Command> invocation) {
     byNode.computeIfAbsent(node, a -> ConcurrentHashMap.newKeySet()).add(invocation);
@@ -24,8 +30,8 @@ public final class InFlightInvocations {
 
   void remove(Address node, ActorRef<InvocationActor.Command> invocation) {
     Set<ActorRef<InvocationActor.Command>> set = byNode.get(node);
-    if (set != null) {
-      set.remove(invocation);
+    if (set != null && set.remove(invocation)) {
+      onRelease.run();
     }
   }
 
@@ -37,6 +43,7 @@ public final class InFlightInvocations {
     Set<ActorRef<InvocationActor.Command>> set = byNode.remove(node);
     if (set != null) {
       set.forEach(invocation -> invocation.tell(new InvocationActor.NodeGone(node)));
+      onRelease.run();
     }
   }
 

@@ -68,6 +68,7 @@ public final class InvocationActor extends AbstractBehavior<InvocationActor.Comm
   /** Set while the response streams: the head went to the client, chunks follow. */
   private ActorRef<ResponseStream.Element> stream;
   private boolean waiting;
+  private long waitDeadline;
   private int attempt;
 
   private InvocationActor(
@@ -98,12 +99,22 @@ public final class InvocationActor extends AbstractBehavior<InvocationActor.Comm
 
   /** Sends the invocation to a node, or waits for one. */
   Behavior<Command> dispatch() {
+    if (waiting) {
+      // Woken after waiting: a node that refused the request at capacity may have room now (gone and draining nodes
+      // are no longer routable).
+      excluded.clear();
+    }
     long seen = routing.router().version();
     var picked = routing.router().pick(invocation.handlerUrl(), excluded);
     if (picked.isEmpty()) {
       if (!waiting) {
         waiting = true;
-        timers.startSingleTimer(new WaitTimedOut(), routing.queueTimeout());
+        // The queue timeout bounds all the time spent waiting, however often a full node refuses the request.
+        long now = System.nanoTime();
+        if (waitDeadline == 0) {
+          waitDeadline = now + routing.queueTimeout().toNanos();
+        }
+        timers.startSingleTimer(new WaitTimedOut(), Duration.ofNanos(Math.max(0, waitDeadline - now)));
       }
       ActorRef<Command> self = getContext().getSelf();
       if (!routing.router().onChange(seen, () -> self.tell(new NodesAvailable()))) {

@@ -1,18 +1,28 @@
 package dev.renga.gateway.routing;
 
+import dev.renga.core.ErrorCode;
+import dev.renga.core.HandlerError;
 import dev.renga.core.Invocation;
 import dev.renga.core.NodeProtocol;
+import dev.renga.core.Tenant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.http.javadsl.model.HttpEntity.ChunkStreamPart;
 
-/** Parent of every {@link InvocationActor}: starts one per request, from the HTTP side. */
+/**
+ * Parent of every {@link InvocationActor}: starts one per request, from the HTTP side, unless the request's tenant is
+ * above its fair share while others wait (429 tenant-overloaded); counts each tenant's invocations until they stop.
+ */
 public final class Invocations {
   private Invocations() {}
 
@@ -29,14 +39,47 @@ public final class Invocations {
     }
   }
 
-  public static Behavior<Start> create(InvocationActor.Routing routing) {
-    return Behaviors.receive(
-        (context, start) -> {
-          var invocation =
-              Behaviors.supervise(InvocationActor.create(start.invocation(), routing, start.result()))
-                  .onFailure(SupervisorStrategy.stop());
-          context.spawnAnonymous(invocation);
-          return Behaviors.same();
+  public static Behavior<Start> create(InvocationActor.Routing routing, TenantShares shares) {
+    return Behaviors.setup(
+        context -> {
+          Map<ActorRef<Void>, String> tenants = new HashMap<>();
+          return Behaviors.receive(Start.class)
+              .onMessage(
+                  Start.class,
+                  start -> {
+                    String tenant = Tenant.of(start.invocation().handlerUrl());
+                    var overShare = shares.overShare(tenant);
+                    if (overShare.isPresent()) {
+                      start.result().complete(new Answer(tenantOverloaded(tenant, shares.holds(tenant), overShare.get()), Optional.empty()));
+                      return Behaviors.same();
+                    }
+                    var invocation =
+                        Behaviors.supervise(InvocationActor.create(start.invocation(), routing, start.result()))
+                            .onFailure(SupervisorStrategy.stop());
+                    ActorRef<InvocationActor.Command> child = context.spawnAnonymous(invocation);
+                    context.watch(child);
+                    tenants.put(child.unsafeUpcast(), tenant);
+                    shares.started(tenant);
+                    return Behaviors.same();
+                  })
+              .onSignal(
+                  Terminated.class,
+                  terminated -> {
+                    String tenant = tenants.remove(terminated.getRef());
+                    if (tenant != null) {
+                      shares.ended(tenant);
+                    }
+                    return Behaviors.same();
+                  })
+              .build();
         });
+  }
+
+  private static NodeProtocol.Failed tenantOverloaded(String tenant, int holds, long share) {
+    return new NodeProtocol.Failed(
+        new HandlerError(
+            ErrorCode.TENANT_OVERLOADED,
+            "tenant " + tenant + " has " + holds + " requests running or waiting, its fair share of the cluster is "
+                + share + " while other requests wait"));
   }
 }

@@ -4,6 +4,7 @@ import dev.renga.core.NodeProtocol;
 import dev.renga.core.NodeReport;
 import io.micrometer.core.instrument.Metrics;
 import java.util.Comparator;
+import org.apache.pekko.actor.AddressFromURIString;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
@@ -16,8 +17,9 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
- * Follows the nodes registered with the cluster's Receptionist and the cluster's failure detector, publishes the
- * routable nodes to the {@link NodeRouter}, and tells the invocations waiting on a node when that node is gone.
+ * Follows the nodes registered with the cluster's Receptionist, the cluster's failure detector and the nodes' own
+ * reports (state, capacity, in-flight), publishes the routable nodes to the {@link NodeRouter}, and tells the
+ * invocations waiting on a node when that node is gone.
  */
 public final class NodeDirectory extends AbstractBehavior<NodeDirectory.Command> {
   public sealed interface Command {}
@@ -65,10 +67,7 @@ public final class NodeDirectory extends AbstractBehavior<NodeDirectory.Command>
         .onMessage(ListingChanged.class, this::onListing)
         .onMessage(MemberChanged.class, this::onMember)
         .onMessage(ReachabilityChanged.class, this::onReachability)
-        .onMessage(Reported.class, reported -> {
-          reports.update(reported.report());
-          return this;
-        })
+        .onMessage(Reported.class, this::onReported)
         .build();
   }
 
@@ -82,6 +81,12 @@ public final class NodeDirectory extends AbstractBehavior<NodeDirectory.Command>
     return this;
   }
 
+  private Behavior<Command> onReported(Reported reported) {
+    reports.update(reported.report());
+    router.reported(AddressFromURIString.parse(reported.report().address()), reported.report());
+    return this;
+  }
+
   private Behavior<Command> onMember(MemberChanged changed) {
     // A node that left (recycle) or was removed cannot answer anything sent to it that it had not accepted.
     if (changed.event() instanceof ClusterEvent.MemberExited
@@ -92,6 +97,7 @@ public final class NodeDirectory extends AbstractBehavior<NodeDirectory.Command>
       inFlight.nodeGone(address);
       if (changed.event() instanceof ClusterEvent.MemberRemoved) {
         reports.remove(address.toString());
+        router.forget(address);
       }
     }
     // Exited: the node left on its own (recycle, graceful stop); downed: it was lost (crash, kill, partition).

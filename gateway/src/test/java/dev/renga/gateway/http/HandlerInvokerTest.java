@@ -16,6 +16,8 @@ import dev.renga.gateway.routing.InvocationActor;
 import dev.renga.gateway.routing.Invocations;
 import dev.renga.gateway.routing.NodeRouter;
 import dev.renga.gateway.routing.Quarantine;
+import dev.renga.gateway.routing.RoutingSettings;
+import dev.renga.gateway.routing.TenantShares;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,7 +47,8 @@ class HandlerInvokerTest {
           2, Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofSeconds(2));
   private static final Quarantine quarantine = new Quarantine(2, Duration.ofMinutes(1), Duration.ofSeconds(30));
   private static final HttpClient client = HttpClient.newHttpClient();
-  private static final NodeRouter router = new NodeRouter(settings.queueMax());
+  private static final InFlightInvocations inFlight = new InFlightInvocations();
+  private static final NodeRouter router = new NodeRouter(settings.queueMax(), inFlight, RoutingSettings.DEFAULTS);
   private static ServerBinding binding;
 
   @BeforeAll
@@ -60,9 +63,8 @@ class HandlerInvokerTest {
 
   private static org.apache.pekko.actor.typed.ActorRef<Invocations.Start> invocations() {
     var routing =
-        new InvocationActor.Routing(
-            router, new InFlightInvocations(), quarantine, settings.nodeTimeout(), settings.queueTimeout());
-    return testKit.spawn(Invocations.create(routing));
+        new InvocationActor.Routing(router, inFlight, quarantine, settings.nodeTimeout(), settings.queueTimeout());
+    return testKit.spawn(Invocations.create(routing, new TenantShares(router, RoutingSettings.DEFAULTS)));
   }
 
   @AfterAll

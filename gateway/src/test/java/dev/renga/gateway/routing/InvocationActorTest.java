@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.renga.core.ErrorCode;
 import dev.renga.core.Invocation;
 import dev.renga.core.NodeProtocol;
+import dev.renga.core.NodeReport;
 import dev.renga.core.RengaConfig;
 import java.time.Duration;
 import java.util.List;
@@ -38,9 +39,9 @@ class InvocationActorTest {
   private record Setup(NodeRouter router, InFlightInvocations inFlight, CompletableFuture<Invocations.Answer> result) {}
 
   private static Setup start(Duration queueTimeout, List<ActorRef<NodeProtocol.Command>> nodes) {
-    var router = new NodeRouter(10);
-    router.update(nodes);
     var inFlight = new InFlightInvocations();
+    var router = new NodeRouter(10, inFlight, RoutingSettings.DEFAULTS);
+    router.update(nodes);
     var result = new CompletableFuture<Invocations.Answer>();
     testKit.spawn(
         InvocationActor.create(
@@ -113,14 +114,67 @@ class InvocationActorTest {
   @Test
   void nodeThatNeverAnswersGets502NodeLostAfterTheNodeTimeout() throws Exception {
     TestProbe<NodeProtocol.Command> silent = testKit.createTestProbe();
-    var router = new NodeRouter(10);
+    var inFlight = new InFlightInvocations();
+    var router = new NodeRouter(10, inFlight, RoutingSettings.DEFAULTS);
     router.update(List.of(silent.getRef()));
     var result = new CompletableFuture<Invocations.Answer>();
     testKit.spawn(
         InvocationActor.create(
             invocation,
-            new InvocationActor.Routing(router, new InFlightInvocations(), quarantine, Duration.ofMillis(200), Duration.ofSeconds(1)),
+            new InvocationActor.Routing(router, inFlight, quarantine, Duration.ofMillis(200), Duration.ofSeconds(1)),
             result));
     assertEquals(ErrorCode.NODE_LOST, errorOf(await(result)));
+  }
+
+  /** One node with the given capacity, as its report says; nothing running on it yet. */
+  private static Setup startWithCapacity(
+      TestProbe<NodeProtocol.Command> node, int capacity, Duration queueTimeout, ActorRef<InvocationActor.Command> occupant) {
+    var inFlight = new InFlightInvocations();
+    var router = new NodeRouter(10, inFlight, RoutingSettings.DEFAULTS);
+    router.update(List.of(node.getRef()));
+    var address = node.getRef().path().address();
+    router.reported(address, new NodeReport(address.toString(), "up", 0, 0, 0, 0, capacity));
+    if (occupant != null) {
+      inFlight.add(address, occupant);
+    }
+    var result = new CompletableFuture<Invocations.Answer>();
+    testKit.spawn(
+        InvocationActor.create(
+            invocation, new InvocationActor.Routing(router, inFlight, quarantine, Duration.ofSeconds(5), queueTimeout), result));
+    return new Setup(router, inFlight, result);
+  }
+
+  @Test
+  void requestWaitsWhileEveryNodeIsAtCapacityAndGoesToTheFirstWithRoom() throws Exception {
+    TestProbe<NodeProtocol.Command> node = testKit.createTestProbe();
+    // Probes of one test kit share an address: the occupant counts as running on the node.
+    ActorRef<InvocationActor.Command> occupant = testKit.<InvocationActor.Command>createTestProbe().getRef();
+    var setup = startWithCapacity(node, 1, Duration.ofSeconds(5), occupant);
+    node.expectNoMessage(Duration.ofMillis(200));
+    assertEquals(1, setup.router().waiting());
+    setup.inFlight().remove(node.getRef().path().address(), occupant);
+    node.expectMessageClass(NodeProtocol.Invoke.class).replyTo().tell(new NodeProtocol.Completed(200, List.of(), new byte[0]));
+    assertEquals(200, assertInstanceOf(NodeProtocol.Completed.class, await(setup.result())).status());
+  }
+
+  @Test
+  void requestThatFindsEveryNodeAtCapacityGets503NoCapacityAfterTheQueueTimeout() throws Exception {
+    TestProbe<NodeProtocol.Command> node = testKit.createTestProbe();
+    var setup = startWithCapacity(node, 1, Duration.ofMillis(300), testKit.<InvocationActor.Command>createTestProbe().getRef());
+    assertEquals(ErrorCode.NO_CAPACITY, errorOf(await(setup.result())));
+    node.expectNoMessage(Duration.ofMillis(50));
+  }
+
+  @Test
+  void nodeThatRefusedTheRequestAtCapacityIsTriedAgainOnceItReportsRoom() throws Exception {
+    TestProbe<NodeProtocol.Command> node = testKit.createTestProbe();
+    var setup = startWithCapacity(node, 5, Duration.ofSeconds(5), null);
+    // Other gateways filled it before this gateway heard of it.
+    node.expectMessageClass(NodeProtocol.Invoke.class).replyTo().tell(new NodeProtocol.NotAccepted("node is at capacity (5 requests)"));
+    node.expectNoMessage(Duration.ofMillis(200));
+    var address = node.getRef().path().address();
+    setup.router().reported(address, new NodeReport(address.toString(), "up", 3, 0, 0, 0, 5));
+    node.expectMessageClass(NodeProtocol.Invoke.class).replyTo().tell(new NodeProtocol.Completed(200, List.of(), new byte[0]));
+    assertEquals(200, assertInstanceOf(NodeProtocol.Completed.class, await(setup.result())).status());
   }
 }

@@ -15,10 +15,17 @@ import java.util.concurrent.Executors;
  */
 public final class FixtureServer implements AutoCloseable {
   private final HttpServer server;
+  private final String host;
 
   public FixtureServer() {
+    this("127.0.0.1");
+  }
+
+  /** A fixture server on the given local address (e.g. a bridge that nodes in network namespaces reach). */
+  public FixtureServer(String host) {
+    this.host = host;
     try {
-      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      server = HttpServer.create(new InetSocketAddress(host, 0), 0);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -34,9 +41,9 @@ public final class FixtureServer implements AutoCloseable {
     return base() + "/handlers/" + name;
   }
 
-  /** http://127.0.0.1:PORT */
+  /** http://HOST:PORT */
   public String base() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return "http://" + host + ":" + server.getAddress().getPort();
   }
 
   private void fixture(HttpExchange exchange) throws IOException {
