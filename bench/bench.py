@@ -22,7 +22,7 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, "bench")
 JAVA_HOME = os.environ["JAVA_HOME"]
-ALL_SCENARIOS = ["hello", "echo", "fetch-proxy", "compute", "density", "noisy-neighbour"]
+ALL_SCENARIOS = ["hello", "echo", "fetch-proxy", "compute", "density", "noisy-neighbour", "jmh"]
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -40,13 +40,20 @@ ROUNDS = env_num("BENCH_ROUNDS", 2)  # rounds per scenario, targets alternating;
 CONNECTIONS = env_num("BENCH_CONNECTIONS", 64)
 COMPUTE_CONNECTIONS = env_num("BENCH_COMPUTE_CONNECTIONS", 8)
 DENSITY_STEPS = [int(x) for x in os.environ.get("BENCH_DENSITY_STEPS", "1000,10000,20000").split(",")]
-DENSITY_PEER_MAX = env_num("BENCH_DENSITY_PEER_MAX", 10000)  # peers are one process: 20,000 fds at most here
+# The peers are one process each, and a process may hold 20,000 file descriptors here: Node.js needs one per
+# connection, workerd two, so workerd's 10,000 step runs with 9,000.
+DENSITY_PEER_MAX = {"nodevm": 10000, "workerd": 9000}
 DENSITY_WAIT_MS = env_num("BENCH_DENSITY_WAIT_MS", 20000)
-DENSITY_RATE = env_num("BENCH_DENSITY_RATE", 2000)  # new waiting requests per second
+DENSITY_RATE = env_num("BENCH_DENSITY_RATE", 1500)  # new waiting requests per second
 PROBE_CONNECTIONS = env_num("BENCH_PROBE_CONNECTIONS", 8)  # the hello probe beside density and attackers
 NOISY_CONNECTIONS = env_num("BENCH_NOISY_CONNECTIONS", 16)
 ECHO_BYTES = 4096
 WORKERD = os.environ.get("BENCH_WORKERD", "")
+# A scenario that would not end within this many seconds of the start (by its usual duration) is skipped, so an
+# unattended run ends within 20 minutes.
+BUDGET_S = env_num("BENCH_BUDGET_S", 1140)
+USUAL_S = {"hello": 110, "echo": 80, "fetch-proxy": 80, "compute": 80, "density": 360, "noisy-neighbour": 60,
+           "jmh": 240}
 
 
 def log(*args):
@@ -369,7 +376,28 @@ class Bench:
         return {"connections": connections, "seconds": SECONDS, "rounds": rounds, "best": best}
 
     def run_hello(self):
-        return self.throughput("hello", "hello", ["renga", "nodevm", "workerd", "pekko"], CONNECTIONS)
+        result = self.throughput("hello", "hello", ["renga", "nodevm", "workerd", "pekko"], CONNECTIONS)
+        result["first_request"] = self.first_request()
+        return result
+
+    def first_request(self, count=20):
+        """Renga, one request at a time: a handler URL never seen before (a new query string) against a known one."""
+        renga = self.targets["renga"]
+        timings = {"new_url_ms": [], "known_url_ms": []}
+        tag = int(time.time())
+        for i in range(count):
+            for key, url in (("new_url_ms", f"{self.origin}/hello.js?first={tag}-{i}"),
+                             ("known_url_ms", f"{self.origin}/hello.js")):
+                t0 = time.perf_counter()
+                status, _, _ = http_get(renga.url("hello"), {"x-haiku-handler": url})
+                if status == 200:
+                    timings[key].append((time.perf_counter() - t0) * 1000)
+        result = {k: sorted(v) for k, v in timings.items()}
+        result["new_url_p50_ms"] = result["new_url_ms"][len(result["new_url_ms"]) // 2] if result["new_url_ms"] else None
+        result["known_url_p50_ms"] = (result["known_url_ms"][len(result["known_url_ms"]) // 2]
+                                      if result["known_url_ms"] else None)
+        log(f"first request: new URL p50 {result['new_url_p50_ms']} ms, known URL p50 {result['known_url_p50_ms']} ms")
+        return result
 
     def run_echo(self):
         return self.throughput("echo", "echo", ["renga", "nodevm", "workerd"], CONNECTIONS, ECHO_BYTES)
@@ -429,16 +457,19 @@ class Bench:
         ramp = n / DENSITY_RATE
         step = {"n": n}
         try:
+            # While every request is open and none has been answered yet: first the hello probe, then the heap.
             time.sleep(ramp + 0.5)
-            if jvm_pid:
-                step["heap_peak_mb"] = jvm_heap_mb(jvm_pid)
-                jvm_gc(jvm_pid)
-                step["heap_live_mb"] = jvm_heap_mb(jvm_pid)
             window = DENSITY_WAIT_MS / 1000 - (time.time() - t0) - 2
             probe_s = int(min(6, window))
             if probe_s >= 2:
+                step["probe_started_s"] = round(time.time() - t0, 1)
                 step["probe"] = measured(target, lambda: wrk(target, "hello", PROBE_CONNECTIONS, probe_s))
-                step["probe_started_s"] = round(time.time() - t0 - probe_s, 1)
+            if jvm_pid:
+                step["heap_at_s"] = round(time.time() - t0, 1)
+                step["heap_peak_mb"] = jvm_heap_mb(jvm_pid)
+                jvm_gc(jvm_pid)
+                step["heap_live_mb"] = jvm_heap_mb(jvm_pid)
+                step["heap_done_s"] = round(time.time() - t0, 1)
             out, err = client.communicate(timeout=deadline / 1000 + 30)
         finally:
             if client.poll() is None:
@@ -471,17 +502,29 @@ class Bench:
             renga = self.targets["renga"]
             both = Target("renga", "Renga", renga.base, renga.handler_origin,
                           lambda: [self.gateway.pid, gw2.pid, self.node_pid()])
+            chosen = os.environ.get("BENCH_DENSITY_TARGETS", "renga,nodevm,workerd").split(",")
             for t in [both] + [self.targets[n] for n in ("nodevm", "workerd") if n in self.targets]:
+                if t.name not in chosen:
+                    continue
                 entry = {"baseline_probe": measured(t, lambda: wrk(t, "hello", PROBE_CONNECTIONS, 6)), "steps": []}
+                done = set()
                 for n in DENSITY_STEPS:
-                    if t.name != "renga" and n > DENSITY_PEER_MAX:
-                        entry["steps"].append({"n": n, "skipped": "one process may hold 20,000 file descriptors here"})
-                        continue
+                    cap = DENSITY_PEER_MAX.get(t.name)
+                    capped_from = None
+                    if cap and n > cap:
+                        if cap in done:
+                            entry["steps"].append({"n": n, "skipped": "a process may hold 20,000 file descriptors "
+                                                   f"here: {t.label} can hold about {cap:,} connections"})
+                            continue
+                        capped_from, n = n, cap
+                    done.add(n)
                     urls = [t.url("wait")]
                     if t.name == "renga" and n > 5000:
                         urls.append(f"http://127.0.0.1:{gw2_port}/wait")
                     jvm = self.node_pid() if t.name == "renga" else None
                     entry["steps"].append(self.density_step(t, n, urls, jvm))
+                    if capped_from:
+                        entry["steps"][-1]["capped_from"] = capped_from
                     if t.name == "renga":
                         entry["steps"][-1]["node_pid_before"] = jvm
                         entry["steps"][-1]["node_pid_after"] = self.node_pid()
@@ -524,6 +567,26 @@ class Bench:
         log(f"noisy-neighbour: alone p50 {result['alone']['p50_us'] / 1000:.1f} p99 {result['alone']['p99_us'] / 1000:.1f}"
             f" ms; attacked p50 {result['attacked']['p50_us'] / 1000:.1f} p99 {result['attacked']['p99_us'] / 1000:.1f}"
             f" ms; attackers {json.dumps(outcomes)[:400]}")
+        return result
+
+    def run_jmh(self):
+        """The JMH module in bench/jmh (its own pom) on the node's class path, then memory per live context."""
+        out = os.path.join(self.run_dir, "jmh")
+        with open(os.path.join(self.run_dir, "jmh.log"), "w") as f:
+            p = subprocess.run([os.path.join(BENCH, "jmh", "run"), out], stdout=f, stderr=subprocess.STDOUT,
+                               timeout=600)
+        if p.returncode != 0:
+            raise RuntimeError(f"bench/jmh/run failed ({p.returncode}); see {os.path.relpath(f.name, ROOT)}")
+        result = {"benchmarks": {}}
+        with open(os.path.join(out, "jmh.json")) as f:
+            for b in json.load(f):
+                name = b["benchmark"].rsplit(".", 1)[1]
+                m = b["primaryMetric"]
+                result["benchmarks"][name] = {"mode": b["mode"], "score": m["score"], "error": m["scoreError"],
+                                              "unit": m["scoreUnit"], "batch": b.get("measurementBatchSize", 1)}
+        with open(os.path.join(out, "memory.json")) as f:
+            result["memory"] = json.loads(f.read().strip() or "{}")
+        log(f"jmh: {json.dumps(result)[:600]}")
         return result
 
     # ------------------------------------------------------------------ facts and main
@@ -587,6 +650,11 @@ class Bench:
         self.warm_up()
         for scenario in self.scenarios:
             t0 = time.time()
+            if t0 - started + USUAL_S[scenario] > BUDGET_S:
+                log(f"--- {scenario}: skipped, the run is past its time budget ({BUDGET_S} s)")
+                self.results["scenarios"][scenario] = {"failed": f"skipped: the run was past its time budget of "
+                                                                 f"{BUDGET_S} s"}
+                continue
             log(f"--- {scenario}")
             try:
                 self.results["scenarios"][scenario] = getattr(self, "run_" + scenario.replace("-", "_"))()

@@ -102,7 +102,9 @@ function worker(job) {
         if (done) return;
         done = true;
         requests.delete(req);
-        state.statuses[res.statusCode] = (state.statuses[res.statusCode] || 0) + 1;
+        const code = res.headers['x-renga-error'];
+        const key = code ? `${res.statusCode} ${code}` : String(res.statusCode);
+        state.statuses[key] = (state.statuses[key] || 0) + 1;
         state.latencies.push(Date.now() - t0);
         settle(true);
       });

@@ -1,0 +1,126 @@
+package dev.renga.bench;
+
+import dev.renga.node.sandbox.JsEngine;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.Value;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What a request pays for its context on one node: the product's {@link JsEngine} (one shared engine, the node's
+ * context options, runtime.js) on the node's own class path. Times in microseconds per request.
+ */
+@State(Scope.Thread)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+    "-Xms1g", "-Xmx2g"})
+public class ContextBenchmark {
+  /** Contexts a pooled iteration takes; made (untimed) before the iteration, as a background pool would. */
+  static final int POOL = 200;
+
+  private JsEngine engine;
+  private Source hello;
+  private final AtomicLong unique = new AtomicLong();
+  private final ArrayDeque<Context> pool = new ArrayDeque<>();
+  private final ArrayDeque<Value> poolRuntimes = new ArrayDeque<>();
+  private final ArrayDeque<Context> used = new ArrayDeque<>();
+
+  @Setup(Level.Trial)
+  public void engine() {
+    engine = new JsEngine();
+    engine.warmUp(20);
+    hello = engine.handler("http://127.0.0.1/hello.js", Requests.HELLO);
+  }
+
+  @TearDown(Level.Trial)
+  public void closeEngine() {
+    engine.close();
+  }
+
+  /** Today's request path: a fresh context, the runtime, the (cached) handler source, run, close. */
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @Warmup(iterations = 4, time = 2)
+  @Measurement(iterations = 5, time = 2)
+  public int freshContextHello() {
+    try (Context context = engine.newContext()) {
+      return Requests.run(context, Requests.runtimeFactory(engine, context), hello);
+    }
+  }
+
+  /** Context creation alone: build a context from the shared engine and close it. */
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @Warmup(iterations = 4, time = 2)
+  @Measurement(iterations = 5, time = 2)
+  public void freshContextOnly() {
+    engine.newContext().close();
+  }
+
+  /**
+   * First request of a handler URL never seen before: as {@link #freshContextHello}, but the source is new every
+   * time (another name and text), so it is parsed, as the first request of a new handler is (no fetch here).
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @Warmup(iterations = 4, time = 2)
+  @Measurement(iterations = 5, time = 2)
+  public int firstRequestNewHandler() {
+    long n = unique.incrementAndGet();
+    Source source = engine.handler("http://127.0.0.1/h" + n + ".js", Requests.HELLO + "\n// " + n);
+    try (Context context = engine.newContext()) {
+      return Requests.run(context, Requests.runtimeFactory(engine, context), source);
+    }
+  }
+
+  @Setup(Level.Iteration)
+  public void fillPool() {
+    for (int i = 0; i < POOL; i++) {
+      Context context = engine.newContext();
+      pool.add(context);
+      poolRuntimes.add(Requests.runtimeFactory(engine, context));
+    }
+  }
+
+  @TearDown(Level.Iteration)
+  public void drainPool() {
+    for (Context c : pool) {
+      c.close();
+    }
+    for (Context c : used) {
+      c.close();
+    }
+    pool.clear();
+    poolRuntimes.clear();
+    used.clear();
+  }
+
+  /**
+   * A pool of contexts made ahead of time, the runtime already evaluated: what the request pays is taking one,
+   * giving the runtime its host bridge, evaluating the handler and running it. Closing is left to the pool
+   * (off the request path). Single-shot batches of {@value #POOL}; the score is per batch, divide by 200.
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.SingleShotTime)
+  @Warmup(iterations = 10, batchSize = POOL)
+  @Measurement(iterations = 20, batchSize = POOL)
+  public int pooledContextHello() {
+    Context context = pool.poll();
+    used.add(context);
+    return Requests.run(context, poolRuntimes.poll(), hello);
+  }
+}
