@@ -21,7 +21,7 @@ LABELS = {"renga": "Renga", "nodevm": "Node.js vm", "workerd": "workerd", "pekko
 COLORS = {"renga": "#c0392b", "nodevm": "#2e86c1", "workerd": "#f39c12", "pekko": "#7f8c8d"}
 THROUGHPUT = ["hello", "echo", "fetch-proxy", "compute"]
 ORDER = ["renga", "nodevm", "workerd", "pekko"]
-SCENARIOS = THROUGHPUT + ["density", "noisy-neighbour", "jmh"]
+SCENARIOS = THROUGHPUT + ["density", "jmh", "noisy-neighbour"]
 
 
 def ordered(d):
@@ -348,7 +348,8 @@ class Report:
         }
         self.w("| benchmark | what it measures | µs per request |")
         self.w("|---|---|---:|")
-        for name, x in s["benchmarks"].items():
+        order = ["freshContextOnly", "freshContextHello", "firstRequestNewHandler", "pooledContextHello"]
+        for name, x in sorted(s["benchmarks"].items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 9):
             div = x["batch"] if x["mode"] == "ss" else 1
             err = x["error"]
             err_txt = f" ± {err / div:,.1f}" if isinstance(err, (int, float)) and err == err else ""
@@ -390,6 +391,11 @@ class Report:
                 if xs:
                     axes[0].bar(xs, rps, width, label=LABELS[t], color=COLORS[t])
                     axes[1].bar(xs, p99, width, label=LABELS[t], color=COLORS[t])
+            for j, sname in enumerate(scen):
+                if "renga" in self.sc[sname].get("unsupported", {}):
+                    axes[0].annotate("Renga:\nnot supported", (j - 1.5 * width, 1), xycoords=("data", "axes fraction"),
+                                     xytext=(0, -30), textcoords="offset points", ha="center", va="top", fontsize=7,
+                                     color=COLORS["renga"])
             for ax, title in ((axes[0], "requests per second (log)"), (axes[1], "p99 latency, ms (log)")):
                 ax.set_xticks(range(len(scen)))
                 ax.set_xticklabels(scen)

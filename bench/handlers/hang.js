@@ -1,2 +1,2 @@
-// Attacker: never answers, but keeps a timer alive so the request stays open until the platform's time limit.
-setInterval(() => {}, 1000);
+// Attacker: never answers; one far-off timer keeps the request open until the platform's time limit.
+setTimeout(() => {}, 3600000);

@@ -55,6 +55,7 @@ function main() {
     console.log('DENSITY_JSON ' + JSON.stringify({
       n, processes, sent: sum('sent'), answered: sum('answered'), ok: statuses['200'] || 0, statuses, errors,
       unanswered: n - sum('answered'),
+      error_samples: [].concat(...results.map((r) => r.samples)).slice(0, 5),
       // Upper bound of requests open at once, as the client saw them (summed over workers).
       peak_open: sum('peakOpen'),
       all_sent_ms: Math.max(...results.map((r) => r.allSentMs)),
@@ -70,6 +71,7 @@ function worker(job) {
   const [name, ...rest] = job.header ? job.header.split(':') : [];
   const headers = name ? { [name.trim()]: rest.join(':').trim() } : {};
   const state = { sent: 0, answered: 0, closed: 0, open: 0, peakOpen: 0, statuses: {}, errors: {}, latencies: [],
+    samples: [],
     allSentMs: 0, lastAnswerMs: 0 };
   const requests = new Set();
   let finished = false;
@@ -97,7 +99,20 @@ function worker(job) {
     state.peakOpen = Math.max(state.peakOpen, state.open);
     let done = false;
     const req = http.get(job.url, { agent, headers }, (res) => {
-      res.resume();
+      // Keep the first few distinct error bodies: they name the cause.
+      if (res.statusCode !== 200 && state.samples.length < 3) {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => { text += c; });
+        res.on('end', () => {
+          const line = `${res.statusCode}: ${text.trim().slice(0, 300)}`;
+          if (state.samples.length < 3 && !state.samples.some((x) => x.slice(0, 60) === line.slice(0, 60))) {
+            state.samples.push(line);
+          }
+        });
+      } else {
+        res.resume();
+      }
       res.on('end', () => {
         if (done) return;
         done = true;

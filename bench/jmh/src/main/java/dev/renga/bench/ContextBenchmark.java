@@ -54,8 +54,8 @@ public class ContextBenchmark {
   /** Today's request path: a fresh context, the runtime, the (cached) handler source, run, close. */
   @Benchmark
   @BenchmarkMode(Mode.AverageTime)
-  @Warmup(iterations = 4, time = 2)
-  @Measurement(iterations = 5, time = 2)
+  @Warmup(iterations = 3, time = 2)
+  @Measurement(iterations = 4, time = 2)
   public int freshContextHello() {
     try (Context context = engine.newContext()) {
       return Requests.run(context, Requests.runtimeFactory(engine, context), hello);
@@ -65,8 +65,8 @@ public class ContextBenchmark {
   /** Context creation alone: build a context from the shared engine and close it. */
   @Benchmark
   @BenchmarkMode(Mode.AverageTime)
-  @Warmup(iterations = 4, time = 2)
-  @Measurement(iterations = 5, time = 2)
+  @Warmup(iterations = 3, time = 2)
+  @Measurement(iterations = 4, time = 2)
   public void freshContextOnly() {
     engine.newContext().close();
   }
@@ -77,8 +77,8 @@ public class ContextBenchmark {
    */
   @Benchmark
   @BenchmarkMode(Mode.AverageTime)
-  @Warmup(iterations = 4, time = 2)
-  @Measurement(iterations = 5, time = 2)
+  @Warmup(iterations = 3, time = 2)
+  @Measurement(iterations = 4, time = 2)
   public int firstRequestNewHandler() {
     long n = unique.incrementAndGet();
     Source source = engine.handler("http://127.0.0.1/h" + n + ".js", Requests.HELLO + "\n// " + n);
@@ -116,8 +116,8 @@ public class ContextBenchmark {
    */
   @Benchmark
   @BenchmarkMode(Mode.SingleShotTime)
-  @Warmup(iterations = 10, batchSize = POOL)
-  @Measurement(iterations = 20, batchSize = POOL)
+  @Warmup(iterations = 8, batchSize = POOL)
+  @Measurement(iterations = 12, batchSize = POOL)
   public int pooledContextHello() {
     Context context = pool.poll();
     used.add(context);
