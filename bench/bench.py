@@ -36,7 +36,7 @@ SECONDS = env_num("BENCH_SECONDS", 10)  # measured wrk run
 WARMUP = env_num("BENCH_WARMUP", 5)  # wrk warm-up before the first round of each target
 # Before any scenario: GraalJS on the JVM needs about a minute of load to reach steady state (the peers need
 # seconds). Seconds of hello, echo and compute for Renga; each peer gets a share of it too.
-GLOBAL_WARMUP = env_num("BENCH_GLOBAL_WARMUP", 45)
+GLOBAL_WARMUP = env_num("BENCH_GLOBAL_WARMUP", 100)
 ROUNDS = env_num("BENCH_ROUNDS", 2)  # rounds per scenario, targets alternating; the best round is reported
 CONNECTIONS = env_num("BENCH_CONNECTIONS", 64)
 COMPUTE_CONNECTIONS = env_num("BENCH_COMPUTE_CONNECTIONS", 8)
@@ -211,10 +211,14 @@ def wrk(target, handler, connections, seconds, body_bytes=0, threads=2, timeout_
     raise RuntimeError(f"wrk printed no summary: {out[-500:]}")
 
 
+ORIGIN_PID = None  # the handler origin (and fetch-proxy's upstream): its CPU is reported apart
+
+
 def measured(target, fn):
     """Runs fn() and adds the CPU the target's processes used per request, their RSS and the machine's load."""
     pids = target.pids()
     before = {p: cpu_ticks(p) for p in pids}
+    origin_before = cpu_ticks(ORIGIN_PID) if ORIGIN_PID else 0
     load_before = loadavg()
     result = fn()
     after = {p: cpu_ticks(p) for p in pids}
@@ -222,6 +226,9 @@ def measured(target, fn):
     answered = result["requests"]
     result["cpu_ms"] = ticks * 1000 / CLK_TCK
     result["cpu_ms_per_req"] = result["cpu_ms"] / answered if answered else None
+    if ORIGIN_PID:
+        origin_ms = (cpu_ticks(ORIGIN_PID) - origin_before) * 1000 / CLK_TCK
+        result["origin_cpu_ms_per_req"] = origin_ms / answered if answered else None
     result["rps"] = answered / (result["duration_us"] / 1e6)
     result["errors"] = (result["connect_errors"] + result["read_errors"] + result["write_errors"]
                         + result["status_errors"] + result["timeouts"])
@@ -264,6 +271,8 @@ class Bench:
             "origin", ["node", os.path.join(BENCH, "tools", "static-server.js"), self.handler_dir]
             + [str(p) for p in self.origin_ports.values()], env={"BENCH_PARENT_PID": str(os.getpid())})
         wait_until(lambda: http_get(f"{self.origin}/hello.js")[0] == 200, 30, "the origin", [self.origin_proc])
+        global ORIGIN_PID
+        ORIGIN_PID = self.origin_proc.pid
 
     def renga_props(self):
         return [

@@ -113,8 +113,9 @@ class Report:
                f"({k.get('warmup')} s warm-up before the first round), {k.get('rounds')} rounds with the targets in "
                "alternating order; the tables show each target's best round (all rounds are in "
                "`bench/results/latest.json`). CPU ms per request is the user+system time of the serving processes "
-               "(`/proc/PID/stat`; Renga: gateway + node JVM, not the origin) over the answered requests. RSS is the "
-               "serving process's (Renga: the node JVM's) after the run.")
+               "(`/proc/PID/stat`; Renga: gateway + node JVM) over the answered requests; origin CPU is the handler "
+               "origin's (Renga fetches every handler from it; it is also fetch-proxy's upstream). RSS is the serving "
+               "process's (Renga: the node JVM's) after the run.")
         self.w()
 
     def throughput_tables(self):
@@ -134,17 +135,19 @@ class Report:
                 continue
             best = s["best"]
             renga = best.get("renga")
-            self.w("| target | req/s | p50 ms | p99 ms | p99.9 ms | errors | CPU ms/req | RSS MB | Renga req/s ÷ this |")
-            self.w("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+            self.w("| target | req/s | p50 ms | p99 ms | p99.9 ms | errors | CPU ms/req | origin CPU ms/req | RSS MB | "
+                   "Renga req/s ÷ this |")
+            self.w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
             for t, b in ordered(best):
                 errs = f"{b['errors']}" + (f" ({', '.join(f'{k}: {v}' for k, v in b['statuses'].items())})"
                                            if b.get("statuses") else "")
                 self.w(f"| {LABELS.get(t, t)} | {fmt(b['rps'], 0)} | {fmt(ms(b['p50_us']), 2)} | "
                        f"{fmt(ms(b['p99_us']), 2)} | {fmt(ms(b['p999_us']), 2)} | {errs} | "
-                       f"{fmt(b['cpu_ms_per_req'], 3)} | {fmt(b.get('server_rss_mb'), 0)} | "
+                       f"{fmt(b['cpu_ms_per_req'], 3)} | {fmt(b.get('origin_cpu_ms_per_req'), 3)} | "
+                       f"{fmt(b.get('server_rss_mb'), 0)} | "
                        f"{fmt_ratio(ratio(renga and renga['rps'], b['rps'])) if t != 'renga' else ''} |")
             for t, why in s.get("unsupported", {}).items():
-                self.w(f"| {LABELS.get(t, t)} | {why} | | | | | | | |")
+                self.w(f"| {LABELS.get(t, t)} | {why} | | | | | | | | |")
             self.w()
             fr = s.get("first_request")
             if fr and fr.get("new_url_p50_ms") is not None:
@@ -212,6 +215,32 @@ class Report:
                        f"{fmt(st.get('heap_peak_mb'), 0)} | {fmt(st.get('heap_live_mb'), 0)} | "
                        f"{fmt(st.get('rss_peak_mb'), 0)} | {fmt(st.get('last_answer_ms', 0) / 1000, 1)} | {probe_txt} | "
                        f"{fmt(st['cpu_ms'] / st['n'], 2)} |")
+        self.w()
+        for t, e in ordered(s["targets"]):
+            for st in e["steps"]:
+                if "skipped" in st:
+                    continue
+                notes = []
+                lost = sum(v for k, v in st["statuses"].items() if "node-lost" in k)
+                if lost and st.get("node_pid_before") and st.get("node_pid_before") == st.get("node_pid_after"):
+                    notes.append(f"{lost:,} `node-lost` answers although the node JVM kept running (same pid "
+                                 f"{st['node_pid_before']} before and after): the gateways' failure detector took the "
+                                 "overloaded node for dead")
+                elif st.get("node_pid_before") and st.get("node_pid_before") != st.get("node_pid_after"):
+                    notes.append(f"the node JVM was replaced during the step (pid {st['node_pid_before']} → "
+                                 f"{st['node_pid_after']})")
+                if st.get("all_sent_ms") and st["all_sent_ms"] > 1.5 * 1000 * st["n"] / s["rate_per_s"]:
+                    notes.append(f"the client needed {st['all_sent_ms'] / 1000:.1f} s to open them all (planned "
+                                 f"{st['n'] / s['rate_per_s']:.1f} s)")
+                samples = []
+                for x in st.get("error_samples") or []:
+                    if not any(x[:60] == y[:60] for y in samples):
+                        samples.append(x)
+                if samples:
+                    notes.append("first error bodies: " + "; ".join(
+                        "`" + x.replace("\n", " / ").replace("|", "/")[:160] + "`" for x in samples[:3]))
+                if notes:
+                    self.w(f"- {LABELS.get(t, t)}, {st['n']:,}: " + "; ".join(notes) + ".")
         self.w()
 
     def noisy(self):
@@ -292,6 +321,10 @@ class Report:
                     rows.append(("density: node heap ≤ 2 GiB at 10,000",
                                  f"live {heap:,.0f} MB, peak used {peak:,.0f} MB", heap <= 2048 and peak <= 2048,
                                  f"{max(heap, peak) / 2048:.2f}× the limit"))
+                if st.get("probe") and not st["probe"]["requests"]:
+                    rows.append(("density: hello p99 during it ≤ 2× without",
+                                 f"no hello answered within the {st['probe']['duration_us'] / 1e6:.0f} s probe "
+                                 f"(alone: p99 {dens['baseline_probe']['p99_us'] / 1000:.1f} ms)", False, "∞"))
                 if st.get("probe") and st["probe"]["requests"]:
                     x = st["probe"]["p99_us"] / dens["baseline_probe"]["p99_us"]
                     rows.append(("density: hello p99 during it ≤ 2× without",
