@@ -47,7 +47,11 @@ final class Requests {
   /** Runs {@code handler} once in a context whose runtime factory was already evaluated; the status it answered. */
   static int run(Context context, Value runtimeFactory, Source handler) {
     Bridge bridge = new Bridge();
-    Value runtime = runtimeFactory.execute(bridge.proxy);
+    return runInitialised(context, runtimeFactory.execute(bridge.proxy), bridge, handler);
+  }
+
+  /** Runs {@code handler} once in a context whose runtime.js already ran with {@code bridge}. */
+  static int runInitialised(Context context, Value runtime, Bridge bridge, Source handler) {
     Value fn = context.eval(handler);
     runtime.getMember("run").executeVoid(fn, "GET", "/", "1.1", ProxyArray.fromArray("host", "localhost"), "");
     return bridge.status;
