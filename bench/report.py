@@ -377,7 +377,8 @@ class Report:
                                       "handler URL, without the fetch",
             "pooledContextHello": "pooled: contexts made ahead of time with runtime.js fully run; the request takes "
                                   "one, evaluates the handler and runs it (closing is the pool's, off the request "
-                                  "path). Needs runtime.js to take its host bridge late (see below)",
+                                  "path). Needs a product change: runtime.js must take its host bridge late, from the request "
+                                  "that takes the context",
             "pooledContextLateRuntime": "pooled, but only runtime.js's factory evaluated ahead: the request still runs "
                                         "runtime.js's body with its host bridge, as the current runtime.js requires",
         }
@@ -519,7 +520,9 @@ def main(argv):
         chart_dir = os.path.join(ROOT, "docs", "bench")
         os.makedirs(chart_dir, exist_ok=True)
         os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
-        shutil.copyfile(results_path, os.path.join(ROOT, "bench", "results", "latest.json"))
+        latest = os.path.join(ROOT, "bench", "results", "latest.json")
+        if os.path.abspath(results_path) != os.path.abspath(latest):
+            shutil.copyfile(results_path, latest)
     else:
         md_path = os.path.join(out, "BENCHMARKS.md")
         chart_dir = os.path.join(out, "bench")
