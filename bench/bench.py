@@ -1,0 +1,731 @@
+#!/usr/bin/python3
+"""Renga's benchmark driver (run it through `bin/renga bench [SCENARIO...] [-Dkey=value ...]`).
+
+Starts, on loopback only, a Renga gateway and node (bin/renga gateway / bin/renga node with -D overrides and
+ports of their own), a static origin for handlers, and the peers (raw Pekko HTTP, Node.js vm, workerd); runs
+bounded load against each side by side; writes the figures as JSON, a Markdown report and PNG charts.
+Every process it starts is stopped when it ends, whatever happens (signals included).
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(ROOT, "bench")
+JAVA_HOME = os.environ["JAVA_HOME"]
+# noisy-neighbour last: its never-ending requests stay on the node until the request time limit.
+ALL_SCENARIOS = ["hello", "echo", "fetch-proxy", "compute", "density", "jmh", "noisy-neighbour"]
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def env_num(name, default):
+    return type(default)(os.environ.get(name, default))
+
+
+# Every knob has a default that keeps a full run under 20 minutes on 2 cores.
+SECONDS = env_num("BENCH_SECONDS", 10)  # measured wrk run
+WARMUP = env_num("BENCH_WARMUP", 5)  # wrk warm-up before the first round of each target
+# Before any scenario: GraalJS on the JVM needs about a minute of load to reach steady state (the peers need
+# seconds). Seconds of hello, echo and compute for Renga; each peer gets a share of it too.
+GLOBAL_WARMUP = env_num("BENCH_GLOBAL_WARMUP", 100)
+ROUNDS = env_num("BENCH_ROUNDS", 2)  # rounds per scenario, targets alternating; the best round is reported
+CONNECTIONS = env_num("BENCH_CONNECTIONS", 64)
+COMPUTE_CONNECTIONS = env_num("BENCH_COMPUTE_CONNECTIONS", 8)
+DENSITY_STEPS = [int(x) for x in os.environ.get("BENCH_DENSITY_STEPS", "1000,10000,20000").split(",")]
+# The peers are one process each, and a process may hold 20,000 file descriptors here: Node.js needs one per
+# connection, workerd two, so workerd's 10,000 step runs with 9,000.
+DENSITY_PEER_MAX = {"nodevm": 10000, "workerd": 9000}
+DENSITY_WAIT_MS = env_num("BENCH_DENSITY_WAIT_MS", 20000)
+DENSITY_RATE = env_num("BENCH_DENSITY_RATE", 1500)  # new waiting requests per second
+PROBE_CONNECTIONS = env_num("BENCH_PROBE_CONNECTIONS", 8)  # the hello probe beside density and attackers
+NOISY_CONNECTIONS = env_num("BENCH_NOISY_CONNECTIONS", 16)
+ECHO_BYTES = 4096
+WORKERD = os.environ.get("BENCH_WORKERD", "")
+# A scenario that would not end within this many seconds of the start (by its usual duration) is skipped, so an
+# unattended run ends within 20 minutes.
+BUDGET_S = env_num("BENCH_BUDGET_S", 1080)
+USUAL_S = {"hello": 110, "echo": 80, "fetch-proxy": 60, "compute": 80, "density": 380, "noisy-neighbour": 60,
+           "jmh": 150}
+
+
+def log(*args):
+    print("bench:", *args, file=sys.stderr, flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ---------------------------------------------------------------------------------------------- processes
+
+class Processes:
+    """Every process the bench started, each in a process group of its own, stopped in reverse order."""
+
+    def __init__(self, run_dir):
+        self.run_dir = run_dir
+        self.procs = []
+        self.pidfile = os.environ.get("BENCH_PIDFILE") or os.path.join(run_dir, "pids")
+
+    def start(self, name, argv, env=None, cwd=ROOT):
+        out = open(os.path.join(self.run_dir, name + ".log"), "w")
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                env={**os.environ, **(env or {})}, cwd=cwd, start_new_session=True)
+        proc.bench_name = name
+        self.procs.append(proc)
+        with open(self.pidfile, "a") as f:
+            f.write(f"{proc.pid}\n")
+        return proc
+
+    def stop(self, proc, grace=10):
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            try:
+                proc.wait(grace)
+            except subprocess.TimeoutExpired:
+                pass
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # leftovers in the group (a launcher's node JVM)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+        if proc in self.procs:
+            self.procs.remove(proc)
+        with open(self.pidfile, "w") as f:  # only live groups stay listed for bench/run's trap
+            f.writelines(f"{p.pid}\n" for p in self.procs)
+
+    def stop_all(self):
+        for proc in reversed(list(self.procs)):
+            self.stop(proc)
+
+
+def wait_until(check, timeout, what, procs=()):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if check():
+                return
+        except Exception:
+            pass
+        for p in procs:
+            if p.poll() is not None:
+                raise RuntimeError(f"{p.bench_name} exited ({p.returncode}) while waiting for {what}")
+        time.sleep(0.3)
+    raise RuntimeError(f"timed out after {timeout}s waiting for {what}")
+
+
+def http_get(url, headers=None, timeout=10, data=None):
+    req = urllib.request.Request(url, headers=headers or {}, data=data)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.read().decode("utf-8", "replace"), dict(r.headers)
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode("utf-8", "replace"), dict(e.headers)
+
+
+# ---------------------------------------------------------------------------------------------- /proc
+
+def cpu_ticks(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime + stime
+    except (FileNotFoundError, ProcessLookupError):
+        return 0
+
+
+def rss_mb(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except FileNotFoundError:
+        pass
+    return None
+
+
+def jvm_heap_mb(pid):
+    """Used heap (all generations) of a JVM, from jstat."""
+    try:
+        out = subprocess.run([os.path.join(JAVA_HOME, "bin", "jstat"), "-gc", str(pid)], capture_output=True,
+                             text=True, timeout=30).stdout.split("\n")
+        names, values = out[0].split(), out[1].split()
+        row = dict(zip(names, values))
+        return sum(float(row[k]) for k in ("S0U", "S1U", "EU", "OU") if k in row) / 1024
+    except Exception as e:
+        log("jstat failed:", e)
+        return None
+
+
+def jvm_gc(pid):
+    subprocess.run([os.path.join(JAVA_HOME, "bin", "jcmd"), str(pid), "GC.run"], capture_output=True, timeout=60)
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
+
+
+# ---------------------------------------------------------------------------------------------- targets
+
+class Target:
+    """A server under test: how to address a handler on it and which processes do its work."""
+
+    def __init__(self, name, label, base, handler_origin=None, pids=None):
+        self.name, self.label, self.base, self.handler_origin = name, label, base, handler_origin
+        self._pids = pids
+
+    def url(self, handler):
+        return f"{self.base}/{handler}"
+
+    def handler_header(self, handler, origin=None):
+        origin = origin or self.handler_origin
+        return f"{origin}/{handler}.js" if origin else ""
+
+    def pids(self):
+        return [p for p in self._pids() if p]
+
+
+def wrk(target, handler, connections, seconds, body_bytes=0, threads=2, timeout_s=30, origin=None):
+    env = {**os.environ, "BENCH_HANDLER": target.handler_header(handler, origin), "BENCH_BODY_BYTES": str(body_bytes)}
+    argv = ["wrk", f"-t{min(threads, connections)}", f"-c{connections}", f"-d{seconds}s", f"--timeout",
+            f"{timeout_s}s", "-s", os.path.join(BENCH, "lib", "wrk-json.lua"), target.url(handler)]
+    out = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=seconds + timeout_s + 30).stdout
+    for line in out.splitlines():
+        if line.startswith("WRK_JSON "):
+            return json.loads(line[len("WRK_JSON "):])
+    raise RuntimeError(f"wrk printed no summary: {out[-500:]}")
+
+
+ORIGIN_PID = None  # the handler origin (and fetch-proxy's upstream): its CPU is reported apart
+
+
+def measured(target, fn):
+    """Runs fn() and adds the CPU the target's processes used per request, their RSS and the machine's load."""
+    pids = target.pids()
+    before = {p: cpu_ticks(p) for p in pids}
+    origin_before = cpu_ticks(ORIGIN_PID) if ORIGIN_PID else 0
+    load_before = loadavg()
+    result = fn()
+    after = {p: cpu_ticks(p) for p in pids}
+    ticks = sum(after[p] - before.get(p, 0) for p in after)
+    answered = result["requests"]
+    result["cpu_ms"] = ticks * 1000 / CLK_TCK
+    result["cpu_ms_per_req"] = result["cpu_ms"] / answered if answered else None
+    if ORIGIN_PID:
+        origin_ms = (cpu_ticks(ORIGIN_PID) - origin_before) * 1000 / CLK_TCK
+        result["origin_cpu_ms_per_req"] = origin_ms / answered if answered else None
+    result["rps"] = answered / (result["duration_us"] / 1e6)
+    result["errors"] = (result["connect_errors"] + result["read_errors"] + result["write_errors"]
+                        + result["status_errors"] + result["timeouts"])
+    result["rss_mb"] = {str(p): rss_mb(p) for p in pids}
+    result["server_rss_mb"] = rss_mb(pids[-1]) if pids else None
+    result["load_before"], result["load_after"] = load_before, loadavg()
+    return result
+
+
+# ---------------------------------------------------------------------------------------------- the run
+
+class Bench:
+    def __init__(self, scenarios, props, run_dir):
+        self.scenarios = scenarios
+        self.props = props
+        self.run_dir = run_dir
+        self.procs = Processes(run_dir)
+        self.results = {"scenarios": {}, "skipped": {}, "notes": []}
+        self.handler_dir = os.path.join(run_dir, "handlers")
+        self.targets = {}
+
+    # ------------------------------------------------------------------ start-up
+
+    def prepare_handlers(self):
+        os.makedirs(self.handler_dir)
+        self.origin_ports = {name: free_port() for name in ("good", "spin", "membomb", "redos", "hang")}
+        self.origin = f"http://127.0.0.1:{self.origin_ports['good']}"
+        for name in os.listdir(os.path.join(BENCH, "handlers")):
+            with open(os.path.join(BENCH, "handlers", name)) as f:
+                text = f.read()
+            text = text.replace("__UPSTREAM__", f"{self.origin}/upstream.txt")
+            text = text.replace("__WAIT_MS__", str(DENSITY_WAIT_MS))
+            with open(os.path.join(self.handler_dir, name), "w") as f:
+                f.write(text)
+        with open(os.path.join(self.handler_dir, "upstream.txt"), "w") as f:
+            f.write(("upstream " * 114)[:1024])  # 1 KiB
+
+    def start_origin(self):
+        self.origin_proc = self.procs.start(
+            "origin", ["node", os.path.join(BENCH, "tools", "static-server.js"), self.handler_dir]
+            + [str(p) for p in self.origin_ports.values()], env={"BENCH_PARENT_PID": str(os.getpid())})
+        wait_until(lambda: http_get(f"{self.origin}/hello.js")[0] == 200, 30, "the origin", [self.origin_proc])
+        global ORIGIN_PID
+        ORIGIN_PID = self.origin_proc.pid
+
+    def renga_props(self):
+        return [
+            f"-Drenga.cluster-name=renga-bench-{os.getpid()}",
+            f"-Drenga.seed-nodes=127.0.0.1:{self.cluster_port}",
+            # Density holds requests for 20 s: the time limits must let them finish.
+            "-Drenga.sandbox.request-timeout=60s",
+            "-Drenga.gateway.node-timeout=90s",
+            "-Drenga.gateway.queue.max=40000",
+            # No quota recycle in the middle of a measurement.
+            "-Drenga.node.max-requests=0",
+            "-Drenga.sandbox.network.allow-private=true",
+            "-Dpekko.http.server.max-connections=20000",
+            "-Dpekko.http.server.backlog=4096",
+            "-Dpekko.http.server.idle-timeout=120s",
+        ] + self.props
+
+    def start_gateway(self, name, http_port, admin_port, cluster_port):
+        env = {"RENGA_PORT": str(cluster_port), "RENGA_HTTP_PORT": str(http_port), "RENGA_ADMIN_PORT": str(admin_port),
+               "RENGA_PARENT_PID": str(os.getpid())}
+        proc = self.procs.start(name, [os.path.join(ROOT, "bin", "renga"), "gateway"] + self.renga_props(), env=env)
+        return proc
+
+    def start_renga(self):
+        self.cluster_port, self.gw_port, self.gw_admin = free_port(), free_port(), free_port()
+        self.node_admin = free_port()
+        self.gateway = self.start_gateway("gateway", self.gw_port, self.gw_admin, self.cluster_port)
+        self.node = self.procs.start(
+            "node", [os.path.join(ROOT, "bin", "renga"), "node", f"-Drenga.node.admin.port={self.node_admin}"]
+            + self.renga_props(), env={"RENGA_PORT": "0", "RENGA_PARENT_PID": str(os.getpid())})
+        wait_until(lambda: http_get(f"http://127.0.0.1:{self.gw_admin}/readyz", timeout=2)[0] == 200, 180,
+                   "the Renga gateway to see the node", [self.gateway, self.node])
+        self.targets["renga"] = Target("renga", "Renga", f"http://127.0.0.1:{self.gw_port}", self.origin,
+                                       lambda: [self.gateway.pid, self.node_pid()])
+        status, body, _ = http_get(self.targets["renga"].url("hello"),
+                                   {"x-haiku-handler": f"{self.origin}/hello.js"})
+        if status != 200:
+            raise RuntimeError(f"Renga did not answer hello: {status} {body}")
+
+    def node_status(self):
+        return json.loads(http_get(f"http://127.0.0.1:{self.node_admin}/admin/status", timeout=5)[1])
+
+    def node_pid(self):
+        try:
+            return self.node_status()["pid"]
+        except Exception:
+            return None
+
+    def start_peers(self):
+        # Raw Pekko HTTP, compiled against the gateway's class path.
+        classes = os.path.join(self.run_dir, "pekko-hello")
+        lib = os.path.join(ROOT, "gateway", "target", "lib", "*")
+        subprocess.run([os.path.join(JAVA_HOME, "bin", "javac"), "-d", classes, "-cp", lib,
+                        os.path.join(BENCH, "peers", "PekkoHello.java")], check=True)
+        port = free_port()
+        pekko = self.procs.start("pekko", [
+            os.path.join(JAVA_HOME, "bin", "java"), "-Xms256m", "-Xmx1g", "--enable-native-access=ALL-UNNAMED",
+            "--sun-misc-unsafe-memory-access=allow", f"-Dlogback.configurationFile={ROOT}/conf/logback.xml",
+            "-cp", f"{classes}:{lib}", "PekkoHello", str(port)])
+        self.targets["pekko"] = Target("pekko", "raw Pekko HTTP", f"http://127.0.0.1:{port}", None, lambda: [pekko.pid])
+        # Node.js, a vm context per request.
+        port = free_port()
+        nodevm = self.procs.start("node-vm", ["node", os.path.join(BENCH, "peers", "node-vm-server.js"),
+                                              self.handler_dir, str(port)],
+                                  env={"BENCH_PARENT_PID": str(os.getpid())})
+        self.targets["nodevm"] = Target("nodevm", "Node.js vm", f"http://127.0.0.1:{port}", None, lambda: [nodevm.pid])
+        # workerd, the same handlers as one Worker.
+        if WORKERD and os.path.exists(WORKERD):
+            port = free_port()
+            out = os.path.join(self.run_dir, "workerd")
+            subprocess.run(["node", os.path.join(BENCH, "peers", "workerd-gen.js"), self.handler_dir, out, str(port)],
+                           check=True)
+            wd = self.procs.start("workerd", [WORKERD, "serve", os.path.join(out, "config.capnp")])
+            self.targets["workerd"] = Target("workerd", "workerd", f"http://127.0.0.1:{port}", None, lambda: [wd.pid])
+        else:
+            self.results["skipped"]["workerd"] = "workerd could not be installed from the npm registry"
+        for t in [self.targets[n] for n in ("pekko", "nodevm", "workerd") if n in self.targets]:
+            wait_until(lambda: http_get(t.url("hello"), timeout=2)[0] == 200, 60, t.label)
+
+    def warm_up(self):
+        if GLOBAL_WARMUP <= 0:
+            return
+        t0 = time.time()
+        renga = self.targets["renga"]
+        plan = [(renga, "hello", CONNECTIONS, 0.6), (renga, "echo", CONNECTIONS, 0.15),
+                (renga, "compute", COMPUTE_CONNECTIONS, 0.25)]
+        for name in ("nodevm", "workerd", "pekko"):
+            if name in self.targets:
+                plan.append((self.targets[name], "hello", CONNECTIONS, 0.1))
+        for target, handler, conns, share in plan:
+            seconds = max(1, round(GLOBAL_WARMUP * share))
+            res = wrk(target, handler, conns, seconds, ECHO_BYTES if handler == "echo" else 0)
+            log(f"warm-up {target.name} {handler} {seconds} s: {res['requests'] / seconds:.0f} req/s")
+        self.results["warmup_s"] = round(time.time() - t0, 1)
+
+    # ------------------------------------------------------------------ scenarios
+
+    def throughput(self, scenario, handler, target_names, connections, body_bytes=0):
+        """Rounds of wrk against each target in turn (order reversed every round); keeps every round."""
+        targets = [self.targets[n] for n in target_names if n in self.targets]
+        rounds = {t.name: [] for t in targets}
+        for r in range(ROUNDS):
+            for t in (targets if r % 2 == 0 else list(reversed(targets))):
+                if r == 0 and WARMUP > 0:
+                    wrk(t, handler, connections, WARMUP, body_bytes)
+                res = measured(t, lambda: wrk(t, handler, connections, SECONDS, body_bytes))
+                log(f"{scenario} {t.name} round {r + 1}: {res['rps']:.0f} req/s p99 {res['p99_us'] / 1000:.1f} ms "
+                    f"errors {res['errors']} cpu {res['cpu_ms_per_req'] or 0:.3f} ms/req (load {res['load_before']})")
+                rounds[t.name].append(res)
+        best = {name: max(rs, key=lambda x: x["rps"]) for name, rs in rounds.items()}
+        return {"connections": connections, "seconds": SECONDS, "rounds": rounds, "best": best}
+
+    def run_hello(self):
+        result = self.throughput("hello", "hello", ["renga", "nodevm", "workerd", "pekko"], CONNECTIONS)
+        result["first_request"] = self.first_request()
+        return result
+
+    def first_request(self, count=20):
+        """Renga, one request at a time: a handler URL never seen before (a new query string) against a known one."""
+        renga = self.targets["renga"]
+        timings = {"new_url_ms": [], "known_url_ms": []}
+        tag = int(time.time())
+        for i in range(count):
+            for key, url in (("new_url_ms", f"{self.origin}/hello.js?first={tag}-{i}"),
+                             ("known_url_ms", f"{self.origin}/hello.js")):
+                t0 = time.perf_counter()
+                status, _, _ = http_get(renga.url("hello"), {"x-haiku-handler": url})
+                if status == 200:
+                    timings[key].append((time.perf_counter() - t0) * 1000)
+        result = {k: sorted(v) for k, v in timings.items()}
+        result["new_url_p50_ms"] = result["new_url_ms"][len(result["new_url_ms"]) // 2] if result["new_url_ms"] else None
+        result["known_url_p50_ms"] = (result["known_url_ms"][len(result["known_url_ms"]) // 2]
+                                      if result["known_url_ms"] else None)
+        log(f"first request: new URL p50 {result['new_url_p50_ms']} ms, known URL p50 {result['known_url_p50_ms']} ms")
+        return result
+
+    def run_echo(self):
+        return self.throughput("echo", "echo", ["renga", "nodevm", "workerd"], CONNECTIONS, ECHO_BYTES)
+
+    def run_fetch_proxy(self):
+        names = ["renga", "nodevm", "workerd"]
+        status, body, _ = http_get(self.targets["renga"].url("fetch-proxy"),
+                                   {"x-haiku-handler": f"{self.origin}/fetch-proxy.js"})
+        unsupported = None
+        if status != 200:
+            unsupported = f"not supported yet (probe answered {status}: {body.strip()[:120]})"
+            names.remove("renga")
+        result = self.throughput("fetch-proxy", "fetch-proxy", names, CONNECTIONS)
+        if unsupported:
+            result["unsupported"] = {"renga": unsupported}
+        return result
+
+    def run_compute(self):
+        for t in self.targets.values():
+            if t.name != "pekko":
+                status, body, _ = http_get(t.url("compute"), {"x-haiku-handler": t.handler_header("compute")} if
+                                           t.handler_origin else {}, timeout=60)
+                if status != 200 or len(body.strip()) != 64:
+                    raise RuntimeError(f"compute on {t.name}: {status} {body[:200]}")
+        return self.throughput("compute", "compute", ["renga", "nodevm", "workerd"], COMPUTE_CONNECTIONS)
+
+    def density_client(self, n, urls, header):
+        deadline = DENSITY_WAIT_MS + int(n / DENSITY_RATE * 1000) + 60000
+        argv = ["node", os.path.join(BENCH, "tools", "density-client.js"), "--n", str(n), "--url", ",".join(urls),
+                "--rate", str(DENSITY_RATE), "--deadline-ms", str(deadline), "--per-process", "5000"]
+        if header:
+            argv += ["--header", header]
+        return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True), deadline
+
+    def density_step(self, target, n, urls, jvm_pid=None):
+        header = f"x-haiku-handler: {target.handler_header('wait')}" if target.handler_origin else ""
+        pids = target.pids()
+        cpu_before = {p: cpu_ticks(p) for p in pids}
+        samples = {"rss": [], "inflight": []}
+        stop = threading.Event()
+
+        def sample():
+            while not stop.is_set():
+                samples["rss"].append(rss_mb(pids[-1]) or 0)
+                if target.name == "renga":
+                    try:
+                        samples["inflight"].append(self.node_status()["inFlight"])
+                    except Exception:
+                        pass
+                stop.wait(0.5)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        client, deadline = self.density_client(n, urls, header)
+        t0 = time.time()
+        ramp = n / DENSITY_RATE
+        step = {"n": n}
+        try:
+            # While every request is open and none has been answered yet: first the hello probe, then the heap.
+            time.sleep(ramp + 0.5)
+            window = DENSITY_WAIT_MS / 1000 - (time.time() - t0) - 2
+            probe_s = int(min(6, window))
+            if probe_s >= 2:
+                step["probe_started_s"] = round(time.time() - t0, 1)
+                step["probe"] = measured(target, lambda: wrk(target, "hello", PROBE_CONNECTIONS, probe_s))
+            if jvm_pid:
+                step["heap_at_s"] = round(time.time() - t0, 1)
+                step["heap_peak_mb"] = jvm_heap_mb(jvm_pid)
+                jvm_gc(jvm_pid)
+                step["heap_live_mb"] = jvm_heap_mb(jvm_pid)
+                step["heap_done_s"] = round(time.time() - t0, 1)
+            out, err = client.communicate(timeout=deadline / 1000 + 30)
+        finally:
+            if client.poll() is None:
+                os.killpg(client.pid, signal.SIGKILL)
+                client.wait()
+            stop.set()
+            sampler.join()
+        line = [l for l in out.splitlines() if l.startswith("DENSITY_JSON ")]
+        if not line:
+            raise RuntimeError(f"density client printed no summary: {err[-500:]}")
+        step.update(json.loads(line[0][len("DENSITY_JSON "):]))
+        step["cpu_ms"] = sum(cpu_ticks(p) - cpu_before.get(p, 0) for p in pids) * 1000 / CLK_TCK
+        step["rss_peak_mb"] = max(samples["rss"]) if samples["rss"] else None
+        step["inflight_peak"] = max(samples["inflight"]) if samples["inflight"] else None
+        step["all_answered"] = step["ok"] == n
+        log(f"density {target.name} n={n}: ok {step['ok']}/{n} statuses {step['statuses']} errors {step['errors']} "
+            f"heap peak {step.get('heap_peak_mb')} live {step.get('heap_live_mb')} MB rss {step['rss_peak_mb']} "
+            f"probe p99 {step.get('probe', {}).get('p99_us', 0) / 1000:.1f} ms")
+        return step
+
+    def run_density(self):
+        result = {"wait_ms": DENSITY_WAIT_MS, "rate_per_s": DENSITY_RATE, "probe_connections": PROBE_CONNECTIONS,
+                  "targets": {}}
+        # A second gateway so no process holds more than 10,000 client connections (20,000 fds per process here).
+        gw2_port, gw2_admin = free_port(), free_port()
+        gw2 = self.start_gateway("gateway-2", gw2_port, gw2_admin, free_port())
+        try:
+            wait_until(lambda: http_get(f"http://127.0.0.1:{gw2_admin}/readyz", timeout=2)[0] == 200, 180,
+                       "the second gateway", [gw2])
+            renga = self.targets["renga"]
+            both = Target("renga", "Renga", renga.base, renga.handler_origin,
+                          lambda: [self.gateway.pid, gw2.pid, self.node_pid()])
+            chosen = os.environ.get("BENCH_DENSITY_TARGETS", "renga,nodevm,workerd").split(",")
+            for t in [both] + [self.targets[n] for n in ("nodevm", "workerd") if n in self.targets]:
+                if t.name not in chosen:
+                    continue
+                entry = {"baseline_probe": measured(t, lambda: wrk(t, "hello", PROBE_CONNECTIONS, 6)), "steps": []}
+                done = set()
+                for n in DENSITY_STEPS:
+                    cap = DENSITY_PEER_MAX.get(t.name)
+                    capped_from = None
+                    if cap and n > cap:
+                        if cap in done:
+                            entry["steps"].append({"n": n, "skipped": "a process may hold 20,000 file descriptors "
+                                                   f"here: {t.label} can hold about {cap:,} connections"})
+                            continue
+                        capped_from, n = n, cap
+                    done.add(n)
+                    urls = [t.url("wait")]
+                    if t.name == "renga" and n > 5000:
+                        urls.append(f"http://127.0.0.1:{gw2_port}/wait")
+                    jvm = self.node_pid() if t.name == "renga" else None
+                    entry["steps"].append(self.density_step(t, n, urls, jvm))
+                    if capped_from:
+                        entry["steps"][-1]["capped_from"] = capped_from
+                    if t.name == "renga":
+                        entry["steps"][-1]["node_pid_before"] = jvm
+                        entry["steps"][-1]["node_pid_after"] = self.node_pid()
+                    time.sleep(3)
+                result["targets"][t.name] = entry
+        finally:
+            self.procs.stop(gw2)
+        return result
+
+    def run_noisy_neighbour(self):
+        renga = self.targets["renga"]
+        result = {"connections": NOISY_CONNECTIONS, "seconds": SECONDS}
+        pid_before = self.node_pid()
+        wrk(renga, "hello", NOISY_CONNECTIONS, 3)
+        result["alone"] = measured(renga, lambda: wrk(renga, "hello", NOISY_CONNECTIONS, SECONDS))
+        attack_s = SECONDS + 8
+        attackers = {  # handler: (connections, origin port), each attacker a tenant of its own
+            "spin": 2, "membomb": 1, "redos": 2, "hang": 500}
+        threads, outcomes = [], {}
+        for name, conns in attackers.items():
+            origin = f"http://127.0.0.1:{self.origin_ports[name]}"
+
+            def attack(name=name, conns=conns, origin=origin):
+                try:
+                    outcomes[name] = wrk(renga, name, conns, attack_s, threads=1, timeout_s=120, origin=origin)
+                    outcomes[name]["connections"] = conns
+                except Exception as e:
+                    outcomes[name] = {"error": str(e)}
+
+            th = threading.Thread(target=attack, daemon=True)
+            th.start()
+            threads.append(th)
+        time.sleep(5)
+        result["attacked"] = measured(renga, lambda: wrk(renga, "hello", NOISY_CONNECTIONS, SECONDS))
+        for th in threads:
+            th.join(attack_s + 200)
+        result["attackers"] = outcomes
+        result["node_pid_before"], result["node_pid_after"] = pid_before, self.node_pid()
+        result["node_restarted"] = pid_before != result["node_pid_after"]
+        log(f"noisy-neighbour: alone p50 {result['alone']['p50_us'] / 1000:.1f} p99 {result['alone']['p99_us'] / 1000:.1f}"
+            f" ms; attacked p50 {result['attacked']['p50_us'] / 1000:.1f} p99 {result['attacked']['p99_us'] / 1000:.1f}"
+            f" ms; attackers {json.dumps(outcomes)[:400]}")
+        return result
+
+    def run_jmh(self):
+        """The JMH module in bench/jmh (its own pom) on the node's class path, then memory per live context."""
+        out = os.path.join(self.run_dir, "jmh")
+        with open(os.path.join(self.run_dir, "jmh.log"), "w") as f:
+            p = subprocess.run([os.path.join(BENCH, "jmh", "run"), out], stdout=f, stderr=subprocess.STDOUT,
+                               timeout=600)
+        if p.returncode != 0:
+            raise RuntimeError(f"bench/jmh/run failed ({p.returncode}); see {os.path.relpath(f.name, ROOT)}")
+        result = {"benchmarks": {}}
+        with open(os.path.join(out, "jmh.json")) as f:
+            for b in json.load(f):
+                name = b["benchmark"].rsplit(".", 1)[1]
+                m = b["primaryMetric"]
+                result["benchmarks"][name] = {"mode": b["mode"], "score": m["score"], "error": m["scoreError"],
+                                              "unit": m["scoreUnit"], "batch": b.get("measurementBatchSize", 1)}
+        with open(os.path.join(out, "memory.json")) as f:
+            result["memory"] = json.loads(f.read().strip() or "{}")
+        log(f"jmh: {json.dumps(result)[:600]}")
+        return result
+
+    # ------------------------------------------------------------------ facts and main
+
+    def facts(self):
+        def cmd(argv):
+            try:
+                p = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+                return (p.stdout + p.stderr).strip()
+            except Exception as e:
+                return f"unavailable ({e})"
+
+        cpu = ""
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+        with open("/proc/meminfo") as f:
+            mem_kb = int(f.readline().split()[1])
+        graal = ""
+        node_log = os.path.join(self.run_dir, "node.log")
+        if os.path.exists(node_log):
+            with open(node_log) as f:
+                m = re.search(r"GraalJS (.+?) on (.+?) \((.+?)\)", f.read())
+                if m:
+                    graal = {"version": m.group(1), "implementation": m.group(2), "java": m.group(3)}
+        jars = os.listdir(os.path.join(ROOT, "gateway", "target", "lib"))
+        pom = open(os.path.join(ROOT, "pom.xml")).read()
+        m = re.search(r"<graaljs.version>(.+?)</graaljs.version>", pom)
+        return {
+            "cores": os.cpu_count(), "cpu": cpu, "memory_gib": round(mem_kb / 1024 / 1024, 1),
+            "kernel": os.uname().release,
+            "jdk": cmd([os.path.join(JAVA_HOME, "bin", "java"), "-version"]).splitlines()[1:2],
+            "graaljs": graal, "graaljs_artifact": m.group(1) if m else None,
+            "jit": bool(graal) and graal.get("implementation") != "Interpreted",
+            "pekko": sorted(j for j in jars if j.startswith("pekko-actor_") or j.startswith("pekko-http_")),
+            "node": cmd(["node", "--version"]), "workerd": cmd([WORKERD, "--version"]) if WORKERD else None,
+            "wrk": cmd(["wrk", "--version"]).splitlines()[0] if shutil.which("wrk") else None,
+            "renga_commit": cmd(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"]),
+            "renga_dirty": bool(cmd(["git", "-C", ROOT, "status", "--porcelain", "--", "core", "node", "gateway"])),
+            "renga_props": self.renga_props(),
+            "node_java_opts": os.environ.get("RENGA_NODE_JAVA_OPTS", "-Xms512m -Xmx2g -XX:+ExitOnOutOfMemoryError"),
+            "gateway_java_opts": os.environ.get("RENGA_GATEWAY_JAVA_OPTS", "-Xms256m -Xmx1g"),
+            "knobs": {"seconds": SECONDS, "warmup": WARMUP, "rounds": ROUNDS, "connections": CONNECTIONS,
+                      "compute_connections": COMPUTE_CONNECTIONS, "density_steps": DENSITY_STEPS,
+                      "density_wait_ms": DENSITY_WAIT_MS, "density_rate": DENSITY_RATE},
+        }
+
+    def run(self):
+        started = time.time()
+        self.results["started"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+        self.results["load_at_start"] = open("/proc/loadavg").read().split()[:3]
+        self.prepare_handlers()
+        self.start_origin()
+        log("starting Renga (gateway + 1 node) and the peers...")
+        self.start_peers()
+        self.start_renga()
+        self.results["facts"] = self.facts()
+        log(f"ready after {time.time() - started:.0f} s; GraalJS {self.results['facts']['graaljs']}")
+        self.warm_up()
+        for scenario in self.scenarios:
+            t0 = time.time()
+            if t0 - started + USUAL_S[scenario] > BUDGET_S:
+                log(f"--- {scenario}: skipped, the run is past its time budget ({BUDGET_S} s)")
+                self.results["scenarios"][scenario] = {"failed": f"skipped: the run was past its time budget of "
+                                                                 f"{BUDGET_S} s"}
+                continue
+            log(f"--- {scenario}")
+            try:
+                self.results["scenarios"][scenario] = getattr(self, "run_" + scenario.replace("-", "_"))()
+            except Exception as e:
+                log(f"{scenario} failed: {e}")
+                self.results["scenarios"][scenario] = {"failed": str(e)}
+            self.results["scenarios"][scenario]["wall_s"] = round(time.time() - t0, 1)
+            self.save()
+        self.results["wall_s"] = round(time.time() - started, 1)
+        self.results["load_at_end"] = open("/proc/loadavg").read().split()[:3]
+        self.save()
+
+    def save(self):
+        with open(os.path.join(self.run_dir, "results.json"), "w") as f:
+            json.dump(self.results, f, indent=1, sort_keys=True)
+
+
+def main(argv):
+    scenarios, props = [], []
+    for a in argv:
+        if a.startswith("-D"):
+            props.append(a)
+        elif a in ALL_SCENARIOS:
+            scenarios.append(a)
+        else:
+            print(f"bench: unknown scenario '{a}' (known: {' '.join(ALL_SCENARIOS)})", file=sys.stderr)
+            return 2
+    full = not scenarios
+    scenarios = [s for s in ALL_SCENARIOS if s in scenarios] if scenarios else ALL_SCENARIOS
+    run_dir = os.path.join(ROOT, "run", "bench", time.strftime("%Y%m%d-%H%M%S"))
+    os.makedirs(run_dir)
+    log(f"scenarios: {' '.join(scenarios)}; logs and results in {os.path.relpath(run_dir, ROOT)}/")
+    bench = Bench(scenarios, props, run_dir)
+
+    def on_signal(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+    try:
+        bench.run()
+    except KeyboardInterrupt as e:
+        log(f"interrupted ({e}); stopping everything")
+        return 130
+    except Exception as e:
+        log(f"failed: {e}")
+        bench.results["failed"] = str(e)
+        bench.save()
+        return 1
+    finally:
+        bench.procs.stop_all()
+    report = [sys.executable, os.path.join(BENCH, "report.py"), os.path.join(run_dir, "results.json"), run_dir]
+    subprocess.run(report, check=True)
+    if full or os.environ.get("BENCH_WRITE_DOCS") == "1":
+        subprocess.run(report + ["--docs"], check=True)
+        log("wrote docs/BENCHMARKS.md, docs/bench/*.png and bench/results/latest.json")
+    else:
+        log(f"a partial run: the report is in {os.path.relpath(run_dir, ROOT)}/BENCHMARKS.md "
+            "(BENCH_WRITE_DOCS=1 writes docs/ too)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

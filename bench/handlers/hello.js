@@ -1,0 +1,2 @@
+res.writeHead(200, { 'content-type': 'text/plain' });
+res.end('hello');

@@ -1,0 +1,2 @@
+// Attacker: burns CPU until the platform stops it.
+while (true) {}
