@@ -45,14 +45,25 @@ public final class NodeProtocol {
   /** The node did not start the request (draining, unhealthy); the gateway sends it to another node. */
   public record NotAccepted(String reason) implements Reply {}
 
-  /** The handler's whole response: it ended without having written before. */
-  public record Completed(int status, List<Header> headers, byte[] body) implements Reply {}
+  /**
+   * The handler's whole response: it ended without having written before. {@code reason} is the reason phrase the
+   * handler gave (writeHead, statusMessage), or null for the standard one.
+   */
+  public record Completed(int status, String reason, List<Header> headers, byte[] body) implements Reply {
+    public Completed(int status, List<Header> headers, byte[] body) {
+      this(status, null, headers, body);
+    }
+  }
 
   /**
    * The start of a streamed response: the handler wrote, then let its turn end without ending the response. Zero or
    * more {@link Chunk}s follow as it writes, then {@link Ended}, or {@link Failed} (the client's response is cut off).
    */
-  public record Head(int status, List<Header> headers) implements Reply {}
+  public record Head(int status, String reason, List<Header> headers) implements Reply {
+    public Head(int status, List<Header> headers) {
+      this(status, null, headers);
+    }
+  }
 
   /** Body bytes of a streamed response, as written in one JS turn. */
   public record Chunk(byte[] data) implements Reply {}

@@ -19,7 +19,12 @@ import dev.renga.gateway.routing.RoutingSettings;
 import dev.renga.gateway.routing.TenantShares;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.Optional;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -55,6 +60,7 @@ public final class GatewayMain {
         context -> {
           ActorSystem<?> system = context.getSystem();
           InFlightInvocations inFlight = new InFlightInvocations();
+
           NodeRouter router = new NodeRouter(settings.queueMax(), inFlight, routing);
           Quarantine quarantine =
               new Quarantine(
@@ -67,7 +73,15 @@ public final class GatewayMain {
                       new InvocationActor.Routing(router, inFlight, quarantine, settings.nodeTimeout(), settings.queueTimeout()),
                       new TenantShares(router, routing)),
                   "invocations");
-          Routes routes = new Routes(new HandlerInvoker(system, settings, invocations, quarantine));
+          HandlerInvoker invoker = new HandlerInvoker(system, settings, invocations, quarantine);
+          Routes routes = new Routes(invoker);
+          // A graceful stop (SIGTERM): stop accepting, answer every request and finish every streamed response (Pekko
+          // HTTP's own graceful termination counts a response as done once its head is sent), then close connections.
+          CoordinatedShutdown.get(system)
+              .addTask(
+                  CoordinatedShutdown.PhaseServiceRequestsDone(),
+                  "renga-finish-requests",
+                  () -> when(system, () -> invoker.unanswered() == 0 && inFlight.isEmpty()));
           bind(system, "http", settings.httpHost(), settings.httpPort(), tls.context(), routes.route());
           bind(
               system,
@@ -78,6 +92,24 @@ public final class GatewayMain {
               new AdminRoutes(system, router, inFlight, reports, metrics).route());
           return Behaviors.empty();
         });
+  }
+
+  /** Completes once {@code condition} holds, checked every 100 ms (bounded by the shutdown phase's timeout). */
+  private static CompletionStage<Done> when(ActorSystem<?> system, java.util.function.BooleanSupplier condition) {
+    CompletableFuture<Done> done = new CompletableFuture<>();
+    Cancellable check =
+        system
+            .scheduler()
+            .scheduleAtFixedRate(
+                Duration.ZERO,
+                Duration.ofMillis(100),
+                () -> {
+                  if (condition.getAsBoolean()) {
+                    done.complete(Done.getInstance());
+                  }
+                },
+                system.executionContext());
+    return done.whenComplete((ok, failure) -> check.cancel());
   }
 
   private static void bind(
@@ -99,7 +131,14 @@ public final class GatewayMain {
                 system.log().error("could not bind {} on {}:{}", name, host, port, failure);
                 system.terminate();
               } else {
-                ServerBinding bound = binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+                CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+                shutdown.addTask(
+                    CoordinatedShutdown.PhaseServiceUnbind(), "unbind-" + name, () -> binding.unbind().thenApply(d -> Done.getInstance()));
+                shutdown.addTask(
+                    CoordinatedShutdown.PhaseServiceStop(),
+                    "close-" + name,
+                    () -> binding.terminate(Duration.ofSeconds(2)).thenApply(t -> Done.getInstance()));
+                ServerBinding bound = binding;
                 system.log().info("{} listening on {}{}", name, bound.localAddress(), https.isPresent() ? " (https)" : "");
               }
             });

@@ -333,8 +333,8 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     bridge.put("log", (ProxyExecutable) args -> log(args[0].asString(), args[1].asString()));
     bridge.put("setTimer", (ProxyExecutable) args -> setTimer(args[0].asInt(), args[1].asLong()));
     bridge.put("clearTimer", (ProxyExecutable) args -> clearTimer(args[0].asInt()));
-    bridge.put("respond", (ProxyExecutable) args -> respond(args[0].asInt(), args[1], RuntimeHost.body(args[2])));
-    bridge.put("write", (ProxyExecutable) args -> write(args[0].asInt(), args[1], RuntimeHost.body(args[2])));
+    bridge.put("respond", (ProxyExecutable) args -> respond(args[0].asInt(), reason(args), args[1], RuntimeHost.body(args[2])));
+    bridge.put("write", (ProxyExecutable) args -> write(args[0].asInt(), reason(args), args[1], RuntimeHost.body(args[2])));
     bridge.put("fail", (ProxyExecutable) args -> failFromJs(args[0].asString()));
     if (sandbox.settings().testCapabilities()) {
       bridge.put("blockHost", (ProxyExecutable) args -> blockHost(args[0].asLong()));
@@ -386,17 +386,23 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   }
 
   /** res.end: the whole response, or the last chunk of a streamed one. */
-  private Object respond(int status, Value flatHeaders, byte[] bytes) {
+  /** The reason phrase the handler set (res.statusMessage), or null for the standard one. */
+  private static String reason(Value[] args) {
+    return args.length > 3 && args[3].isString() ? args[3].asString() : null;
+  }
+
+  private Object respond(int status, String reason, Value flatHeaders, byte[] bytes) {
     if (!withinResponseLimit(bytes.length)) {
       return null;
     }
     switch (captured.mode()) {
-      case BODY -> answer(new NodeProtocol.Completed(status, headers(flatHeaders), captured.text().getBytes(StandardCharsets.UTF_8)));
+      case BODY ->
+          answer(new NodeProtocol.Completed(status, reason, headers(flatHeaders), captured.text().getBytes(StandardCharsets.UTF_8)));
       case TRAILER -> {
         // A trailer needs chunked transfer: the response is sent as a stream, whole or not.
         if (!streaming) {
           streaming = true;
-          replyTo.tell(new NodeProtocol.Head(status, headOf(flatHeaders)));
+          replyTo.tell(new NodeProtocol.Head(status, reason, headOf(flatHeaders)));
         }
         if (bytes.length > 0) {
           replyTo.tell(new NodeProtocol.Chunk(bytes));
@@ -410,7 +416,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
           }
           answer(new NodeProtocol.Ended(List.of()));
         } else {
-          answer(new NodeProtocol.Completed(status, headOf(flatHeaders), bytes));
+          answer(new NodeProtocol.Completed(status, reason, headOf(flatHeaders), bytes));
         }
       }
     }
@@ -418,13 +424,13 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   }
 
   /** What res.write wrote during one JS turn that did not end the response: streamed to the client at once. */
-  private Object write(int status, Value flatHeaders, byte[] bytes) {
+  private Object write(int status, String reason, Value flatHeaders, byte[] bytes) {
     if (answered || !withinResponseLimit(bytes.length) || captured.mode() == ConsoleCapture.Mode.BODY) {
       return null;
     }
     if (!streaming) {
       streaming = true;
-      replyTo.tell(new NodeProtocol.Head(status, headOf(flatHeaders)));
+      replyTo.tell(new NodeProtocol.Head(status, reason, headOf(flatHeaders)));
     }
     if (bytes.length > 0) {
       replyTo.tell(new NodeProtocol.Chunk(bytes));

@@ -70,14 +70,19 @@ class GracefulShutdownEndToEndTest {
         () -> renga.status("http://127.0.0.1:" + admin + "/readyz") == 200
             && renga.routedNodes("http://127.0.0.1:" + admin + "/admin/nodes") == 1);
     var slow = Load.runInBackground(SLOW, SLOW, i -> Load.request("http://127.0.0.1:" + http + "/?ms=3000", fixtures.url("slow.js")));
-    awaitInFlightOnNode(SLOW);
+    // A streamed response too: its head is sent at once, its body over 3 s.
+    var streamed =
+        Load.runInBackground(1, 1, i -> Load.request("http://127.0.0.1:" + http + "/?ms=3000", fixtures.url("streams.js")));
+    awaitInFlightOnNode(SLOW + 1);
     long stoppedAt = System.nanoTime();
     gateway.destroy();
     List<Load.Result> results = slow.get(60, TimeUnit.SECONDS);
     assertEquals(List.of(), results.stream().filter(r -> !r.ok()).toList());
+    Load.Result stream = streamed.get(60, TimeUnit.SECONDS).get(0);
+    assertEquals("first\nsecond\ndone\n", stream.body(), stream.toString());
     assertTrue(gateway.waitFor(30, TimeUnit.SECONDS), "the gateway did not exit");
-    System.out.printf("graceful: gateway stopped with %d requests in flight, all answered, exited after %d ms%n",
-        SLOW, Duration.ofNanos(System.nanoTime() - stoppedAt).toMillis());
+    System.out.printf("graceful: gateway stopped with %d requests in flight (one streaming), all answered, exited after %d ms%n",
+        SLOW + 1, Duration.ofNanos(System.nanoTime() - stoppedAt).toMillis());
   }
 
   @Test

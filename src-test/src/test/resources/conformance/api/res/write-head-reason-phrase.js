@@ -1,5 +1,4 @@
 // res.writeHead(status, reason, headers): the reason phrase goes on the HTTP/1.1 status line, as in Node.
-// bug: the reason phrase given to writeHead (res.statusMessage) never reaches the client; the gateway sends the standard phrase
 // expect-status: 418
 // expect-reason: Short And Stout
 // expect-header: x-teapot: yes

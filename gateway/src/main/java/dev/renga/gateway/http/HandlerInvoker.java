@@ -39,6 +39,11 @@ public final class HandlerInvoker {
     this.materializer = Materializer.matFromSystem(system);
   }
 
+  /** Requests this gateway has not answered yet (their response head is not sent). */
+  public int unanswered() {
+    return requestLog.inFlight();
+  }
+
   public CompletionStage<HttpResponse> invoke(HttpRequest request) {
     long startedAt = System.nanoTime();
     String requestId = HandlerRequests.requestId(request).orElseGet(() -> UUID.randomUUID().toString());

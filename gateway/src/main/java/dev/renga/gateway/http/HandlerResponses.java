@@ -30,7 +30,7 @@ public final class HandlerResponses {
   private HandlerResponses() {}
 
   public static HttpResponse of(NodeProtocol.Completed completed) {
-    return head(completed.status(), completed.headers(), false, (contentType, response) -> response.withEntity(contentType, completed.body()));
+    return head(completed.status(), completed.reason(), completed.headers(), false, (contentType, response) -> response.withEntity(contentType, completed.body()));
   }
 
   /** A response the handler streams: chunked transfer, each chunk sent as the node sends it. */
@@ -39,6 +39,7 @@ public final class HandlerResponses {
     // The Java DSL builds chunked entities from bytes only; trailers need the last chunk, so build it in Scala's.
     return head(
         head.status(),
+        head.reason(),
         head.headers(),
         true,
         (contentType, response) ->
@@ -49,6 +50,7 @@ public final class HandlerResponses {
 
   private static HttpResponse head(
       int status,
+      String reason,
       List<Header> handlerHeaders,
       boolean chunked,
       BiFunction<ContentType, HttpResponse, HttpResponse> withEntity) {
@@ -62,12 +64,17 @@ public final class HandlerResponses {
         headers.add(RawHeader.create(header.name(), header.value()));
       }
     }
-    HttpResponse response = HttpResponse.create().withStatus(status(status)).addHeaders(headers);
+    HttpResponse response = HttpResponse.create().withStatus(status(status, reason)).addHeaders(headers);
     return withEntity.apply(contentType, response);
   }
 
-  static StatusCode status(int code) {
-    return StatusCodes.lookup(code).orElseGet(() -> StatusCodes.custom(code, "Status " + code, "", code >= 400, true));
+  /** The status with the handler's reason phrase, if it gave one; otherwise the standard phrase. */
+  static StatusCode status(int code, String reason) {
+    var standard = StatusCodes.lookup(code);
+    if (reason == null || (standard.isPresent() && standard.get().reason().equals(reason))) {
+      return standard.orElseGet(() -> StatusCodes.custom(code, "Status " + code, "", code < 400, true));
+    }
+    return StatusCodes.custom(code, reason, "", code < 400, code >= 200 && code != 204 && code != 304);
   }
 
   private static Optional<ContentType> parseContentType(String value) {

@@ -23,6 +23,11 @@ final class RequestLog {
   private static final Logger access = LoggerFactory.getLogger("renga.access");
   private final AtomicInteger inFlight = Metrics.gauge("renga.gateway.in.flight", new AtomicInteger());
 
+  /** Requests not yet answered (a streamed response counts as answered once its head is sent). */
+  int inFlight() {
+    return inFlight.get();
+  }
+
   void started() {
     inFlight.incrementAndGet();
   }

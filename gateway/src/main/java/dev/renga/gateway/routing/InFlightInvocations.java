@@ -52,6 +52,11 @@ public final class InFlightInvocations {
     gone.remove(node);
   }
 
+  /** Whether no invocation waits on any node (a streamed response counts until its last chunk). */
+  public boolean isEmpty() {
+    return byNode.values().stream().allMatch(Set::isEmpty);
+  }
+
   /** How many invocations wait on {@code node}. */
   public int count(Address node) {
     Set<ActorRef<InvocationActor.Command>> set = byNode.get(node);

@@ -402,7 +402,8 @@ public final class OutboundClient implements Extension {
     HttpRequest request =
         HttpRequest.create()
             .withMethod(httpMethod)
-            .withUri(Uri.create(uri.toASCIIString()))
+            // Origin form (path and query): the connection is to the checked address, and it adds the Host header.
+            .withUri(Uri.create(uri.toASCIIString()).toRelative())
             .addHeaders(pekkoHeaders);
     return body.length == 0 ? request : request.withEntity(HttpEntities.create(contentType, body));
   }

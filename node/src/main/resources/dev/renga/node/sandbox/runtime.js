@@ -355,8 +355,15 @@
     _flush() {
       if (this.writableEnded) return;
       checkStatus(this.statusCode);
-      host.write(this.statusCode, this._flatHeaders(), responseBody(this._chunks));
+      host.write(this.statusCode, this._flatHeaders(), responseBody(this._chunks), this._reason());
       this._chunks = [];
+    }
+    // The reason phrase to send: res.statusMessage when set (checked as a header value is), else the standard one.
+    _reason() {
+      if (this.statusMessage === undefined || this.statusMessage === null) return undefined;
+      const reason = String(this.statusMessage);
+      if (INVALID_VALUE.test(reason)) throw typeError('Invalid character in statusMessage', 'ERR_INVALID_CHAR');
+      return reason;
     }
     _flatHeaders() {
       const flat = [];
@@ -375,7 +382,7 @@
       this.headersSent = true;
       this.writableEnded = true;
       this.finished = true;
-      host.respond(this.statusCode, this._flatHeaders(), responseBody(this._chunks));
+      host.respond(this.statusCode, this._flatHeaders(), responseBody(this._chunks), this._reason());
       this._chunks = [];
       if (typeof callback === 'function') queueMicrotask(callback);
       return this;
