@@ -42,7 +42,8 @@ class ObservabilityEndToEndTest {
     int node = RengaProcesses.freePort();
     String seeds = "127.0.0.1:" + cluster;
     renga.gateway("observed-gateway", cluster, http, admin, seeds, Map.of("renga.log.format", "json"));
-    renga.node("observed-node", seeds, Map.of("renga.node.admin.port", Integer.toString(node)));
+    renga.node(
+        "observed-node", seeds, Map.of("renga.node.admin.port", Integer.toString(node), "renga.node.max-concurrent", "500"));
     gateway = "http://127.0.0.1:" + http;
     gatewayAdmin = "http://127.0.0.1:" + admin;
     nodeAdmin = "http://127.0.0.1:" + node;
@@ -164,7 +165,7 @@ class ObservabilityEndToEndTest {
     assertTrue(node.get("routed").asBoolean());
     assertEquals(0, node.get("inFlight").asInt());
     assertEquals(0, node.get("gatewayInFlight").asInt());
-    assertEquals(1000, node.get("capacity").asInt());
+    assertEquals(500, node.get("capacity").asInt(), "the node reports its renga.node.max-concurrent");
     assertTrue(node.get("heartbeatLagMs").asLong() >= 0);
     assertTrue(renga.json(gatewayAdmin + "/admin/nodes").get("gateway").get("requests").asLong() >= 1);
   }
