@@ -1,6 +1,5 @@
 // require('url').resolve with a relative base, as in Node's documentation: url.resolve('/one/two/three', 'four')
 // is '/one/two/four'.
-// bug: url.resolve with a path-only base throws: resolve('/one/two/three', 'four' or '/four' or '?q=1') all give "TypeError: Invalid URL: <to>"
 // expect-status: 200
 // expect-body: /one/two/four|/four|/one/two/three?q=1
 const url = require('url');

@@ -412,9 +412,12 @@
     return protocol + host + pathname + search + hash;
   };
 
+  // A base without scheme and host ('/one/two/three') is resolved against a placeholder origin that is then dropped,
+  // as Node's legacy resolve does; the placeholder is a special scheme so relative paths resolve as for http.
+  const PLACEHOLDER = 'http://resolve.invalid';
   const resolve = (from, to) => {
-    const resolved = new URL(to, new URL(from, 'resolve://'));
-    if (resolved.protocol === 'resolve:') {
+    const resolved = new URL(to, new URL(from, PLACEHOLDER + '/'));
+    if (resolved.origin === PLACEHOLDER && !String(to).startsWith(PLACEHOLDER) && !String(from).startsWith(PLACEHOLDER)) {
       const { pathname, search, hash } = resolved;
       return pathname + search + hash;
     }
