@@ -32,7 +32,6 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
-import org.apache.pekko.http.javadsl.ServerBinding;
 
 /** Starts a gateway JVM: joins the cluster with role "gateway" and serves HTTP and the admin endpoints. */
 public final class GatewayMain {
@@ -138,8 +137,7 @@ public final class GatewayMain {
                     CoordinatedShutdown.PhaseServiceStop(),
                     "close-" + name,
                     () -> binding.terminate(Duration.ofSeconds(2)).thenApply(t -> Done.getInstance()));
-                ServerBinding bound = binding;
-                system.log().info("{} listening on {}{}", name, bound.localAddress(), https.isPresent() ? " (https)" : "");
+                system.log().info("{} listening on {}{}", name, binding.localAddress(), https.isPresent() ? " (https)" : "");
               }
             });
   }

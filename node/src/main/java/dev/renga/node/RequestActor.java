@@ -400,20 +400,12 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
           answer(new NodeProtocol.Completed(status, reason, headers(flatHeaders), captured.text().getBytes(StandardCharsets.UTF_8)));
       case TRAILER -> {
         // A trailer needs chunked transfer: the response is sent as a stream, whole or not.
-        if (!streaming) {
-          streaming = true;
-          replyTo.tell(new NodeProtocol.Head(status, reason, headOf(flatHeaders)));
-        }
-        if (bytes.length > 0) {
-          replyTo.tell(new NodeProtocol.Chunk(bytes));
-        }
+        stream(status, reason, flatHeaders, bytes);
         answer(new NodeProtocol.Ended(List.of(captured.asHeader())));
       }
       default -> {
         if (streaming) {
-          if (bytes.length > 0) {
-            replyTo.tell(new NodeProtocol.Chunk(bytes));
-          }
+          stream(status, reason, flatHeaders, bytes);
           answer(new NodeProtocol.Ended(List.of()));
         } else {
           answer(new NodeProtocol.Completed(status, reason, headOf(flatHeaders), bytes));
@@ -425,9 +417,14 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
 
   /** What res.write wrote during one JS turn that did not end the response: streamed to the client at once. */
   private Object write(int status, String reason, Value flatHeaders, byte[] bytes) {
-    if (answered || !withinResponseLimit(bytes.length) || captured.mode() == ConsoleCapture.Mode.BODY) {
-      return null;
+    if (!answered && withinResponseLimit(bytes.length) && captured.mode() != ConsoleCapture.Mode.BODY) {
+      stream(status, reason, flatHeaders, bytes);
     }
+    return null;
+  }
+
+  /** Sends the head the first time, then the bytes (if any) as a chunk. */
+  private void stream(int status, String reason, Value flatHeaders, byte[] bytes) {
     if (!streaming) {
       streaming = true;
       replyTo.tell(new NodeProtocol.Head(status, reason, headOf(flatHeaders)));
@@ -435,7 +432,6 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     if (bytes.length > 0) {
       replyTo.tell(new NodeProtocol.Chunk(bytes));
     }
-    return null;
   }
 
   /** The response head as the handler set it, plus what x-haiku-console adds to it. */
