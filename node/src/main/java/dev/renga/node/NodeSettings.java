@@ -14,6 +14,7 @@ public record NodeSettings(
     Duration heartbeatInterval,
     Duration unhealthyAfter,
     Duration watchdogInterval,
+    double heapGuard,
     Duration reportInterval,
     String adminHost,
     int adminPort) {
@@ -30,6 +31,7 @@ public record NodeSettings(
         c.getDuration("heartbeat.interval"),
         c.getDuration("heartbeat.unhealthy-after"),
         c.getDuration("watchdog-interval"),
+        c.getDouble("heap-guard"),
         c.getDuration("report-interval"),
         c.getString("admin.host"),
         c.getInt("admin.port"));

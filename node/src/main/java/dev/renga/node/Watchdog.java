@@ -20,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * Runs on its own dispatcher and watches the JS dispatcher from outside: cancels requests whose JavaScript has used
  * more CPU time or allocated more memory than their budgets, measures the heartbeat lag, and tells the guardian
  * when the JS dispatcher has been blocked for too long.
+ *
+ * <p>Allocation budgets are checked every tick, but a request allocating gigabytes a second (or several at once)
+ * can fill the heap before its cancellation lands. So when the old generation fills more than {@code heapGuard} of
+ * the heap, the running requests that have allocated at least 1/8 of their budget (or of the heap, if less) are cancelled with memory-limit
+ * too, before the JVM would run out of memory and take every tenant's requests with it.
  */
 public final class Watchdog extends AbstractBehavior<Watchdog.Command> {
   private static final Logger log = LoggerFactory.getLogger(Watchdog.class);
@@ -32,7 +37,12 @@ public final class Watchdog extends AbstractBehavior<Watchdog.Command> {
 
   /** The limits the Watchdog enforces. */
   public record Limits(
-      Duration interval, Duration heartbeatInterval, Duration unhealthyAfter, Duration cpuLimit, long memoryLimit) {}
+      Duration interval,
+      Duration heartbeatInterval,
+      Duration unhealthyAfter,
+      Duration cpuLimit,
+      long memoryLimit,
+      double heapGuard) {}
 
   public static Behavior<Command> create(
       Limits limits,
@@ -98,6 +108,7 @@ public final class Watchdog extends AbstractBehavior<Watchdog.Command> {
                 "allocated more than " + limits.memoryLimit() / (1024 * 1024) + " MiB (renga.sandbox.memory-limit)"));
       }
     }
+    guardHeap();
     Duration lag = heartbeat.sinceLastBeat().minus(limits.heartbeatInterval());
     status.heartbeatLagMillis(Math.max(0, lag.toMillis()));
     if (!reported && lag.compareTo(limits.unhealthyAfter()) > 0) {
@@ -105,6 +116,33 @@ public final class Watchdog extends AbstractBehavior<Watchdog.Command> {
       guardian.tell(new Unhealthy("the JS dispatcher has not run for " + lag.toMillis() + "ms"));
     }
     return this;
+  }
+
+  /**
+   * When the old generation fills the heap past the guard, cancels every running request that has allocated a lot
+   * (at least 1/8 of its budget or of the heap, whichever is less): the node is about to run out of memory, and they
+   * are the ones filling it.
+   */
+  private void guardHeap() {
+    if (limits.heapGuard() <= 0) {
+      return;
+    }
+    double fraction = OldGeneration.fraction();
+    if (fraction < limits.heapGuard()) {
+      return;
+    }
+    long floor = Math.min(limits.memoryLimit(), OldGeneration.MAX_HEAP) / 8;
+    for (RunningTurns.Turn turn : turns.running()) {
+      long allocated = turn.allocatedBytes();
+      if (!turn.cancelled() && allocated >= floor) {
+        cancel(
+            turn,
+            new HandlerError(
+                ErrorCode.MEMORY_LIMIT,
+                String.format(
+                    "the node's heap is %d%% full and this request had allocated %d MiB", Math.round(fraction * 100), allocated >> 20)));
+      }
+    }
   }
 
   /** Closing a context waits for its JS to stop, so it runs on the blocking dispatcher, never here. */

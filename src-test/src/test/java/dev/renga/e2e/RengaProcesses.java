@@ -65,6 +65,12 @@ public final class RengaProcesses implements AutoCloseable {
    * network namespace); the returned process is the launcher.
    */
   public Process launchedNode(List<String> prefix, String name, String seeds, Map<String, String> props) {
+    return launchedNode(prefix, name, seeds, props, List.of());
+  }
+
+  /** A node under its launcher whose JVMs also get {@code nodeJvmOptions} (e.g. {@code -Xmx256m}, which wins). */
+  public Process launchedNode(
+      List<String> prefix, String name, String seeds, Map<String, String> props, List<String> nodeJvmOptions) {
     var all = new java.util.LinkedHashMap<String, String>();
     all.put("pekko.remote.artery.canonical.port", "0");
     all.put("renga.seed-nodes", seeds);
@@ -76,6 +82,7 @@ public final class RengaProcesses implements AutoCloseable {
     command.addAll(List.of("-Xmx64m", "-D" + ParentProcess.PID_PROPERTY + "=" + ProcessHandle.current().pid()));
     command.addAll(List.of("-cp", classpath(), "dev.renga.node.launcher.Launcher"));
     command.addAll(jvmOptions(false));
+    command.addAll(nodeJvmOptions);
     all.forEach((key, value) -> command.add("-D" + key + "=" + value));
     return start(name, command);
   }

@@ -47,6 +47,18 @@ public final class InFlightInvocations {
     }
   }
 
+  /**
+   * Tells every invocation waiting on {@code node} that the node does not answer the failure detector. It may be
+   * dead, or only paused (a long GC, a starved machine), so invocations it accepted keep waiting until it comes back
+   * or is removed; the others go elsewhere.
+   */
+  void nodeUnreachable(Address node) {
+    Set<ActorRef<InvocationActor.Command>> set = byNode.get(node);
+    if (set != null) {
+      set.forEach(invocation -> invocation.tell(new InvocationActor.NodeUnreachable(node)));
+    }
+  }
+
   /** The node is reachable again: invocations may wait on it once more. */
   void nodeBack(Address node) {
     gone.remove(node);

@@ -25,15 +25,20 @@ import org.apache.pekko.util.ByteString;
 /**
  * Carries one invocation to a node and back. A request a node did not start (it was draining, or it left or died
  * before accepting it) goes to another node; a request a node started is never run twice: if that node dies, the
- * client gets 502 node-lost. With no node available the request waits, bounded, for one to appear.
+ * client gets 502 node-lost. A node that only stops answering the failure detector (unreachable) may be paused
+ * rather than dead: requests it accepted wait for it, bounded by the node timeout, until it answers or is removed.
+ * With no node available the request waits, bounded, for one to appear.
  */
 public final class InvocationActor extends AbstractBehavior<InvocationActor.Command> {
   public sealed interface Command {}
 
   private record FromNode(NodeProtocol.Reply reply) implements Command {}
 
-  /** The node at this address left, was removed, or became unreachable. */
+  /** The node at this address left or was removed: it will never answer. */
   public record NodeGone(Address address) implements Command {}
+
+  /** The node at this address does not answer the failure detector: it may be dead or only paused. */
+  public record NodeUnreachable(Address address) implements Command {}
 
   private record NodesAvailable() implements Command {}
 
@@ -90,6 +95,7 @@ public final class InvocationActor extends AbstractBehavior<InvocationActor.Comm
     return newReceiveBuilder()
         .onMessage(FromNode.class, this::onReply)
         .onMessage(NodeGone.class, this::onNodeGone)
+        .onMessage(NodeUnreachable.class, this::onNodeUnreachable)
         .onMessage(NodesAvailable.class, m -> waiting ? dispatch() : this)
         .onMessage(AttemptTimedOut.class, this::onAttemptTimedOut)
         .onMessage(WaitTimedOut.class, m -> waiting ? finish(noCapacity()) : this)
@@ -174,6 +180,14 @@ public final class InvocationActor extends AbstractBehavior<InvocationActor.Comm
           new NodeProtocol.Failed(
               new HandlerError(ErrorCode.NODE_LOST, "the node " + node.path().address() + " was lost while running the request")));
     }
+    return retryElsewhere();
+  }
+
+  private Behavior<Command> onNodeUnreachable(NodeUnreachable unreachable) {
+    if (node == null || accepted || !unreachable.address().equals(node.path().address())) {
+      return this;
+    }
+    getContext().getLog().debug("request {}: node {} is unreachable before accepting it, retrying", invocation.requestId(), unreachable.address());
     return retryElsewhere();
   }
 

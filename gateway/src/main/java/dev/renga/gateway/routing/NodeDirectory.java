@@ -112,9 +112,11 @@ public final class NodeDirectory extends AbstractBehavior<NodeDirectory.Command>
   private Behavior<Command> onReachability(ReachabilityChanged changed) {
     var address = changed.event().member().address();
     if (changed.event() instanceof ClusterEvent.UnreachableMember) {
-      getContext().getLog().warn("node {} is unreachable: no longer routed to, its requests are given up", address);
+      getContext()
+          .getLog()
+          .warn("node {} is unreachable: no longer routed to; the requests it runs wait for it to answer or be removed", address);
       router.markUnreachable(address);
-      inFlight.nodeGone(address);
+      inFlight.nodeUnreachable(address);
     } else if (changed.event() instanceof ClusterEvent.ReachableMember) {
       getContext().getLog().info("node {} is reachable again", address);
       inFlight.nodeBack(address);

@@ -97,6 +97,34 @@ class InvocationActorTest {
   }
 
   @Test
+  void requestAcceptedByAnUnreachableNodeWaitsAndCompletesWhenTheNodeAnswersAgain() throws Exception {
+    TestProbe<NodeProtocol.Command> paused = testKit.createTestProbe();
+    TestProbe<NodeProtocol.Command> other = testKit.createTestProbe();
+    var setup = start(Duration.ofSeconds(1), List.of(paused.getRef()));
+    var invoke = paused.expectMessageClass(NodeProtocol.Invoke.class);
+    setup.router().update(List.of(paused.getRef(), other.getRef()));
+    invoke.replyTo().tell(new NodeProtocol.Accepted());
+    // A long GC pause: the failure detector gives up on the node, which then answers after all.
+    setup.inFlight().nodeUnreachable(paused.getRef().path().address());
+    other.expectNoMessage(Duration.ofMillis(200));
+    assertTrue(!setup.result().isDone(), "the request waits for the node that runs it");
+    invoke.replyTo().tell(new NodeProtocol.Completed(200, List.of(), new byte[0]));
+    assertEquals(200, assertInstanceOf(NodeProtocol.Completed.class, await(setup.result())).status());
+  }
+
+  @Test
+  void requestNotYetAcceptedByAnUnreachableNodeGoesToAnotherNode() throws Exception {
+    TestProbe<NodeProtocol.Command> silent = testKit.createTestProbe();
+    TestProbe<NodeProtocol.Command> other = testKit.createTestProbe();
+    var setup = start(Duration.ofSeconds(1), List.of(silent.getRef()));
+    silent.expectMessageClass(NodeProtocol.Invoke.class);
+    setup.router().update(List.of(silent.getRef(), other.getRef()));
+    setup.inFlight().nodeUnreachable(silent.getRef().path().address());
+    other.expectMessageClass(NodeProtocol.Invoke.class).replyTo().tell(new NodeProtocol.Completed(200, List.of(), new byte[0]));
+    assertEquals(200, assertInstanceOf(NodeProtocol.Completed.class, await(setup.result())).status());
+  }
+
+  @Test
   void requestWaitsForANodeToAppear() throws Exception {
     var setup = start(Duration.ofSeconds(5), List.of());
     TestProbe<NodeProtocol.Command> late = testKit.createTestProbe();

@@ -1,0 +1,77 @@
+package dev.renga.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.renga.node.testing.FixtureServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Memory bombs whose allocation budget is larger than the node's whole heap: only the heap guard stands between them
+ * and an out-of-memory exit. It stops them with memory-limit, the node JVM survives, and a good tenant's requests
+ * running beside them succeed.
+ */
+class HeapGuardEndToEndTest {
+  private static final RengaProcesses renga = new RengaProcesses();
+  private static final FixtureServer fixtures = new FixtureServer();
+  private static String gateway;
+  private static String nodeAdmin;
+
+  @BeforeAll
+  static void start() {
+    int cluster = RengaProcesses.freePort();
+    int http = RengaProcesses.freePort();
+    int admin = RengaProcesses.freePort();
+    int node = RengaProcesses.freePort();
+    String seeds = "127.0.0.1:" + cluster;
+    renga.gateway("heap-guard-gateway", cluster, http, admin, seeds, Map.of());
+    gateway = "http://127.0.0.1:" + http;
+    nodeAdmin = "http://127.0.0.1:" + node;
+    renga.launchedNode(
+        List.of(),
+        "heap-guard-node",
+        seeds,
+        Map.of(
+            "renga.node.admin.port", Integer.toString(node),
+            "renga.node.js-threads", "4",
+            "renga.sandbox.cpu-limit", "20s",
+            "renga.sandbox.request-timeout", "20s",
+            "renga.sandbox.memory-limit", "8g"),
+        List.of("-Xmx768m"));
+    renga.awaitOk(nodeAdmin + "/readyz", Duration.ofSeconds(90));
+    renga.await(
+        "the gateway routes to the node",
+        Duration.ofSeconds(60),
+        () -> renga.routedNodes("http://127.0.0.1:" + admin + "/admin/nodes") == 1);
+  }
+
+  @AfterAll
+  static void stop() {
+    renga.close();
+    fixtures.close();
+  }
+
+  @Test
+  void bombsLargerThanTheHeapGetMemoryLimitAndTheNodeSurvives() throws Exception {
+    long pid = renga.json(nodeAdmin + "/admin/status").get("pid").asLong();
+    var good = Load.runInBackground(200, 2, i -> Load.request(gateway, fixtures.url("hello.js")));
+    var bombs = Load.run(9, 3, i -> Load.request(gateway, fixtures.url("memory-bomb.js")));
+    var served = good.get(120, TimeUnit.SECONDS);
+
+    assertTrue(
+        bombs.stream().allMatch(r -> r.status() == 500 && "memory-limit".equals(r.error()) && r.body().contains("heap")),
+        bombs.toString());
+    assertEquals(List.of(), served.stream().filter(r -> !r.ok()).toList());
+    assertEquals(pid, renga.json(nodeAdmin + "/admin/status").get("pid").asLong(), "the node JVM was replaced");
+    assertTrue(!RengaProcesses.log("heap-guard-node").contains("OutOfMemoryError"), "the node ran out of memory");
+    System.out.printf(
+        "heap guard: %d bombs stopped (p50 %d ms); good tenant p50 %d ms p99 %d ms, 0 errors%n",
+        bombs.size(), Load.percentile(bombs, 50), Load.percentile(served, 50), Load.percentile(served, 99));
+  }
+}
