@@ -2,6 +2,8 @@ package dev.renga.core;
 
 /** The HTTP error contract (DESIGN §6): every error Renga itself produces has one of these codes. */
 public enum ErrorCode {
+  /** An HTTP request the gateway cannot parse; its status is the parser's (400, 414, 431, 501...). */
+  REQUEST_INVALID(400, "request-invalid"),
   HANDLER_MISSING(400, "handler-missing"),
   HANDLER_URL_INVALID(400, "handler-url-invalid"),
   HANDLER_FORBIDDEN(403, "handler-forbidden"),

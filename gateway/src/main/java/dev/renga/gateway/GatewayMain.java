@@ -5,6 +5,7 @@ import dev.renga.core.ParentProcess;
 import dev.renga.core.RengaConfig;
 import dev.renga.core.RengaMetrics;
 import dev.renga.gateway.admin.AdminRoutes;
+import dev.renga.gateway.http.ExtraMethods;
 import dev.renga.gateway.http.HandlerInvoker;
 import dev.renga.gateway.http.Routes;
 import dev.renga.gateway.http.TlsSettings;
@@ -118,10 +119,11 @@ public final class GatewayMain {
       int port,
       Optional<HttpsConnectionContext> https,
       org.apache.pekko.http.javadsl.server.Route route) {
-    ServerBuilder server = Http.get(system).newServerAt(host, port);
+    ServerSettings settings = ExtraMethods.accept(ServerSettings.create(system.classicSystem()));
+    ServerBuilder server = Http.get(system).newServerAt(host, port).withSettings(settings);
     // With TLS, clients that negotiate HTTP/2 through ALPN get it; plain HTTP stays HTTP/1.1.
     https
-        .map(context -> server.enableHttps(context).withSettings(ServerSettings.create(system.classicSystem()).withEnableHttp2(true)))
+        .map(context -> server.enableHttps(context).withSettings(settings.withEnableHttp2(true)))
         .orElse(server)
         .bind(route)
         .whenComplete(

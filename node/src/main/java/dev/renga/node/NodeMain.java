@@ -45,6 +45,7 @@ public final class NodeMain {
   private NodeMain() {}
 
   public static void main(String[] args) throws IOException {
+    exitOnOutOfMemoryOutsideHandlers();
     Config config = RengaConfig.load("node");
     NodeSettings settings = NodeSettings.from(config);
     JsEngine engine = warmEngine(settings);
@@ -57,6 +58,24 @@ public final class NodeMain {
       log.info("promoted: joining the cluster");
     }
     start(config, settings, engine);
+  }
+
+  /**
+   * A node runs without -XX:+ExitOnOutOfMemoryError, because an OutOfMemoryError raised while a handler's JavaScript
+   * allocates is that request's failure: GraalJS reports it as resource exhaustion, the request gets 500
+   * memory-limit, its context goes, and the other tenants' requests carry on. One anywhere else ends the JVM, as the
+   * flag would (exit code 3), and the launcher replaces it: Pekko's jvm-exit-on-fatal-error does so for its threads,
+   * this handler for any other thread.
+   */
+  private static void exitOnOutOfMemoryOutsideHandlers() {
+    Thread.setDefaultUncaughtExceptionHandler(
+        (thread, error) -> {
+          if (error instanceof OutOfMemoryError) {
+            System.err.println("Terminating due to java.lang.OutOfMemoryError in thread " + thread.getName());
+            Runtime.getRuntime().halt(3);
+          }
+          log.error("uncaught exception in thread {}", thread.getName(), error);
+        });
   }
 
   private static JsEngine warmEngine(NodeSettings settings) {

@@ -43,7 +43,7 @@ class HeapGuardEndToEndTest {
             "renga.sandbox.cpu-limit", "20s",
             "renga.sandbox.request-timeout", "20s",
             "renga.sandbox.memory-limit", "8g"),
-        List.of("-Xmx768m"));
+        List.of("-Xmx384m"));
     renga.awaitOk(nodeAdmin + "/readyz", Duration.ofSeconds(90));
     renga.await(
         "the gateway routes to the node",

@@ -108,7 +108,6 @@ public final class RengaProcesses implements AutoCloseable {
         new ArrayList<>(
             List.of(
                 "-Xmx768m",
-                "-XX:+ExitOnOutOfMemoryError",
                 "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow",
                 "-Dlogback.configurationFile=" + CONF + "/logback.xml"));

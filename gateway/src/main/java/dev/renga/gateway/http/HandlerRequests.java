@@ -19,6 +19,8 @@ public final class HandlerRequests {
   public static final String HANDLER = "x-haiku-handler";
   public static final String CONSOLE = "x-haiku-console";
   private static final String REQUEST_ID = "x-request-id";
+  /** Longest handler URL accepted; browsers and servers rarely go further, and it bounds the cache keys. */
+  public static final int MAX_URL_LENGTH = 8192;
 
   private HandlerRequests() {}
 
@@ -38,6 +40,12 @@ public final class HandlerRequests {
               ErrorCode.HANDLER_MISSING, "no handler URL: send the header x-haiku-handler or the query parameter"));
     }
     String url = raw.get().trim();
+    if (url.length() > MAX_URL_LENGTH) {
+      return new Invalid(
+          new HandlerError(
+              ErrorCode.HANDLER_URL_INVALID,
+              "the handler URL has " + url.length() + " characters, more than " + MAX_URL_LENGTH + ": " + abbreviate(url)));
+    }
     try {
       URI uri = new URI(url);
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();

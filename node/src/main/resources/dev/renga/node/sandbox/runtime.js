@@ -4,16 +4,8 @@
 (function (host) {
   'use strict';
 
-  const format = (args) => args.map((a) => {
-    if (typeof a === 'string') return a;
-    if (a instanceof Error) return a.stack || String(a);
-    try {
-      const json = JSON.stringify(a);
-      return json === undefined ? String(a) : json;
-    } catch (e) {
-      return String(a);
-    }
-  }).join(' ');
+  // As Node's console does: util.format, so objects show as util.inspect shows them (util.js loads on first use).
+  const format = (args) => loadBuiltin('util').format(...args);
 
   const console = Object.freeze({
     log: (...args) => host.log('info', format(args)),
@@ -21,6 +13,8 @@
     debug: (...args) => host.log('debug', format(args)),
     warn: (...args) => host.log('warn', format(args)),
     error: (...args) => host.log('error', format(args)),
+    trace: (...args) => host.log('error', 'Trace: ' + format(args) + '\n' + new Error().stack.split('\n').slice(2).join('\n')),
+    dir: (value, options) => host.log('info', loadBuiltin('util').inspect(value, options)),
   });
 
   // Timers: the host schedules a message to the request's actor; the actor calls fireTimer back.

@@ -16,7 +16,6 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -93,6 +92,7 @@ class BadInputEndToEndTest {
         + " body=" + RawHttp.abbreviate(response.text()).replace("\n", " ") + " in " + response.millis() + " ms");
     assertTrue(allowed.contains(response.status()), "expected one of " + allowed + ": " + response);
     assertNull(response.failure(), response.toString());
+    assertEquals(1, response.values(ErrorCode.HEADER).size(), "every error Renga produces has x-renga-error: " + response);
     assertTrue(response.millis() < 10_000, "answered after " + response.millis() + " ms");
   }
 
@@ -131,7 +131,6 @@ class BadInputEndToEndTest {
 
   // The contract has no URL length limit. A 10 KB URL is well-formed; what a user expects is a prompt, coded 4xx
   // (handler-url-invalid: too long for a handler URL): DESIGN §6 says every error Renga produces has x-renga-error.
-  @Disabled("bug: a 10 KB x-haiku-handler gets Pekko's bare 431 (\"HTTP header value exceeds the configured limit of 8192 characters\") without x-renga-error")
   @Test
   void tenKilobyteHandlerUrlGetsHandlerUrlInvalid() {
     assertError(ErrorCode.HANDLER_URL_INVALID, call(server.base() + "/conformance/" + "a".repeat(10_000) + ".js"));
@@ -392,12 +391,19 @@ class BadInputEndToEndTest {
     assertHandlerAnswer(200, response);
   }
 
-  @Disabled("bug: PURGE and PROPFIND (in Node's http.METHODS) get Pekko's bare 501 \"Unsupported HTTP method\" without x-renga-error; the handler never runs")
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"PURGE", "PROPFIND"})
   void methodsNodeKnowsReachTheHandler(String method) {
     var response = send(new RawHttp.Request(method, "/bad", List.of(new RawHttp.Header("x-haiku-handler", fixture("hello.js"))), null, false));
     assertHandlerAnswer(200, response);
+  }
+
+  @Test
+  void methodNobodyKnowsGets501RequestInvalid() {
+    var response = send(new RawHttp.Request("FROBNICATE", "/bad", List.of(new RawHttp.Header("x-haiku-handler", fixture("hello.js"))), null, false));
+    assertEquals(501, response.status(), response.toString());
+    assertEquals(List.of(ErrorCode.REQUEST_INVALID.code()), response.values(ErrorCode.HEADER));
+    assertTrue(response.text().startsWith("request-invalid: "), response.text());
   }
 
   @Test
