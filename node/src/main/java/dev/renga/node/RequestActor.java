@@ -165,7 +165,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     return runJs(
         () -> {
           runtime = js.eval(sandbox.engine().runtime()).execute(hostBridge(fetched.bundle()));
-          outbound.install(js);
+          outbound.install(js, runtime.getMember("shared"));
           Value handler = js.eval(source);
           runtime
               .getMember("run")

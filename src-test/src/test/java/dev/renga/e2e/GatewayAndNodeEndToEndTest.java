@@ -37,20 +37,13 @@ class GatewayAndNodeEndToEndTest {
 
   @BeforeAll
   static void start() {
-    int cluster = RengaProcesses.freePort();
-    int http = RengaProcesses.freePort();
-    int admin = RengaProcesses.freePort();
-    String seeds = "127.0.0.1:" + cluster;
-    renga.gateway("gateway", cluster, http, admin, seeds, Map.of());
-    renga.node("node", seeds, Map.of("renga.sandbox.request-timeout", REQUEST_TIMEOUT.toMillis() + "ms"));
-    int lonelyCluster = RengaProcesses.freePort();
-    int lonelyHttp = RengaProcesses.freePort();
-    int lonelyAdmin = RengaProcesses.freePort();
-    renga.gateway("lonely-gateway", lonelyCluster, lonelyHttp, lonelyAdmin, "127.0.0.1:" + lonelyCluster, Map.of());
-    gateway = "http://127.0.0.1:" + http;
-    lonelyGateway = "http://127.0.0.1:" + lonelyHttp;
-    renga.awaitOk("http://127.0.0.1:" + admin + "/readyz", Duration.ofSeconds(90));
-    renga.awaitOk("http://127.0.0.1:" + lonelyAdmin + "/healthz", Duration.ofSeconds(90));
+    var started = renga.seedGateway("gateway", Map.of());
+    renga.node("node", started.seeds(), Map.of("renga.sandbox.request-timeout", REQUEST_TIMEOUT.toMillis() + "ms"));
+    var lonely = renga.seedGateway("lonely-gateway", Map.of());
+    gateway = started.url();
+    lonelyGateway = lonely.url();
+    renga.awaitOk(started.admin() + "/readyz", Duration.ofSeconds(90));
+    renga.awaitOk(lonely.admin() + "/healthz", Duration.ofSeconds(90));
   }
 
   @AfterAll

@@ -34,17 +34,14 @@ class GracefulShutdownEndToEndTest {
 
   @BeforeAll
   static void start() {
-    int cluster = RengaProcesses.freePort();
-    int http = RengaProcesses.freePort();
-    int admin = RengaProcesses.freePort();
     int node = RengaProcesses.freePort();
-    seeds = "127.0.0.1:" + cluster;
-    renga.gateway("graceful-gateway", cluster, http, admin, seeds, Map.of());
+    var started = renga.seedGateway("graceful-gateway", Map.of());
+    seeds = started.seeds();
     nodeLauncher = stopped.launchedNode("graceful-node", seeds, Map.of("renga.node.admin.port", Integer.toString(node)));
-    seedGateway = "http://127.0.0.1:" + http;
-    seedAdmin = "http://127.0.0.1:" + admin;
+    seedGateway = started.url();
+    seedAdmin = started.admin();
     nodeAdmin = "http://127.0.0.1:" + node;
-    renga.await("the gateway routes to the node", Duration.ofSeconds(90), () -> renga.status(seedAdmin + "/readyz") == 200 && renga.routedNodes(seedAdmin + "/admin/nodes") == 1);
+    renga.awaitRouted(started, 1);
   }
 
   @AfterAll

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.renga.node.testing.FixtureServer;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -25,18 +24,14 @@ class HeapGuardEndToEndTest {
 
   @BeforeAll
   static void start() {
-    int cluster = RengaProcesses.freePort();
-    int http = RengaProcesses.freePort();
-    int admin = RengaProcesses.freePort();
     int node = RengaProcesses.freePort();
-    String seeds = "127.0.0.1:" + cluster;
-    renga.gateway("heap-guard-gateway", cluster, http, admin, seeds, Map.of());
-    gateway = "http://127.0.0.1:" + http;
+    var started = renga.seedGateway("heap-guard-gateway", Map.of());
+    gateway = started.url();
     nodeAdmin = "http://127.0.0.1:" + node;
     renga.launchedNode(
         List.of(),
         "heap-guard-node",
-        seeds,
+        started.seeds(),
         Map.of(
             "renga.node.admin.port", Integer.toString(node),
             "renga.node.js-threads", "4",
@@ -44,11 +39,7 @@ class HeapGuardEndToEndTest {
             "renga.sandbox.request-timeout", "20s",
             "renga.sandbox.memory-limit", "8g"),
         List.of("-Xmx384m"));
-    renga.awaitOk(nodeAdmin + "/readyz", Duration.ofSeconds(90));
-    renga.await(
-        "the gateway routes to the node",
-        Duration.ofSeconds(60),
-        () -> renga.routedNodes("http://127.0.0.1:" + admin + "/admin/nodes") == 1);
+    renga.awaitRouted(started, 1);
   }
 
   @AfterAll

@@ -27,17 +27,13 @@ class HeartbeatEndToEndTest {
 
   @BeforeAll
   static void start() {
-    int cluster = RengaProcesses.freePort();
-    int http = RengaProcesses.freePort();
-    int admin = RengaProcesses.freePort();
-    String seeds = "127.0.0.1:" + cluster;
-    renga.gateway("heartbeat-gateway", cluster, http, admin, seeds, Map.of("renga.gateway.queue.timeout", "60s"));
-    gateway = "http://127.0.0.1:" + http;
-    gatewayAdmin = "http://127.0.0.1:" + admin;
+    var started = renga.seedGateway("heartbeat-gateway", Map.of("renga.gateway.queue.timeout", "60s"));
+    gateway = started.url();
+    gatewayAdmin = started.admin();
     for (String node : NODES) {
       renga.launchedNode(
           node,
-          seeds,
+          started.seeds(),
           Map.of(
               "renga.node.js-threads", "2",
               "renga.sandbox.test-capabilities", "on",

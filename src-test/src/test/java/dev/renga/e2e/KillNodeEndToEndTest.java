@@ -22,18 +22,14 @@ class KillNodeEndToEndTest {
 
   @BeforeAll
   static void start() {
-    int cluster = RengaProcesses.freePort();
-    int http = RengaProcesses.freePort();
-    int admin = RengaProcesses.freePort();
-    String seeds = "127.0.0.1:" + cluster;
-    renga.gateway("kill-gateway", cluster, http, admin, seeds, Map.of("renga.gateway.queue.timeout", "30s"));
-    gateway = "http://127.0.0.1:" + http;
-    gatewayAdmin = "http://127.0.0.1:" + admin;
+    var started = renga.seedGateway("kill-gateway", Map.of("renga.gateway.queue.timeout", "30s"));
+    gateway = started.url();
+    gatewayAdmin = started.admin();
     nodeAdmins = List.of("http://127.0.0.1:" + RengaProcesses.freePort(), "http://127.0.0.1:" + RengaProcesses.freePort());
     for (int i = 0; i < nodeAdmins.size(); i++) {
       String port = nodeAdmins.get(i).substring(nodeAdmins.get(i).lastIndexOf(':') + 1);
       // Requests wait long enough that the ones on the victim are surely still running when it is killed.
-      renga.launchedNode("kill-node-" + i, seeds, Map.of("renga.node.admin.port", port, "renga.sandbox.request-timeout", "30s"));
+      renga.launchedNode("kill-node-" + i, started.seeds(), Map.of("renga.node.admin.port", port, "renga.sandbox.request-timeout", "30s"));
     }
     renga.await("the gateway routes to both nodes", Duration.ofSeconds(90), KillNodeEndToEndTest::bothRouted);
   }

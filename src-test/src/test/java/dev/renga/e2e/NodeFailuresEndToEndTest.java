@@ -29,17 +29,13 @@ class NodeFailuresEndToEndTest {
 
   @BeforeAll
   static void start() {
-    int cluster = RengaProcesses.freePort();
-    int http = RengaProcesses.freePort();
-    int admin = RengaProcesses.freePort();
-    String seeds = "127.0.0.1:" + cluster;
-    renga.gateway("failures-gateway", cluster, http, admin, seeds, Map.of());
-    gateway = "http://127.0.0.1:" + http;
+    var started = renga.seedGateway("failures-gateway", Map.of());
+    gateway = started.url();
     nodeAdmins = List.of("http://127.0.0.1:" + RengaProcesses.freePort(), "http://127.0.0.1:" + RengaProcesses.freePort());
     for (int i = 0; i < nodeAdmins.size(); i++) {
       renga.launchedNode(
           "failures-node-" + i,
-          seeds,
+          started.seeds(),
           Map.of(
               "renga.node.admin.port", nodeAdmins.get(i).substring(nodeAdmins.get(i).lastIndexOf(':') + 1),
               "renga.node.js-threads", "8",
@@ -47,13 +43,7 @@ class NodeFailuresEndToEndTest {
               "renga.sandbox.request-timeout", REQUEST_TIMEOUT.toMillis() + "ms",
               "renga.sandbox.memory-limit", "64m"));
     }
-    for (String node : nodeAdmins) {
-      renga.awaitOk(node + "/readyz", Duration.ofSeconds(90));
-    }
-    renga.await(
-        "the gateway routes to both nodes",
-        Duration.ofSeconds(60),
-        () -> renga.routedNodes("http://127.0.0.1:" + admin + "/admin/nodes") == 2);
+    renga.awaitRouted(started, 2);
   }
 
   @AfterAll

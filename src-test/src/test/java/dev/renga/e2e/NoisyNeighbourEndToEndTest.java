@@ -3,7 +3,6 @@ package dev.renga.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.renga.node.testing.FixtureServer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,23 +31,13 @@ class NoisyNeighbourEndToEndTest {
 
   @BeforeAll
   static void start() {
-    int cluster = RengaProcesses.freePort();
-    int http = RengaProcesses.freePort();
-    int admin = RengaProcesses.freePort();
-    String seeds = "127.0.0.1:" + cluster;
-    renga.gateway("noisy-gateway", cluster, http, admin, seeds, Map.of());
-    gateway = "http://127.0.0.1:" + http;
+    var started = renga.seedGateway("noisy-gateway", Map.of());
+    gateway = started.url();
     for (int i = 0; i < 2; i++) {
       renga.launchedNode(
-          "noisy-node-" + i,
-          seeds,
-          Map.of("renga.sandbox.cpu-limit", "1s", "renga.sandbox.memory-limit", "128m"));
+          "noisy-node-" + i, started.seeds(), Map.of("renga.sandbox.cpu-limit", "1s", "renga.sandbox.memory-limit", "128m"));
     }
-    renga.await(
-        "the gateway routes to both nodes",
-        Duration.ofSeconds(90),
-        () -> renga.status("http://127.0.0.1:" + admin + "/readyz") == 200
-            && renga.routedNodes("http://127.0.0.1:" + admin + "/admin/nodes") == 2);
+    renga.awaitRouted(started, 2);
   }
 
   @AfterAll

@@ -36,16 +36,14 @@ class ObservabilityEndToEndTest {
 
   @BeforeAll
   static void start() {
-    int cluster = RengaProcesses.freePort();
-    int http = RengaProcesses.freePort();
-    int admin = RengaProcesses.freePort();
     int node = RengaProcesses.freePort();
-    String seeds = "127.0.0.1:" + cluster;
-    renga.gateway("observed-gateway", cluster, http, admin, seeds, Map.of("renga.log.format", "json"));
+    var started = renga.seedGateway("observed-gateway", Map.of("renga.log.format", "json"));
     renga.node(
-        "observed-node", seeds, Map.of("renga.node.admin.port", Integer.toString(node), "renga.node.max-concurrent", "500"));
-    gateway = "http://127.0.0.1:" + http;
-    gatewayAdmin = "http://127.0.0.1:" + admin;
+        "observed-node",
+        started.seeds(),
+        Map.of("renga.node.admin.port", Integer.toString(node), "renga.node.max-concurrent", "500"));
+    gateway = started.url();
+    gatewayAdmin = started.admin();
     nodeAdmin = "http://127.0.0.1:" + node;
     renga.awaitOk(gatewayAdmin + "/readyz", Duration.ofSeconds(90));
     renga.awaitOk(nodeAdmin + "/readyz", Duration.ofSeconds(90));

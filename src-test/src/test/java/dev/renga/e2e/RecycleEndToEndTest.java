@@ -21,24 +21,17 @@ class RecycleEndToEndTest {
 
   @BeforeAll
   static void start() {
-    int cluster = RengaProcesses.freePort();
-    int http = RengaProcesses.freePort();
-    int admin = RengaProcesses.freePort();
-    String seeds = "127.0.0.1:" + cluster;
-    renga.gateway("recycle-gateway", cluster, http, admin, seeds, Map.of("renga.gateway.queue.timeout", "60s", "renga.gateway.node-timeout", "60s"));
-    gateway = "http://127.0.0.1:" + http;
+    var started =
+        renga.seedGateway("recycle-gateway", Map.of("renga.gateway.queue.timeout", "60s", "renga.gateway.node-timeout", "60s"));
+    gateway = started.url();
     for (String node : NODES) {
       // Generous time limits: this test is about recycling losing nothing, not about slow machines timing out.
       renga.launchedNode(
           node,
-          seeds,
+          started.seeds(),
           Map.of("renga.node.max-requests", "50", "renga.node.js-threads", "4", "renga.sandbox.request-timeout", "30s"));
     }
-    renga.await(
-        "the gateway routes to both nodes",
-        Duration.ofSeconds(90),
-        () -> renga.status("http://127.0.0.1:" + admin + "/readyz") == 200
-            && renga.routedNodes("http://127.0.0.1:" + admin + "/admin/nodes") == 2);
+    renga.awaitRouted(started, 2);
   }
 
   @AfterAll

@@ -30,6 +30,27 @@ public final class RengaProcesses implements AutoCloseable {
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /** A gateway JVM; cluster, HTTP and admin ports are taken from the ports given. */
+  /** Where a gateway started by {@link #seedGateway} answers: its HTTP and admin base URLs, and its cluster's seed. */
+  public record Gateway(String url, String admin, String seeds) {}
+
+  /** A gateway on free loopback ports that is the seed of its own cluster. */
+  public Gateway seedGateway(String name, Map<String, String> props) {
+    int cluster = freePort();
+    int http = freePort();
+    int admin = freePort();
+    String seeds = "127.0.0.1:" + cluster;
+    gateway(name, cluster, http, admin, seeds, props);
+    return new Gateway("http://127.0.0.1:" + http, "http://127.0.0.1:" + admin, seeds);
+  }
+
+  /** Waits until {@code gateway} is ready and routes to exactly {@code nodes} nodes. */
+  public void awaitRouted(Gateway gateway, int nodes) {
+    await(
+        "the gateway routes to " + nodes + " node(s)",
+        Duration.ofSeconds(90),
+        () -> status(gateway.admin() + "/readyz") == 200 && routedNodes(gateway.admin() + "/admin/nodes") == nodes);
+  }
+
   public Process gateway(String name, int clusterPort, int httpPort, int adminPort, String seeds, Map<String, String> props) {
     var all = new java.util.LinkedHashMap<String, String>();
     all.put("pekko.remote.artery.canonical.port", Integer.toString(clusterPort));

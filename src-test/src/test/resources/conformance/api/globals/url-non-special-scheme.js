@@ -1,6 +1,5 @@
 // WHATWG URL: relative references resolve against a base with a non-special scheme and a path.
-// bug: new URL('z', 'foo:///x/y').href is foo:/x/z, not foo:///x/z: the empty host of a non-special URL is dropped
 // expect-status: 200
-// expect-body: foo://host/a/c|foo:///x/z
+// expect-body: foo://host/a/c|foo:///x/z|foo:/x/z
 const attempt = (to, base) => { try { return new URL(to, base).href; } catch (e) { return `${e.name}: ${e.message}`; } };
-res.end([attempt('c', 'foo://host/a/b'), attempt('z', 'foo:///x/y')].join('|'));
+res.end([attempt('c', 'foo://host/a/b'), attempt('z', 'foo:///x/y'), attempt('z', 'foo:/x/y')].join('|'));

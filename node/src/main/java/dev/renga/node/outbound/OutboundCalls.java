@@ -68,16 +68,17 @@ public final class OutboundCalls {
 
   /**
    * Declares fetch, Headers, Response and the http/https client in a fresh context (call inside a JS turn); their
-   * code is evaluated only when the handler first uses one of them.
+   * code is evaluated only when the handler first uses one of them, with {@code shared} (runtime.js's exports for
+   * it, such as its EventEmitter).
    */
-  public void install(Context context) {
+  public void install(Context context, Value shared) {
     this.context = context;
-    context.eval(GLOBALS).executeVoid((ProxyExecutable) args -> load(args[0]));
+    context.eval(GLOBALS).executeVoid((ProxyExecutable) args -> load(args[0], shared));
   }
 
-  private Value load(Value timers) {
+  private Value load(Value timers, Value shared) {
     if (js == null) {
-      js = context.eval(SCRIPT).execute(bridge(), timers);
+      js = context.eval(SCRIPT).execute(bridge(), timers, shared);
     }
     return js;
   }

@@ -139,8 +139,10 @@ public final class JsEngine implements AutoCloseable {
       try (Context context = newContext()) {
         context.eval(runtime);
         context.eval(code);
-        // Outbound HTTP's JS too (parsed once per engine), so the first handler that uses fetch does not pay for it.
-        new dev.renga.node.outbound.OutboundCalls(null, null, settled -> {}).install(context);
+        // Outbound HTTP's JS too (parsed once per engine), so the first handler that uses fetch does not pay for it;
+        // a bare class stands in for the runtime's EventEmitter, which needs a request to exist.
+        new dev.renga.node.outbound.OutboundCalls(null, null, settled -> {})
+            .install(context, context.eval("js", "({ Emitter: class Emitter {} })"));
         context.eval("js", "typeof fetch");
       }
     }

@@ -2,8 +2,11 @@
 // non-blocking client (OutboundCalls). Loaded by outbound-globals.js the first time a handler touches fetch, Headers,
 // Response or require('http'); it returns those, and settle, which the request's actor calls when a request ends.
 // The host bridge stays inside this closure.
-(function (host, timers) {
+(function (host, timers, shared) {
   'use strict';
+
+  // runtime.js's EventEmitter, which its req and res use too.
+  const { Emitter } = shared;
 
   // Captured when the context was created: handler code may have replaced the globals since.
   const { setImmediate, setTimeout, clearTimeout } = timers;
@@ -265,40 +268,6 @@
 
   // ---- Node's http and https client ------------------------------------------------------------------------------
 
-  class Emitter {
-    constructor() { this._events = new Map(); }
-    on(event, listener) {
-      const list = this._events.get(event) || [];
-      list.push(listener);
-      this._events.set(event, list);
-      this._listening(event);
-      return this;
-    }
-    once(event, listener) {
-      const wrapped = (...args) => { this.off(event, wrapped); listener.apply(this, args); };
-      return this.on(event, wrapped);
-    }
-    off(event, listener) {
-      const list = this._events.get(event);
-      if (list) this._events.set(event, list.filter((l) => l !== listener));
-      return this;
-    }
-    removeAllListeners(event) {
-      if (event === undefined) this._events.clear();
-      else this._events.delete(event);
-      return this;
-    }
-    listenerCount(event) { return (this._events.get(event) || []).length; }
-    emit(event, ...args) {
-      const list = this._events.get(event);
-      if (!list || list.length === 0) return false;
-      for (const listener of [...list]) listener.apply(this, args);
-      return true;
-    }
-    _listening() {}
-  }
-  Emitter.prototype.addListener = Emitter.prototype.on;
-  Emitter.prototype.removeListener = Emitter.prototype.off;
 
   const STATUS_CODES = Object.freeze({
     100: 'Continue', 101: 'Switching Protocols', 200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content',

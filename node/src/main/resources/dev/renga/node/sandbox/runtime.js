@@ -153,7 +153,9 @@
   // Only when renga.sandbox.test-capabilities is on (Renga's own tests).
   if (host.blockHost) globalThis.__rengaBlockHost = (ms) => host.blockHost(ms);
 
-  // A minimal EventEmitter for req and res.
+  // A minimal EventEmitter for req and res, and for outbound.js's client requests and responses; _listening(event)
+  // tells a stream that someone now listens. (require('events') has the full one; loading it for every request
+  // would cost every request.)
   class Emitter {
     constructor() { this._listeners = new Map(); }
     on(event, listener) {
@@ -172,6 +174,12 @@
       if (list) this._listeners.set(event, list.filter((l) => l !== listener));
       return this;
     }
+    removeAllListeners(event) {
+      if (event === undefined) this._listeners.clear();
+      else this._listeners.delete(event);
+      return this;
+    }
+    listenerCount(event) { return (this._listeners.get(event) || []).length; }
     emit(event, ...args) {
       const list = this._listeners.get(event);
       if (!list || list.length === 0) return false;
@@ -410,5 +418,8 @@
     if (response !== undefined && response._chunks.length > 0) response._flush();
   };
 
-  return { run, fireTimer, flush };
+  // What outbound.js builds on (the host hands it over when a handler first makes an outbound request).
+  const shared = Object.freeze({ Emitter });
+
+  return { run, fireTimer, flush, shared };
 })

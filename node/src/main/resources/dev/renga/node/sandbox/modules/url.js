@@ -76,7 +76,8 @@
   // Parses input (against base, itself parsed) into the record a URL holds.
   const parse = (input, base) => {
     let rest = String(input).replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '').replace(/[\t\n\r]/g, '');
-    const record = { protocol: '', username: '', password: '', hostname: '', port: '', path: [], opaque: null, query: null, fragment: null };
+    // hasHost: the URL has an authority ('//'), even an empty one: foo:///x keeps its '//', foo:/x has none.
+    const record = { protocol: '', username: '', password: '', hostname: '', hasHost: false, port: '', path: [], opaque: null, query: null, fragment: null };
     const hash = rest.indexOf('#');
     if (hash >= 0) { record.fragment = percentEncode(rest.slice(hash + 1), FRAGMENT); rest = rest.slice(0, hash); }
     const schemeMatch = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(rest);
@@ -92,6 +93,13 @@
       if (special || rest.startsWith('//')) {
         if (special) rest = rest.replace(/^\/*/, '//');
         return authority(record, rest.slice(2), special);
+      }
+      // A path without an authority (foo:/x/y).
+      if (rest.startsWith('/')) {
+        const q = rest.indexOf('?');
+        if (q >= 0) { record.query = percentEncode(rest.slice(q + 1), QUERY); rest = rest.slice(0, q); }
+        record.path = normalizePath(rest.split('/').slice(1).map((s) => percentEncode(s, PATH)));
+        return record;
       }
       // An opaque path (mailto:, data:, ...).
       const q = rest.indexOf('?');
@@ -113,7 +121,7 @@
 
   const relative = (record, rest, base) => {
     const special = record.protocol in SPECIAL;
-    Object.assign(record, { username: base.username, password: base.password, hostname: base.hostname, port: base.port });
+    Object.assign(record, { username: base.username, password: base.password, hostname: base.hostname, hasHost: base.hasHost, port: base.port });
     const q = rest.indexOf('?');
     let pathPart = rest;
     if (q >= 0) { record.query = percentEncode(rest.slice(q + 1), special ? SPECIAL_QUERY : QUERY); pathPart = rest.slice(0, q); }
@@ -156,6 +164,7 @@
     const parsed = host === '' ? '' : parseHost(host, special);
     if (parsed === null) return null;
     record.hostname = parsed;
+    record.hasHost = true;
     const q = rest.indexOf('?');
     let pathPart = rest;
     if (q >= 0) { record.query = percentEncode(rest.slice(q + 1), special ? SPECIAL_QUERY : QUERY); pathPart = rest.slice(0, q); }
@@ -168,7 +177,7 @@
     let out = r.protocol;
     if (r.opaque !== null) out += r.opaque;
     else {
-      if (r.hostname !== '' || r.protocol === 'file:' || r.protocol in SPECIAL) {
+      if (r.hasHost || r.protocol === 'file:' || r.protocol in SPECIAL) {
         out += '//';
         if (r.username !== '' || r.password !== '') out += r.username + (r.password !== '' ? ':' + r.password : '') + '@';
         out += r.hostname + (r.port !== '' ? ':' + r.port : '');
@@ -232,13 +241,13 @@
     set host(value) {
       const r = records.get(this);
       const parsed = authority({ protocol: r.protocol, username: '', password: '', hostname: '', port: '', path: [], query: null }, String(value).split(/[/?#]/)[0], r.protocol in SPECIAL);
-      if (parsed !== null) { r.hostname = parsed.hostname; r.port = parsed.port || r.port; }
+      if (parsed !== null) { r.hostname = parsed.hostname; r.hasHost = true; r.port = parsed.port || r.port; }
     }
     get hostname() { return records.get(this).hostname; }
     set hostname(value) {
       const r = records.get(this);
       const parsed = parseHost(String(value).split(/[:/?#]/)[0], r.protocol in SPECIAL);
-      if (parsed !== null && parsed !== '') r.hostname = parsed;
+      if (parsed !== null && parsed !== '') { r.hostname = parsed; r.hasHost = true; }
     }
     get port() { return records.get(this).port; }
     set port(value) {
