@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * at once, and a new standby starts warming a little later. A recycle or crash therefore costs a cluster join, not a JVM start.
  *
  * <p>Arguments are the node JVM's options (for example {@code -Xmx2g -Drenga.node.js-threads=4}); the node runs on
- * this launcher's JVM and class path.
+ * this launcher's JVM and class path, with GraalJS moved to the module path so that it compiles ({@link NodeCommand}).
  */
 public final class Launcher {
   private static final Duration MIN_BACKOFF = Duration.ofMillis(500);
@@ -41,8 +41,7 @@ public final class Launcher {
     cmd.addAll(nodeJvmOptions);
     cmd.add("-D" + ParentProcess.PID_PROPERTY + "=" + ProcessHandle.current().pid());
     cmd.add("-D" + NodeMain.STANDBY_PROPERTY + "=true");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    cmd.addAll(NodeCommand.paths(System.getProperty("java.class.path")));
     cmd.add(NodeMain.class.getName());
     this.command = List.copyOf(cmd);
   }
