@@ -27,7 +27,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterEndToEndTest {
   private static final int NODES = 3;
-  private static final RengaProcesses renga = new RengaProcesses();
+  private static final RengaProcesses renga = new RengaProcesses(false);
   private static final FixtureServer fixtures = new FixtureServer();
   private static final List<String> gateways = new ArrayList<>();
   private static final List<String> gatewayAdmins = new ArrayList<>();

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GracefulShutdownEndToEndTest {
   private static final int SLOW = 8;
-  private static final RengaProcesses renga = new RengaProcesses();
+  private static final RengaProcesses renga = new RengaProcesses(false);
   /** The JVMs the tests stop themselves, apart from those that must keep running. */
-  private static final RengaProcesses stopped = new RengaProcesses();
+  private static final RengaProcesses stopped = new RengaProcesses(false);
   private static final FixtureServer fixtures = new FixtureServer();
   private static String seeds;
   private static String seedGateway;

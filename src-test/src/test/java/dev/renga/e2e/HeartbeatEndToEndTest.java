@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class HeartbeatEndToEndTest {
   private static final Duration UNHEALTHY_AFTER = Duration.ofSeconds(2);
-  private static final RengaProcesses renga = new RengaProcesses();
+  private static final RengaProcesses renga = new RengaProcesses(false);
   private static final FixtureServer fixtures = new FixtureServer();
   private static final List<String> NODES = List.of("heartbeat-node-0", "heartbeat-node-1");
   private static String gateway;

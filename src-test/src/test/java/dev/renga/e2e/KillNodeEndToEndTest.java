@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** kill -9 of a node under load: only requests it had started fail, and it is back within seconds. */
 class KillNodeEndToEndTest {
   private static final int CONCURRENCY = 32;
-  private static final RengaProcesses renga = new RengaProcesses();
+  private static final RengaProcesses renga = new RengaProcesses(false);
   private static final FixtureServer fixtures = new FixtureServer();
   private static String gateway;
   private static String gatewayAdmin;

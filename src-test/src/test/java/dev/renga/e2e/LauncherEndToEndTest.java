@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * node keeps crashing.
  */
 class LauncherEndToEndTest {
-  private static final RengaProcesses renga = new RengaProcesses();
+  private static final RengaProcesses renga = new RengaProcesses(false);
   private static String seeds;
   private static String gatewayAdmin;
 
@@ -38,7 +38,7 @@ class LauncherEndToEndTest {
 
   @Test
   void sigtermStopsTheNodeGracefullyAndLeavesNoProcessBehind() throws Exception {
-    try (RengaProcesses own = new RengaProcesses()) {
+    try (RengaProcesses own = new RengaProcesses(false)) {
       Process launcher = own.launchedNode("launcher-graceful", seeds, Map.of());
       own.await(
           "the node is routed to",
@@ -65,7 +65,7 @@ class LauncherEndToEndTest {
 
   @Test
   void nodeThatKeepsCrashingIsRestartedWithGrowingBackoff() throws Exception {
-    try (RengaProcesses own = new RengaProcesses()) {
+    try (RengaProcesses own = new RengaProcesses(false)) {
       own.launchedNode("launcher-crashing", seeds, Map.of("renga.node.js-threads", "not-a-number"));
       Pattern restart = Pattern.compile("restarting in (\\d+) ms");
       own.await(

@@ -65,6 +65,14 @@ class NodeFailuresEndToEndTest {
   }
 
   @Test
+  void launchedNodesCompileJavaScript() {
+    for (int i = 0; i < nodeAdmins.size(); i++) {
+      String log = RengaProcesses.log("failures-node-" + i);
+      assertTrue(log.contains(" on GraalVM CE "), "failures-node-" + i + " runs GraalJS interpreted");
+    }
+  }
+
+  @Test
   void fiftyGoodRequestsSucceedWhileFiftyThrowingOnesRunBesideThem() {
     var results = Load.run(100, 32, i -> call(i % 2 == 0 ? "hello.js" : "throws.js"));
     var good = results.stream().filter(r -> r.body().startsWith("Hello")).count();

@@ -34,7 +34,7 @@ class PartitionEndToEndTest {
   private static final String NAMESPACE_END = "rgpn" + PID;
   private static final Pattern OURS = Pattern.compile("rgpart(\\d+)");
 
-  private static final RengaProcesses renga = new RengaProcesses();
+  private static final RengaProcesses renga = new RengaProcesses(false);
   private static String hostIp;
   private static String namespaceIp;
   private static FixtureServer fixtures;

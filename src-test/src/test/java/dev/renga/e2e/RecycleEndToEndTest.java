@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** Nodes restart their JVMs after a request quota, and not one request is lost or failed by it. */
 class RecycleEndToEndTest {
-  private static final RengaProcesses renga = new RengaProcesses();
+  private static final RengaProcesses renga = new RengaProcesses(false);
   private static final FixtureServer fixtures = new FixtureServer();
   private static final List<String> NODES = List.of("recycle-node-0", "recycle-node-1");
   private static String gateway;

@@ -27,6 +27,20 @@ public final class RengaProcesses implements AutoCloseable {
   private static final String CONF = System.getProperty("renga.e2e.conf", "../conf");
 
   private final List<Process> processes = new ArrayList<>();
+  private final boolean compile;
+
+  /** Processes whose launched nodes compile JavaScript, as in production. */
+  public RengaProcesses() {
+    this(true);
+  }
+
+  /**
+   * @param compile false for tests about membership and node lifecycles, whose many short-lived node JVMs would
+   *     spend their CPU warming up the compiler (RENGA_NODE_COMPILE=off)
+   */
+  public RengaProcesses(boolean compile) {
+    this.compile = compile;
+  }
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /** A gateway JVM; cluster, HTTP and admin ports are taken from the ports given. */
@@ -150,11 +164,12 @@ public final class RengaProcesses implements AutoCloseable {
   private Process start(String name, List<String> command) {
     LOGS.mkdirs();
     try {
-      Process process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(new File(LOGS, name + ".log"))
-              .start();
+      ProcessBuilder builder =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(new File(LOGS, name + ".log"));
+      if (!compile) {
+        builder.environment().put("RENGA_NODE_COMPILE", "off");
+      }
+      Process process = builder.start();
       processes.add(process);
       return process;
     } catch (IOException e) {

@@ -13,8 +13,9 @@ import java.util.Optional;
  * How a node JVM loads GraalJS. On the plain class path GraalJS only interprets; with its jars on the module path and
  * Graal's compiler upgrading the JDK's (JVMCI), it compiles hot handler code, about ten times faster on compute. So
  * the Graal modules found on the class path go to the module path, the compiler to the upgrade module path, and the
- * rest (Renga, Pekko, ...) stays on the class path. Without the compiler jar, or on a JDK without JVMCI, the node
- * still runs, interpreted.
+ * rest (Renga, Pekko, ...) stays on the class path. Without the compiler jar, on a JDK without JVMCI, or with
+ * {@code RENGA_NODE_COMPILE=off} in the environment, the node runs interpreted: the compiler costs CPU for a minute
+ * or so after each JVM start, which short-lived JVMs never win back.
  */
 final class NodeCommand {
   private static final String COMPILER = "jdk.graal.compiler";
@@ -23,6 +24,10 @@ final class NodeCommand {
 
   /** The JVM options that put {@code classPath}'s entries where they belong, ending with {@code -cp PATH}. */
   static List<String> paths(String classPath) {
+    return paths(classPath, !"off".equalsIgnoreCase(System.getenv("RENGA_NODE_COMPILE")));
+  }
+
+  static List<String> paths(String classPath, boolean compile) {
     List<String> graal = new ArrayList<>();
     List<String> compiler = new ArrayList<>();
     List<String> rest = new ArrayList<>();
@@ -38,7 +43,7 @@ final class NodeCommand {
     }
     List<String> options = new ArrayList<>();
     if (!graal.isEmpty()) {
-      if (!compiler.isEmpty() && ModuleFinder.ofSystem().find("jdk.internal.vm.ci").isPresent()) {
+      if (compile && !compiler.isEmpty() && ModuleFinder.ofSystem().find("jdk.internal.vm.ci").isPresent()) {
         options.addAll(
             List.of(
                 "-XX:+UnlockExperimentalVMOptions",
