@@ -4,6 +4,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -14,6 +16,8 @@ public final class InFlightInvocations {
 
   private final Map<Address, Set<ActorRef<InvocationActor.Command>>> byNode = new ConcurrentHashMap<>();
   private final Map<Address, Long> gone = new ConcurrentHashMap<>();
+  /** Streamed responses whose last chunk has not gone to the client yet (their invocation may have ended). */
+  private final AtomicInteger streaming = new AtomicInteger();
   private volatile Runnable onRelease = () -> {};
 
   /** Run whenever invocations stop waiting on a node (it has room again); set once, by the {@link NodeRouter}. */
@@ -64,9 +68,20 @@ public final class InFlightInvocations {
     gone.remove(node);
   }
 
-  /** Whether no invocation waits on any node (a streamed response counts until its last chunk). */
+  /** Whether no invocation waits on any node and every streamed response has been written to its client. */
   public boolean isEmpty() {
-    return byNode.values().stream().allMatch(Set::isEmpty);
+    return streaming.get() == 0 && byNode.values().stream().allMatch(Set::isEmpty);
+  }
+
+  /** Counts a streamed response until the returned action runs (once, however often it is called). */
+  Runnable streamOpened() {
+    streaming.incrementAndGet();
+    AtomicBoolean closed = new AtomicBoolean();
+    return () -> {
+      if (closed.compareAndSet(false, true)) {
+        streaming.decrementAndGet();
+      }
+    };
   }
 
   /** How many invocations wait on {@code node}. */

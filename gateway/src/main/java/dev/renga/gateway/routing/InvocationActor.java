@@ -162,7 +162,8 @@ public final class InvocationActor extends AbstractBehavior<InvocationActor.Comm
 
   /** The handler streams: the client gets the head now, and the body as the chunks arrive. */
   private Behavior<Command> startStream(NodeProtocol.Head head) {
-    var fed = ResponseStream.create(getContext().getSystem());
+    // Counted until its last chunk is written, so a stopping gateway does not close the connection under it.
+    var fed = ResponseStream.create(getContext().getSystem(), routing.inFlight().streamOpened());
     stream = fed.first();
     result.complete(
         new Invocations.Answer(head, Optional.of(node.path().address()), Optional.of(fed.second())));

@@ -37,8 +37,11 @@ public final class ResponseStream {
   /** Chunks buffered for a slow client before the response is cut off; the node's bytes are bounded anyway. */
   private static final int BUFFERED_CHUNKS = 16_384;
 
-  /** The actor end to feed, and the chunks of the HTTP response (the last one carries the trailers). */
-  public static Pair<ActorRef<Element>, Source<ChunkStreamPart, NotUsed>> create(ActorSystem<?> system) {
+  /**
+   * The actor end to feed, and the chunks of the HTTP response (the last one carries the trailers); {@code onEnd}
+   * runs once the stream has ended, whether completed, cut off or cancelled by the client.
+   */
+  public static Pair<ActorRef<Element>, Source<ChunkStreamPart, NotUsed>> create(ActorSystem<?> system, Runnable onEnd) {
     return ActorSource.<Element>actorRef(
             element -> false,
             element ->
@@ -56,6 +59,11 @@ public final class ResponseStream {
                   case End end -> ChunkStreamPart.createLast("", end.trailers().stream().<HttpHeader>map(h -> RawHeader.create(h.name(), h.value())).toList());
                   case Abort abort -> throw new IllegalStateException("aborted: " + abort.reason());
                 })
+        .watchTermination(
+            (ref, ended) -> {
+              ended.whenComplete((done, failure) -> onEnd.run());
+              return ref;
+            })
         .preMaterialize(Materializer.matFromSystem(system));
   }
 }

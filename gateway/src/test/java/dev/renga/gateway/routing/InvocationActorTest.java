@@ -10,6 +10,7 @@ import dev.renga.core.Invocation;
 import dev.renga.core.NodeProtocol;
 import dev.renga.core.NodeReport;
 import dev.renga.core.RengaConfig;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +19,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -36,17 +38,22 @@ class InvocationActorTest {
     testKit.shutdownTestKit();
   }
 
-  private record Setup(NodeRouter router, InFlightInvocations inFlight, CompletableFuture<Invocations.Answer> result) {}
+  private record Setup(
+      NodeRouter router,
+      InFlightInvocations inFlight,
+      CompletableFuture<Invocations.Answer> result,
+      ActorRef<InvocationActor.Command> actor) {}
 
   private static Setup start(Duration queueTimeout, List<ActorRef<NodeProtocol.Command>> nodes) {
     var inFlight = new InFlightInvocations();
     var router = new NodeRouter(10, inFlight, RoutingSettings.DEFAULTS);
     router.update(nodes);
     var result = new CompletableFuture<Invocations.Answer>();
-    testKit.spawn(
-        InvocationActor.create(
-            invocation, new InvocationActor.Routing(router, inFlight, quarantine, Duration.ofSeconds(5), queueTimeout), result));
-    return new Setup(router, inFlight, result);
+    var actor =
+        testKit.spawn(
+            InvocationActor.create(
+                invocation, new InvocationActor.Routing(router, inFlight, quarantine, Duration.ofSeconds(5), queueTimeout), result));
+    return new Setup(router, inFlight, result, actor);
   }
 
   private static NodeProtocol.Reply await(CompletableFuture<Invocations.Answer> result) throws Exception {
@@ -125,6 +132,29 @@ class InvocationActorTest {
   }
 
   @Test
+  void streamedResponseCountsAsInFlightUntilItsLastChunkIsWritten() throws Exception {
+    TestProbe<NodeProtocol.Command> node = testKit.createTestProbe();
+    var setup = start(Duration.ofSeconds(1), List.of(node.getRef()));
+    var invoke = node.expectMessageClass(NodeProtocol.Invoke.class);
+    invoke.replyTo().tell(new NodeProtocol.Accepted());
+    invoke.replyTo().tell(new NodeProtocol.Head(200, "OK", List.of()));
+    var body = setup.result().get(5, TimeUnit.SECONDS).body().orElseThrow();
+    invoke.replyTo().tell(new NodeProtocol.Chunk("streamed".getBytes(StandardCharsets.UTF_8)));
+    invoke.replyTo().tell(new NodeProtocol.Ended(List.of()));
+    // The node is done and the invocation over, but the client has read nothing yet: a stopping gateway must still
+    // wait for this response.
+    TestProbe<Object> watcher = testKit.createTestProbe();
+    watcher.expectTerminated(setup.actor(), Duration.ofSeconds(5));
+    assertTrue(!setup.inFlight().isEmpty(), "a streamed response not yet written counts as in flight");
+    var chunks = body.runWith(Sink.seq(), testKit.system()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertEquals("streamed", chunks.get(0).data().utf8String());
+    watcher.awaitAssert(Duration.ofSeconds(5), () -> {
+      assertTrue(setup.inFlight().isEmpty(), "still in flight after its last chunk");
+      return null;
+    });
+  }
+
+  @Test
   void requestWaitsForANodeToAppear() throws Exception {
     var setup = start(Duration.ofSeconds(5), List.of());
     TestProbe<NodeProtocol.Command> late = testKit.createTestProbe();
@@ -166,10 +196,11 @@ class InvocationActorTest {
       inFlight.add(address, occupant);
     }
     var result = new CompletableFuture<Invocations.Answer>();
-    testKit.spawn(
-        InvocationActor.create(
-            invocation, new InvocationActor.Routing(router, inFlight, quarantine, Duration.ofSeconds(5), queueTimeout), result));
-    return new Setup(router, inFlight, result);
+    var actor =
+        testKit.spawn(
+            InvocationActor.create(
+                invocation, new InvocationActor.Routing(router, inFlight, quarantine, Duration.ofSeconds(5), queueTimeout), result));
+    return new Setup(router, inFlight, result, actor);
   }
 
   @Test

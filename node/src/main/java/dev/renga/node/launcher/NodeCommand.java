@@ -41,24 +41,19 @@ final class NodeCommand {
         rest.add(entry);
       }
     }
-    List<String> options = new ArrayList<>();
-    if (!graal.isEmpty()) {
-      if (compile && !compiler.isEmpty() && ModuleFinder.ofSystem().find("jdk.internal.vm.ci").isPresent()) {
-        options.addAll(
-            List.of(
-                "-XX:+UnlockExperimentalVMOptions",
-                "-XX:+EnableJVMCI",
-                "--upgrade-module-path=" + String.join(File.pathSeparator, compiler)));
-      }
-      options.addAll(
-          List.of(
-              "--module-path=" + String.join(File.pathSeparator, graal),
-              "--add-modules=ALL-MODULE-PATH",
-              "--enable-native-access=org.graalvm.truffle"));
+    if (!compile || graal.isEmpty() || compiler.isEmpty() || ModuleFinder.ofSystem().find("jdk.internal.vm.ci").isEmpty()) {
+      // Interpreted: everything stays on the class path, where the JVM starts fastest.
+      return List.of("-cp", classPath);
     }
-    options.add("-cp");
-    options.add(String.join(File.pathSeparator, rest));
-    return options;
+    return List.of(
+        "-XX:+UnlockExperimentalVMOptions",
+        "-XX:+EnableJVMCI",
+        "--upgrade-module-path=" + String.join(File.pathSeparator, compiler),
+        "--module-path=" + String.join(File.pathSeparator, graal),
+        "--add-modules=ALL-MODULE-PATH",
+        "--enable-native-access=org.graalvm.truffle",
+        "-cp",
+        String.join(File.pathSeparator, rest));
   }
 
   /** The name of the module a jar holds (declared, or derived for a plain jar); empty for a directory or no jar. */

@@ -37,10 +37,7 @@ class NodeCommandTest {
   }
 
   @Test
-  void withoutCompilingGraalJsStaysOnTheModulePathWithoutJvmci() {
-    List<String> options = NodeCommand.paths(CLASS_PATH, false);
-    assertFalse(options.contains("-XX:+EnableJVMCI"), options.toString());
-    assertEquals("", value(options, "--upgrade-module-path="));
-    assertTrue(entries(value(options, "--module-path=")).stream().anyMatch(n -> n.startsWith("polyglot-")));
+  void withoutCompilingEverythingStaysOnTheClassPath() {
+    assertEquals(List.of("-cp", CLASS_PATH), NodeCommand.paths(CLASS_PATH, false));
   }
 }
