@@ -23,13 +23,11 @@ class HeartbeatEndToEndTest {
   private static final FixtureServer fixtures = new FixtureServer();
   private static final List<String> NODES = List.of("heartbeat-node-0", "heartbeat-node-1");
   private static String gateway;
-  private static String gatewayAdmin;
 
   @BeforeAll
   static void start() {
     var started = renga.seedGateway("heartbeat-gateway", Map.of("renga.gateway.queue.timeout", "60s"));
     gateway = started.url();
-    gatewayAdmin = started.admin();
     for (String node : NODES) {
       renga.launchedNode(
           node,
@@ -39,11 +37,7 @@ class HeartbeatEndToEndTest {
               "renga.sandbox.test-capabilities", "on",
               "renga.node.heartbeat.unhealthy-after", UNHEALTHY_AFTER.toMillis() + "ms"));
     }
-    renga.await("the gateway routes to both nodes", Duration.ofSeconds(90), HeartbeatEndToEndTest::bothRouted);
-  }
-
-  private static boolean bothRouted() {
-    return renga.status(gatewayAdmin + "/readyz") == 200 && renga.routedNodes(gatewayAdmin + "/admin/nodes") == 2;
+    renga.awaitRouted(started, 2);
   }
 
   @AfterAll

@@ -17,25 +17,20 @@ class KillNodeEndToEndTest {
   private static final RengaProcesses renga = new RengaProcesses(false);
   private static final FixtureServer fixtures = new FixtureServer();
   private static String gateway;
-  private static String gatewayAdmin;
+  private static RengaProcesses.Gateway started;
   private static List<String> nodeAdmins;
 
   @BeforeAll
   static void start() {
-    var started = renga.seedGateway("kill-gateway", Map.of("renga.gateway.queue.timeout", "30s"));
+    started = renga.seedGateway("kill-gateway", Map.of("renga.gateway.queue.timeout", "30s"));
     gateway = started.url();
-    gatewayAdmin = started.admin();
     nodeAdmins = List.of("http://127.0.0.1:" + RengaProcesses.freePort(), "http://127.0.0.1:" + RengaProcesses.freePort());
     for (int i = 0; i < nodeAdmins.size(); i++) {
       String port = nodeAdmins.get(i).substring(nodeAdmins.get(i).lastIndexOf(':') + 1);
       // Requests wait long enough that the ones on the victim are surely still running when it is killed.
       renga.launchedNode("kill-node-" + i, started.seeds(), Map.of("renga.node.admin.port", port, "renga.sandbox.request-timeout", "30s"));
     }
-    renga.await("the gateway routes to both nodes", Duration.ofSeconds(90), KillNodeEndToEndTest::bothRouted);
-  }
-
-  private static boolean bothRouted() {
-    return renga.status(gatewayAdmin + "/readyz") == 200 && renga.routedNodes(gatewayAdmin + "/admin/nodes") == 2;
+    renga.awaitRouted(started, 2);
   }
 
   @AfterAll
@@ -70,7 +65,7 @@ class KillNodeEndToEndTest {
         Duration.ofSeconds(30),
         () -> renga.status(victim + "/readyz") == 200 && renga.json(victim + "/admin/status").get("pid").asLong() != victimPid);
     long backAfter = Duration.ofNanos(System.nanoTime() - killedAt).toMillis();
-    renga.await("the gateway routes to it again", Duration.ofSeconds(30), KillNodeEndToEndTest::bothRouted);
+    renga.awaitRouted(started, 2);
     long routedAfter = Duration.ofNanos(System.nanoTime() - killedAt).toMillis();
 
     var results = load.get(180, TimeUnit.SECONDS);
