@@ -3,13 +3,7 @@
 // GET /hello runs HANDLER_DIR/hello.js.
 // usage: node node-vm-server.js HANDLER_DIR PORT
 'use strict';
-// Started by the bench: stop when it is gone, even if it was killed with SIGKILL.
-const parentPid = Number(process.env.BENCH_PARENT_PID || 0);
-if (parentPid) {
-  setInterval(() => {
-    try { process.kill(parentPid, 0); } catch (e) { process.exit(0); }
-  }, 1000).unref();
-}
+require(require('path').join(__dirname, '../tools/exit-with-parent.js'));
 const fs = require('fs');
 const path = require('path');
 const http = require('http');

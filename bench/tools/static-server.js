@@ -2,13 +2,7 @@
 // tenant) per port. Answers with an ETag and Cache-Control so a handler code cache may keep the source.
 // usage: node static-server.js DIR PORT [PORT...]
 'use strict';
-// Started by the bench: stop when it is gone, even if it was killed with SIGKILL.
-const parentPid = Number(process.env.BENCH_PARENT_PID || 0);
-if (parentPid) {
-  setInterval(() => {
-    try { process.kill(parentPid, 0); } catch (e) { process.exit(0); }
-  }, 1000).unref();
-}
+require(require('path').join(__dirname, './exit-with-parent.js'));
 const fs = require('fs');
 const path = require('path');
 const http = require('http');

@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -73,15 +72,10 @@ public final class InFlightInvocations {
     return streaming.get() == 0 && byNode.values().stream().allMatch(Set::isEmpty);
   }
 
-  /** Counts a streamed response until the returned action runs (once, however often it is called). */
+  /** Counts a streamed response until the returned action runs; run it once, when the stream has ended. */
   Runnable streamOpened() {
     streaming.incrementAndGet();
-    AtomicBoolean closed = new AtomicBoolean();
-    return () -> {
-      if (closed.compareAndSet(false, true)) {
-        streaming.decrementAndGet();
-      }
-    };
+    return streaming::decrementAndGet;
   }
 
   /** How many invocations wait on {@code node}. */
