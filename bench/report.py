@@ -372,20 +372,17 @@ class Report:
         per = self.jmh_per_request()
         text = {
             "freshContextOnly": "create a context from the shared engine and close it",
-            "freshContextHello": "today's request path: fresh context + runtime.js + cached hello source + run + close",
+            "freshContextHello": "a request without the pool: prepare a context (runtime.js run), bind the host "
+                                 "bridge, evaluate the cached hello source, run, close",
             "firstRequestNewHandler": "the same with a never-seen handler source (parsed): first request of a new "
                                       "handler URL, without the fetch",
-            "pooledContextHello": "pooled: contexts made ahead of time with runtime.js fully run; the request takes "
-                                  "one, evaluates the handler and runs it (closing is the pool's, off the request "
-                                  "path). Needs a product change: runtime.js must take its host bridge late, from the request "
-                                  "that takes the context",
-            "pooledContextLateRuntime": "pooled, but only runtime.js's factory evaluated ahead: the request still runs "
-                                        "runtime.js's body with its host bridge, as the current runtime.js requires",
+            "pooledContextHello": "the node's request path with renga.node.context-pool: take a context prepared "
+                                  "ahead by the pool thread, bind the request's host bridge, evaluate the handler, "
+                                  "run it (closing comes after the answer)",
         }
         self.w("| benchmark | what it measures | µs per request |")
         self.w("|---|---|---:|")
-        order = ["freshContextOnly", "freshContextHello", "firstRequestNewHandler", "pooledContextLateRuntime",
-                 "pooledContextHello"]
+        order = ["freshContextOnly", "freshContextHello", "firstRequestNewHandler", "pooledContextHello"]
         for name, x in sorted(s["benchmarks"].items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 9):
             div = x["batch"] if x["mode"] == "ss" else 1
             err = x["error"]

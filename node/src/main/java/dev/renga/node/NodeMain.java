@@ -79,7 +79,7 @@ public final class NodeMain {
   }
 
   private static JsEngine warmEngine(NodeSettings settings) {
-    JsEngine engine = new JsEngine();
+    JsEngine engine = new JsEngine(settings.contextPool());
     long warmStart = System.nanoTime();
     engine.warmUp(settings.warmUpContexts());
     log.info("engine warmed up with {} contexts in {} ms", settings.warmUpContexts(), (System.nanoTime() - warmStart) / 1_000_000);
@@ -94,6 +94,7 @@ public final class NodeMain {
     Metrics.gauge("renga.node.dispatcher.lag.seconds", status, s -> s.heartbeatLagMillis() / 1000.0);
     Metrics.gauge("renga.node.draining", status, s -> s.state() == NodeStatus.State.DRAINING ? 1 : 0);
     Metrics.gauge("renga.node.quota", status, NodeStatus::quota);
+    Metrics.gauge("renga.node.context.pool.ready", engine, JsEngine::pooled);
     ActorSystem<NodeProtocol.Command> system =
         ActorSystem.create(guardian(engine, settings, status, metrics, config), RengaConfig.systemName(config), config);
     // A graceful stop (SIGTERM, Ctrl-C, the launcher stopping) first leaves routing and lets requests in flight end.

@@ -11,6 +11,7 @@ import dev.renga.node.fetch.NetworkPolicy;
 import dev.renga.node.outbound.OutboundCalls;
 import dev.renga.node.outbound.OutboundClient;
 import dev.renga.node.sandbox.JsEngine;
+import dev.renga.node.sandbox.PreparedContext;
 import dev.renga.node.sandbox.RunningTurns;
 import dev.renga.node.sandbox.RuntimeHost;
 import dev.renga.node.sandbox.Sandbox;
@@ -79,7 +80,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   private final ActorRef<NodeProtocol.Reply> replyTo;
   private static final Timer CONTEXT_CREATION =
       Timer.builder("renga.node.context.creation")
-          .description("Time to create a request's fresh JS context")
+          .description("Time a request waits for its fresh JS context (from the pool, or made on the spot if the pool is empty)")
           .publishPercentiles(0.5, 0.99)
           .register(Metrics.globalRegistry);
 
@@ -155,7 +156,8 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
       return fail(cancelled.get());
     }
     long creating = System.nanoTime();
-    js = sandbox.engine().newContext();
+    PreparedContext prepared = sandbox.engine().take();
+    js = prepared.context();
     CONTEXT_CREATION.record(System.nanoTime() - creating, TimeUnit.NANOSECONDS);
     // The deadline may have fired before the context existed: it cancels what it sees, so check again.
     if (cancelled.get() != null) {
@@ -164,12 +166,12 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     Source source = sandbox.engine().handler(fetched.bundle().handler());
     return runJs(
         () -> {
-          runtime = js.eval(sandbox.engine().runtime()).execute(hostBridge(fetched.bundle()));
-          outbound.install(js, runtime.getMember("shared"));
+          runtime = prepared.runtime();
           Value handler = js.eval(source);
           runtime
               .getMember("run")
               .executeVoid(
+                  hostBridge(fetched.bundle()),
                   handler,
                   invocation.method(),
                   invocation.url(),
@@ -336,6 +338,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     bridge.put("respond", (ProxyExecutable) args -> respond(args[0].asInt(), reason(args), args[1], RuntimeHost.body(args[2])));
     bridge.put("write", (ProxyExecutable) args -> write(args[0].asInt(), reason(args), args[1], RuntimeHost.body(args[2])));
     bridge.put("fail", (ProxyExecutable) args -> failFromJs(args[0].asString()));
+    bridge.put("outbound", (ProxyExecutable) args -> outbound.load(args[0], args[1]));
     if (sandbox.settings().testCapabilities()) {
       bridge.put("blockHost", (ProxyExecutable) args -> blockHost(args[0].asLong()));
     }

@@ -46,7 +46,8 @@ class HandlerRuntimeTest {
   private static final ActorTestKit testKit =
       ActorTestKit.create(RengaConfig.withDefaults(ConfigFactory.parseString("pekko.actor.provider = local")));
   private static final FixtureServer fixtures = new FixtureServer();
-  private static final JsEngine engine = new JsEngine();
+  /** With a context pool, so every request here runs in a context prepared ahead of it, as on a node. */
+  private static final JsEngine engine = new JsEngine(8);
   private static final ObjectMapper json = new ObjectMapper();
   private static final HandlerRunner runner;
 

@@ -121,6 +121,9 @@ class ObservabilityEndToEndTest {
     assertEquals(nodeExceptionsBefore + 1, value(nodeMetrics, "renga_node_requests_seconds_count", nodeException));
     assertTrue(value(nodeMetrics, "renga_node_context_creation_seconds_count", l -> true) >= 6, "context creation time");
     assertTrue(nodeMetrics.has("renga_node_dispatcher_lag_seconds"), "JS dispatcher heartbeat lag");
+    assertTrue(nodeMetrics.has("renga_node_context_pool_ready"), "context pool gauge");
+    double pooled = value(nodeMetrics, "renga_node_context_pool_ready", l -> true);
+    assertTrue(pooled >= 0 && pooled <= 32, "contexts waiting in the pool (renga.node.context-pool = 32): " + pooled);
     assertTrue(nodeMetrics.has("renga_node_in_flight"));
     assertTrue(nodeMetrics.has("jvm_threads_live_threads"));
   }

@@ -1,12 +1,12 @@
 package dev.renga.bench;
 
 import dev.renga.node.sandbox.JsEngine;
+import dev.renga.node.sandbox.PreparedContext;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Source;
-import org.graalvm.polyglot.Value;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -54,8 +54,9 @@ public class ContextBenchmark {
   @Warmup(iterations = 3, time = 2)
   @Measurement(iterations = 4, time = 2)
   public int freshContextHello() {
-    try (Context context = engine.newContext()) {
-      return Requests.run(context, Requests.runtimeFactory(engine, context), hello);
+    PreparedContext prepared = engine.prepare();
+    try (Context context = prepared.context()) {
+      return Requests.run(prepared, hello);
     }
   }
 
@@ -79,39 +80,34 @@ public class ContextBenchmark {
   public int firstRequestNewHandler() {
     long n = unique.incrementAndGet();
     Source source = engine.handler("http://127.0.0.1/h" + n + ".js", Requests.HELLO + "\n// " + n);
-    try (Context context = engine.newContext()) {
-      return Requests.run(context, Requests.runtimeFactory(engine, context), source);
+    PreparedContext prepared = engine.prepare();
+    try (Context context = prepared.context()) {
+      return Requests.run(prepared, source);
     }
   }
 
-  /** A context taken from a pool: runtime.js either only evaluated (factory) or already run with its bridge. */
-  private record Pooled(Context context, Value factory, Value runtime, Requests.Bridge bridge) {}
+  private final ArrayDeque<PreparedContext> pool = new ArrayDeque<>();
+  private final ArrayDeque<PreparedContext> used = new ArrayDeque<>();
 
-  private final ArrayDeque<Pooled> pool = new ArrayDeque<>();
-  private final ArrayDeque<Pooled> used = new ArrayDeque<>();
-
-  /** Fills the pool before each iteration, untimed, as a background thread would between requests. */
+  /**
+   * Fills the pool before each iteration, untimed, as the node's pool thread ({@code renga.node.context-pool}) does
+   * between requests: {@link JsEngine#prepare}, the product's own preparation.
+   */
   @Setup(Level.Iteration)
   public void fillPool(org.openjdk.jmh.infra.BenchmarkParams params) {
-    boolean initialised = params.getBenchmark().endsWith("pooledContextHello");
-    for (int i = 0; i < POOL; i++) {
-      Context context = engine.newContext();
-      Value factory = Requests.runtimeFactory(engine, context);
-      if (initialised) {
-        Requests.Bridge bridge = new Requests.Bridge();
-        pool.add(new Pooled(context, factory, factory.execute(bridge.proxy), bridge));
-      } else {
-        pool.add(new Pooled(context, factory, null, null));
+    if (params.getBenchmark().endsWith("pooledContextHello")) {
+      for (int i = 0; i < POOL; i++) {
+        pool.add(engine.prepare());
       }
     }
   }
 
   @TearDown(Level.Iteration)
   public void drainPool() {
-    for (Pooled p : pool) {
+    for (PreparedContext p : pool) {
       p.context().close();
     }
-    for (Pooled p : used) {
+    for (PreparedContext p : used) {
       p.context().close();
     }
     pool.clear();
@@ -119,32 +115,17 @@ public class ContextBenchmark {
   }
 
   /**
-   * A pool of contexts made ahead of time with runtime.js fully run (its host bridge bound when the context was
-   * made; a product pool would bind a bridge that forwards to the request that takes the context). What the
-   * request pays: take one, evaluate the handler, run it. Closing is the pool's, off the request path.
-   * Single-shot batches of {@value #POOL}; the score is per batch, divide by 200.
+   * What a request pays with the node's context pool: take a prepared context (runtime.js already run), bind the
+   * request's host bridge, evaluate the handler, run it. Closing is off the request path (a request closes its
+   * context after it answered). Single-shot batches of {@value #POOL}; the score is per batch, divide by 200.
    */
   @Benchmark
   @BenchmarkMode(Mode.SingleShotTime)
   @Warmup(iterations = 8, batchSize = POOL)
   @Measurement(iterations = 12, batchSize = POOL)
   public int pooledContextHello() {
-    Pooled p = pool.poll();
+    PreparedContext p = pool.poll();
     used.add(p);
-    return Requests.runInitialised(p.context(), p.runtime(), p.bridge(), hello);
-  }
-
-  /**
-   * The same pool, but only runtime.js's factory evaluated ahead of time: the request still runs runtime.js's body
-   * with its own host bridge (what a pool can do without changing how runtime.js gets its bridge).
-   */
-  @Benchmark
-  @BenchmarkMode(Mode.SingleShotTime)
-  @Warmup(iterations = 8, batchSize = POOL)
-  @Measurement(iterations = 12, batchSize = POOL)
-  public int pooledContextLateRuntime() {
-    Pooled p = pool.poll();
-    used.add(p);
-    return Requests.run(p.context(), p.factory(), hello);
+    return Requests.run(p, hello);
   }
 }

@@ -1,6 +1,7 @@
 package dev.renga.bench;
 
 import dev.renga.node.sandbox.JsEngine;
+import dev.renga.node.sandbox.PreparedContext;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +25,9 @@ public final class ContextMemory {
       List<Context> live = new ArrayList<>(n);
       long t0 = System.nanoTime();
       for (int i = 0; i < n; i++) {
-        Context context = engine.newContext();
-        Requests.run(context, Requests.runtimeFactory(engine, context), wait);
-        live.add(context);
+        PreparedContext prepared = engine.prepare();
+        Requests.run(prepared, wait);
+        live.add(prepared.context());
       }
       long createdNanos = System.nanoTime() - t0;
       long after = usedAfterGc();

@@ -1,9 +1,8 @@
 package dev.renga.bench;
 
-import dev.renga.node.sandbox.JsEngine;
+import dev.renga.node.sandbox.PreparedContext;
 import java.util.HashMap;
 import java.util.Map;
-import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyArray;
@@ -39,21 +38,12 @@ final class Requests {
     }
   }
 
-  /** Evaluates the runtime in {@code context}: the entry point, still waiting for its host bridge. */
-  static Value runtimeFactory(JsEngine engine, Context context) {
-    return context.eval(engine.runtime());
-  }
-
-  /** Runs {@code handler} once in a context whose runtime factory was already evaluated; the status it answered. */
-  static int run(Context context, Value runtimeFactory, Source handler) {
+  /** Runs {@code handler} once in a prepared context, binding a fresh bridge; the status it answered. */
+  static int run(PreparedContext prepared, Source handler) {
     Bridge bridge = new Bridge();
-    return runInitialised(context, runtimeFactory.execute(bridge.proxy), bridge, handler);
-  }
-
-  /** Runs {@code handler} once in a context whose runtime.js already ran with {@code bridge}. */
-  static int runInitialised(Context context, Value runtime, Bridge bridge, Source handler) {
-    Value fn = context.eval(handler);
-    runtime.getMember("run").executeVoid(fn, "GET", "/", "1.1", ProxyArray.fromArray("host", "localhost"), "");
+    Value fn = prepared.context().eval(handler);
+    prepared.runtime().getMember("run")
+        .executeVoid(bridge.proxy, fn, "GET", "/", "1.1", ProxyArray.fromArray("host", "localhost"), "");
     return bridge.status;
   }
 }

@@ -52,7 +52,6 @@ public final class OutboundCalls {
   private final Map<Integer, OutboundClient.Exchange> pending = new HashMap<>();
   private int started;
   private int nextId = 1;
-  private Context context;
   /** outbound.js's exports once a handler touched fetch, Headers, Response or require; null before. */
   private Value js;
 
@@ -67,18 +66,27 @@ public final class OutboundCalls {
   }
 
   /**
-   * Declares fetch, Headers, Response and the http/https client in a fresh context (call inside a JS turn); their
-   * code is evaluated only when the handler first uses one of them, with {@code shared} (runtime.js's exports for
-   * it, such as its EventEmitter).
+   * Declares fetch, Headers, Response and the http/https client in a fresh context, after runtime.js ran in it; their
+   * code is evaluated only when a handler first uses one of them, by calling {@code loader} (runtime.js's
+   * {@code outbound}, which forwards to the {@link #load} of the request that took the context).
    */
-  public void install(Context context, Value shared) {
-    this.context = context;
-    context.eval(GLOBALS).executeVoid((ProxyExecutable) args -> load(args[0], shared));
+  public static void declareGlobals(Context context, Value loader) {
+    context.eval(GLOBALS).executeVoid(loader);
   }
 
-  private Value load(Value timers, Value shared) {
+  /** Parses outbound.js in {@code context}, so the engine has its code before any handler uses fetch. */
+  public static void parse(Context context) {
+    context.eval(SCRIPT);
+  }
+
+  /**
+   * The host function behind runtime.js's {@code outbound(timers)}: evaluates outbound.js in the current context,
+   * once, with this invocation's bridge, the timers captured before handler code ran, and {@code shared} (runtime.js's
+   * exports for it, such as its EventEmitter). Call inside a JS turn.
+   */
+  public Value load(Value timers, Value shared) {
     if (js == null) {
-      js = context.eval(SCRIPT).execute(bridge(), timers, shared);
+      js = Context.getCurrent().eval(SCRIPT).execute(bridge(), timers, shared);
     }
     return js;
   }

@@ -1,6 +1,7 @@
 package dev.renga.node.sandbox;
 
 import dev.renga.node.fetch.HandlerCode;
+import dev.renga.node.outbound.OutboundCalls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,6 +16,7 @@ import org.graalvm.polyglot.EnvironmentAccess;
 import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.PolyglotAccess;
 import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.io.IOAccess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +48,19 @@ public final class JsEngine implements AutoCloseable {
   private final Engine engine;
   private final Source runtime;
   private final Map<String, Source> builtins;
+  /** Contexts prepared ahead of requests; null when every request prepares its own. */
+  private final ContextPool pool;
 
+  /** An engine whose requests each prepare their own context (no pool). */
   public JsEngine() {
+    this(0);
+  }
+
+  /**
+   * @param poolSize contexts kept prepared ahead of requests by a background thread (renga.node.context-pool); 0
+   *     for none
+   */
+  public JsEngine(int poolSize) {
     this.engine =
         Engine.newBuilder("js")
             .option("engine.WarnInterpreterOnly", "false")
@@ -64,6 +77,33 @@ public final class JsEngine implements AutoCloseable {
     modules.put("https", modules.get("http")); // one client module, told which scheme it serves
     this.builtins = Map.copyOf(modules);
     log.info("GraalJS {} on {} ({})", engine.getVersion(), engine.getImplementationName(), System.getProperty("java.version"));
+    this.pool = poolSize > 0 ? new ContextPool(this::prepare, poolSize) : null;
+  }
+
+  /** A fresh context for one request, prepared ahead of it when the pool has one. */
+  public PreparedContext take() {
+    return pool != null ? pool.take() : prepare();
+  }
+
+  /** Contexts waiting in the pool now (0 without a pool). */
+  public int pooled() {
+    return pool != null ? pool.ready() : 0;
+  }
+
+  /**
+   * A fresh context with runtime.js run in it and fetch and friends declared; it waits for a request to bind its
+   * host bridge.
+   */
+  public PreparedContext prepare() {
+    Context context = newContext();
+    try {
+      Value exports = context.eval(runtime).execute();
+      OutboundCalls.declareGlobals(context, exports.getMember("outbound"));
+      return new PreparedContext(context, exports);
+    } catch (RuntimeException e) {
+      context.close();
+      throw e;
+    }
   }
 
   /** A fresh context with no host access, no I/O, no threads, no processes and no polyglot access. */
@@ -136,20 +176,20 @@ public final class JsEngine implements AutoCloseable {
                 + " const o = JSON.parse(JSON.stringify({a: [1, 2, 3], s: 'x'.repeat(10)}));"
                 + " Promise.resolve(f(15) + o.a.length).then(v => v);");
     for (int i = 0; i < contexts; i++) {
-      try (Context context = newContext()) {
-        context.eval(runtime);
+      try (Context context = prepare().context()) {
         context.eval(code);
-        // Outbound HTTP's JS too (parsed once per engine), so the first handler that uses fetch does not pay for it;
-        // a bare class stands in for the runtime's EventEmitter, which needs a request to exist.
-        new dev.renga.node.outbound.OutboundCalls(null, null, settled -> {})
-            .install(context, context.eval("js", "({ Emitter: class Emitter {} })"));
-        context.eval("js", "typeof fetch");
+        // Outbound HTTP's JS too (parsed once per engine), so the first handler that uses fetch does not pay for it.
+        OutboundCalls.parse(context);
       }
     }
   }
 
+  /** Closes the pool's contexts, then the engine. */
   @Override
   public void close() {
+    if (pool != null) {
+      pool.close();
+    }
     engine.close();
   }
 

@@ -23,5 +23,5 @@
   // For require('http') / require('https'): the require implementation returns __rengaHttpModule(name).
   lazy('__rengaHttpModule', 'httpModule');
   // Until the full require() exists: a minimal one that knows only the http client modules.
-  if (typeof globalThis.require === 'undefined') lazy('require', 'require');
+  if (!('require' in globalThis)) lazy('require', 'require');
 })

@@ -1,8 +1,11 @@
 // The per-request runtime: Node-style req/res, console and timers around the host bridge.
-// Evaluated once in every fresh context; it returns the entry point the RequestActor calls.
-// The host bridge stays inside this closure: handler code can never reach it.
-(function (host) {
+// Run once in every fresh context, ahead of its request (the node keeps a pool of such contexts); it returns the
+// entry point the RequestActor calls, and run() hands it the request's host bridge. The bridge stays inside this
+// closure: handler code can never reach it.
+(function () {
   'use strict';
+  // The request's host functions, bound by run(): nothing here calls them before.
+  let host;
 
   // As Node's console does: util.format, so objects show as util.inspect shows them (util.js loads on first use).
   const format = (args) => loadBuiltin('util').format(...args);
@@ -74,10 +77,10 @@
   const internal = Object.freeze({
     require: loadBuiltin,
     host: Object.freeze({
-      encode: host.encode,
-      hash: host.hash,
-      randomBytes: host.randomBytes,
-      randomUUID: host.randomUUID,
+      encode: (...args) => host.encode(...args),
+      hash: (...args) => host.hash(...args),
+      randomBytes: (size) => host.randomBytes(size),
+      randomUUID: () => host.randomUUID(),
     }),
     // The outbound HTTP client behind require('http').request/get (outbound.js, installed beside this runtime).
     outbound: () => {
@@ -149,9 +152,6 @@
   lazyGlobal('URLSearchParams', () => loadBuiltin('url').URLSearchParams);
   lazyGlobal('crypto', () => loadBuiltin('crypto').webcrypto);
   lazyGlobal('require', () => requireFrom(host.handlerUrl()));
-
-  // Only when renga.sandbox.test-capabilities is on (Renga's own tests).
-  if (host.blockHost) globalThis.__rengaBlockHost = (ms) => host.blockHost(ms);
 
   // A minimal EventEmitter for req and res, and for outbound.js's client requests and responses; _listening(event)
   // tells a stream that someone now listens. (require('events') has the full one; loading it for every request
@@ -398,8 +398,12 @@
     return stack.split('\n').filter((line) => !line.includes('(renga:')).join('\n');
   };
 
-  // Entry point: run the handler once with this request.
-  const run = (handler, method, url, httpVersion, headerPairs, body) => {
+  // Entry point: bind the request's host bridge, then run the handler once with this request.
+  const run = (bridge, handler, method, url, httpVersion, headerPairs, body) => {
+    if (host !== undefined) throw new Error('a context serves one request only');
+    host = bridge;
+    // Only when renga.sandbox.test-capabilities is on (Renga's own tests).
+    if (host.blockHost) globalThis.__rengaBlockHost = (ms) => host.blockHost(ms);
     const headers = {};
     for (let i = 0; i + 1 < headerPairs.length; i += 2) {
       const name = headerPairs[i];
@@ -418,8 +422,10 @@
     if (response !== undefined && response._chunks.length > 0) response._flush();
   };
 
-  // What outbound.js builds on (the host hands it over when a handler first makes an outbound request).
+  // What outbound.js builds on: outbound-globals.js calls outbound(timers) when a handler first touches fetch,
+  // Headers, Response or the http client, and the host evaluates outbound.js with this runtime's EventEmitter.
   const shared = Object.freeze({ Emitter });
+  const outbound = (timers) => host.outbound(timers, shared);
 
-  return { run, fireTimer, flush, shared };
+  return { run, fireTimer, flush, outbound };
 })
