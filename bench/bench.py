@@ -385,8 +385,37 @@ class Bench:
         best = {name: max(rs, key=lambda x: x["rps"]) for name, rs in rounds.items()}
         return {"connections": connections, "seconds": SECONDS, "rounds": rounds, "best": best}
 
+    def node_metrics(self):
+        """The node's Prometheus samples: {name{labels}: value}."""
+        text = http_get(f"http://127.0.0.1:{self.node_admin}/metrics", timeout=10)[1]
+        samples = {}
+        for line in text.splitlines():
+            if line and not line.startswith("#"):
+                key, _, value = line.rpartition(" ")
+                try:
+                    samples[key] = float(value)
+                except ValueError:
+                    pass
+        return samples
+
+    def context_wait(self, before, after):
+        """What requests waited for their context between two scrapes (the node's own summary and pool counters)."""
+        name = "renga_node_context_creation_seconds"
+        count = after.get(name + "_count", 0) - before.get(name + "_count", 0)
+        if count <= 0:
+            return None
+        misses = "renga_node_context_pool_misses_total"
+        return {"requests": int(count),
+                "mean_us": (after.get(name + "_sum", 0) - before.get(name + "_sum", 0)) / count * 1e6,
+                "p50_us": after.get(name + '{quantile="0.5"}', 0) * 1e6,
+                "p99_us": after.get(name + '{quantile="0.99"}', 0) * 1e6,
+                "pool_misses": int(after.get(misses, 0) - before.get(misses, 0))}
+
     def run_hello(self):
+        before = self.node_metrics()
         result = self.throughput("hello", "hello", ["renga", "nodevm", "workerd", "pekko"], CONNECTIONS)
+        result["context_wait"] = self.context_wait(before, self.node_metrics())
+        log(f"hello: context wait as seen by requests {result['context_wait']}")
         result["first_request"] = self.first_request()
         return result
 

@@ -330,14 +330,20 @@ class Report:
                     rows.append(("density: hello p99 during it ≤ 2× without",
                                  f"{x:.2f}× ({dens['baseline_probe']['p99_us'] / 1000:.1f} → "
                                  f"{st['probe']['p99_us'] / 1000:.1f} ms)", x <= 2, f"{x / 2:.2f}× the limit"))
+        cw = self.sc.get("hello", {}).get("context_wait")
+        if cw:
+            rows.append(("pooled context creation < 100 µs (as seen by the request: the node's own timer during hello)",
+                         f"mean {cw['mean_us']:,.1f} µs, p50 {cw['p50_us']:,.1f} µs, p99 {cw['p99_us']:,.1f} µs over "
+                         f"{cw['requests']:,} requests ({cw['pool_misses']:,} found the pool empty)",
+                         cw["mean_us"] < 100, f"{cw['mean_us'] / 100:.2f}× the limit (mean)"))
         per = self.jmh_per_request()
         if "pooledContextHello" in per:
             v = per["pooledContextHello"]
             fresh = per.get("freshContextHello")
-            rows.append(("pooled context creation < 100 µs (JMH, as seen by the request)",
+            rows.append(("pooled context + hello run < 100 µs (JMH, interpreted: take, evaluate the handler, run it)",
                          f"{v:,.1f} µs" + (f" (fresh context: {fresh:,.1f} µs)" if fresh else ""), v < 100,
                          f"{v / 100:.2f}× the limit"))
-        else:
+        elif not cw:
             rows.append(("pooled context creation < 100 µs", "not measured in this run (see JMH below)", None, ""))
         self.w("## Targets")
         self.w()

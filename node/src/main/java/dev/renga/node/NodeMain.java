@@ -95,6 +95,7 @@ public final class NodeMain {
     Metrics.gauge("renga.node.draining", status, s -> s.state() == NodeStatus.State.DRAINING ? 1 : 0);
     Metrics.gauge("renga.node.quota", status, NodeStatus::quota);
     Metrics.gauge("renga.node.context.pool.ready", engine, JsEngine::pooled);
+    Metrics.more().counter("renga.node.context.pool.misses", List.of(), engine, JsEngine::poolMisses);
     ActorSystem<NodeProtocol.Command> system =
         ActorSystem.create(guardian(engine, settings, status, metrics, config), RengaConfig.systemName(config), config);
     // A graceful stop (SIGTERM, Ctrl-C, the launcher stopping) first leaves routing and lets requests in flight end.

@@ -2,6 +2,7 @@ package dev.renga.node.sandbox;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,7 @@ final class ContextPool implements AutoCloseable {
   private final Supplier<PreparedContext> prepare;
   private final BlockingQueue<PreparedContext> ready;
   private final Thread filler;
+  private final LongAdder misses = new LongAdder();
   private volatile boolean closed;
 
   ContextPool(Supplier<PreparedContext> prepare, int size) {
@@ -32,7 +34,16 @@ final class ContextPool implements AutoCloseable {
   /** A prepared context for one request: from the pool, or made now if the pool is empty. */
   PreparedContext take() {
     PreparedContext pooled = ready.poll();
-    return pooled != null ? pooled : prepare.get();
+    if (pooled != null) {
+      return pooled;
+    }
+    misses.increment();
+    return prepare.get();
+  }
+
+  /** Requests that found the pool empty and made their own context. */
+  long misses() {
+    return misses.sum();
   }
 
   /** Contexts ready now. */

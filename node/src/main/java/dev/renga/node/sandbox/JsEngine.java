@@ -90,6 +90,11 @@ public final class JsEngine implements AutoCloseable {
     return pool != null ? pool.ready() : 0;
   }
 
+  /** Requests that found the pool empty and made their own context (0 without a pool). */
+  public long poolMisses() {
+    return pool != null ? pool.misses() : 0;
+  }
+
   /**
    * A fresh context with runtime.js run in it and fetch and friends declared; it waits for a request to bind its
    * host bridge.
