@@ -386,14 +386,15 @@ class Bench:
         return {"connections": connections, "seconds": SECONDS, "rounds": rounds, "best": best}
 
     def node_metrics(self):
-        """The node's Prometheus samples: {name{labels}: value}."""
+        """The node's Prometheus samples: {(name, quantile or None): value} (its only common label is role)."""
         text = http_get(f"http://127.0.0.1:{self.node_admin}/metrics", timeout=10)[1]
         samples = {}
         for line in text.splitlines():
-            if line and not line.startswith("#"):
-                key, _, value = line.rpartition(" ")
+            m = re.match(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$', line)
+            if m:
+                q = re.search(r'quantile="([^"]+)"', m.group(2) or "")
                 try:
-                    samples[key] = float(value)
+                    samples[(m.group(1), q.group(1) if q else None)] = float(m.group(3))
                 except ValueError:
                     pass
         return samples
@@ -401,15 +402,15 @@ class Bench:
     def context_wait(self, before, after):
         """What requests waited for their context between two scrapes (the node's own summary and pool counters)."""
         name = "renga_node_context_creation_seconds"
-        count = after.get(name + "_count", 0) - before.get(name + "_count", 0)
+        delta = lambda key: after.get((key, None), 0) - before.get((key, None), 0)
+        count = delta(name + "_count")
         if count <= 0:
             return None
-        misses = "renga_node_context_pool_misses_total"
         return {"requests": int(count),
-                "mean_us": (after.get(name + "_sum", 0) - before.get(name + "_sum", 0)) / count * 1e6,
-                "p50_us": after.get(name + '{quantile="0.5"}', 0) * 1e6,
-                "p99_us": after.get(name + '{quantile="0.99"}', 0) * 1e6,
-                "pool_misses": int(after.get(misses, 0) - before.get(misses, 0))}
+                "mean_us": delta(name + "_sum") / count * 1e6,
+                "p50_us": after.get((name, "0.5"), 0) * 1e6,
+                "p99_us": after.get((name, "0.99"), 0) * 1e6,
+                "pool_misses": int(delta("renga_node_context_pool_misses_total"))}
 
     def run_hello(self):
         before = self.node_metrics()
