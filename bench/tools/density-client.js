@@ -36,13 +36,18 @@ function main() {
     const child = fork(__filename, [], { env: { ...process.env, DENSITY_WORKER: JSON.stringify(job) } });
     children.push(child);
     live++;
-    child.on('message', (m) => results.push(m));
-    child.on('exit', () => { if (--live === 0) report(); });
+    // A child's summary can arrive after its 'exit' event: report once every summary is in, or once every child has
+    // closed (a child that died sends none; its requests count as unanswered).
+    child.on('message', (m) => { results.push(m); if (results.length === processes) report(); });
+    child.on('close', () => { if (--live === 0) report(); });
   }
   // Bounded whatever happens: the workers stop at their deadline; this is the backstop.
   setTimeout(() => { for (const c of children) c.kill('SIGKILL'); }, deadlineMs + 10000).unref();
 
+  let reported = false;
   function report() {
+    if (reported) return;
+    reported = true;
     const latencies = [].concat(...results.map((r) => r.latencies)).sort((a, b) => a - b);
     const pct = (q) => latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] : null;
     const sum = (key) => results.reduce((s, r) => s + r[key], 0);
