@@ -61,12 +61,7 @@ public final class JsEngine implements AutoCloseable {
    *     for none
    */
   public JsEngine(int poolSize) {
-    this.engine =
-        Engine.newBuilder("js")
-            .option("engine.WarnInterpreterOnly", "false")
-            .out(OutputStream.nullOutputStream())
-            .err(OutputStream.nullOutputStream())
-            .build();
+    this.engine = newEngine();
     this.runtime = resource("runtime.js");
     Map<String, Source> modules = new HashMap<>();
     for (String name : BUILTINS) {
@@ -78,6 +73,27 @@ public final class JsEngine implements AutoCloseable {
     this.builtins = Map.copyOf(modules);
     log.info("GraalJS {} on {} ({})", engine.getVersion(), engine.getImplementationName(), System.getProperty("java.version"));
     this.pool = poolSize > 0 ? new ContextPool(this::prepare, poolSize) : null;
+  }
+
+  /**
+   * The engine, compiling for latency when it compiles at all: a request's code runs once per context and briefly,
+   * and Truffle's latency mode compiles it sooner and for less CPU than its default mode (measured with bin/renga
+   * bench: hello 2,062-2,812 req/s -> 2,981-3,643 req/s, docs/PERFORMANCE.md). The option exists only with the
+   * optimizing runtime; an interpreted engine is built without it.
+   */
+  private static Engine newEngine() {
+    try {
+      return engineBuilder().option("engine.Mode", "latency").build();
+    } catch (IllegalArgumentException interpretedOnly) {
+      return engineBuilder().build();
+    }
+  }
+
+  private static Engine.Builder engineBuilder() {
+    return Engine.newBuilder("js")
+        .option("engine.WarnInterpreterOnly", "false")
+        .out(OutputStream.nullOutputStream())
+        .err(OutputStream.nullOutputStream());
   }
 
   /** A fresh context for one request, prepared ahead of it when the pool has one. */
