@@ -25,10 +25,7 @@ final class ContextPool implements AutoCloseable {
   ContextPool(Supplier<PreparedContext> prepare, int size) {
     this.prepare = prepare;
     this.ready = new ArrayBlockingQueue<>(size);
-    this.filler = Thread.ofPlatform().name("renga-context-pool").daemon().unstarted(this::fill);
-    // Below the JS threads: on a busy node, requests come first and the pool refills in the gaps.
-    filler.setPriority(Thread.MIN_PRIORITY);
-    filler.start();
+    this.filler = Thread.ofPlatform().name("renga-context-pool").daemon().start(this::fill);
   }
 
   /** A prepared context for one request: from the pool, or made now if the pool is empty. */

@@ -162,11 +162,6 @@ public final class JsEngine implements AutoCloseable {
         "module", c -> Source.newBuilder("js", MODULE_PREFIX + c.code() + HANDLER_SUFFIX, c.url()).buildLiteral());
   }
 
-  /** The per-request runtime (req/res/console/timers), evaluated in every fresh context. */
-  public Source runtime() {
-    return runtime;
-  }
-
   /**
    * The parsed handler for one fetched version of its code, built once and kept with it: the engine caches
    * compiled code per Source, so every context running this version shares it.

@@ -1,6 +1,7 @@
 package dev.renga.node.sandbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -102,15 +103,23 @@ class ContextPoolTest {
 
   @Test
   void closeStopsTheFillerAndClosesWhatWaitsInThePool() throws Exception {
+    Set<Thread> before = fillers();
     Counting counting = new Counting(3);
     ContextPool pool = new ContextPool(counting, 2);
     assertTrue(counting.prepared.await(60, TimeUnit.SECONDS));
+    Set<Thread> ours = fillers();
+    ours.removeAll(before);
+    assertEquals(1, ours.size(), "the pool runs one filler thread");
     pool.close();
     assertEquals(0, pool.ready());
-    assertTrue(
-        Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("renga-context-pool")),
-        "the filler thread ended");
+    assertFalse(ours.iterator().next().isAlive(), "the filler thread ended");
     assertEquals(counting.made.get(), counting.closed(), "every context the pool made and nobody took is closed");
+  }
+
+  private static Set<Thread> fillers() {
+    Set<Thread> threads = Collections.newSetFromMap(new IdentityHashMap<>());
+    Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("renga-context-pool")).forEach(threads::add);
+    return threads;
   }
 
   /** Runs {@code code} as a handler in {@code prepared}, binding a bridge that records the response. */
