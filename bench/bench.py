@@ -508,10 +508,10 @@ class Bench:
             # them), so the probe measures the waiting requests, not the opening of them.
             time.sleep(ramp + 0.5)
             if target.name == "renga":
+                waiting = min(n, self.node_status()["capacity"])
                 while time.time() - t0 < DENSITY_WAIT_MS / 1000 - 4:
                     try:
-                        capacity = self.node_status()["capacity"]
-                        if self.node_metrics().get(contexts, 0) - contexts_before >= min(n, capacity):
+                        if self.node_metrics().get(contexts, 0) - contexts_before >= waiting:
                             break
                     except Exception:
                         pass

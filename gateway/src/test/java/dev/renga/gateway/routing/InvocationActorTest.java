@@ -48,6 +48,11 @@ class InvocationActorTest {
     var inFlight = new InFlightInvocations();
     var router = new NodeRouter(10, inFlight, RoutingSettings.DEFAULTS);
     router.update(nodes);
+    return spawn(router, inFlight, queueTimeout);
+  }
+
+  /** An InvocationActor for {@code invocation} over this router, with a node timeout of 5 s. */
+  private static Setup spawn(NodeRouter router, InFlightInvocations inFlight, Duration queueTimeout) {
     var result = new CompletableFuture<Invocations.Answer>();
     var actor =
         testKit.spawn(
@@ -195,12 +200,7 @@ class InvocationActorTest {
     if (occupant != null) {
       inFlight.add(address, occupant);
     }
-    var result = new CompletableFuture<Invocations.Answer>();
-    var actor =
-        testKit.spawn(
-            InvocationActor.create(
-                invocation, new InvocationActor.Routing(router, inFlight, quarantine, Duration.ofSeconds(5), queueTimeout), result));
-    return new Setup(router, inFlight, result, actor);
+    return spawn(router, inFlight, queueTimeout);
   }
 
   @Test
