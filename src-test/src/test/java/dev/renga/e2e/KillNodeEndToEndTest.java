@@ -78,6 +78,8 @@ class KillNodeEndToEndTest {
         "kill -9: %d in flight on the victim when killed, %d requests lost (502 node-lost), %d succeeded; "
             + "new node ready after %d ms, routed after %d ms%n",
         inFlightOnVictim, lost.size(), succeeded, backAfter, routedAfter);
-    assertTrue(routedAfter < 15_000, "back in routing only after " + routedAfter + " ms");
+    // Downing waits for the split-brain resolver's stable-after (7 s) after the failure detector, and the joining
+    // standby can restart that window: bounded as ClusterEndToEndTest bounds the same path.
+    assertTrue(routedAfter < 30_000, "back in routing only after " + routedAfter + " ms");
   }
 }

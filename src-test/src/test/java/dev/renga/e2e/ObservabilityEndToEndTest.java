@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -155,12 +156,20 @@ class ObservabilityEndToEndTest {
 
   @Test
   void adminNodesShowsTheNodeWithItsStateAndCounts() throws Exception {
+    long servedBefore = renga.json(gatewayAdmin + "/admin/nodes").get("nodes").path(0).path("served").asLong();
     assertEquals(200, call("hello.js", null).statusCode());
+    // Reports come every second: wait for one taken after the request ended, and check that very report.
+    var report = new AtomicReference<JsonNode>();
     renga.await(
-        "the node's report counts the request",
+        "a node report that counts the request and shows it ended",
         Duration.ofSeconds(10),
-        () -> renga.json(gatewayAdmin + "/admin/nodes").get("nodes").path(0).path("served").asLong() >= 1);
-    JsonNode node = renga.json(gatewayAdmin + "/admin/nodes").get("nodes").get(0);
+        () -> {
+          report.set(renga.json(gatewayAdmin + "/admin/nodes").get("nodes").path(0));
+          return report.get().path("served").asLong() > servedBefore
+              && report.get().path("inFlight").asInt() == 0
+              && report.get().path("gatewayInFlight").asInt() == 0;
+        });
+    JsonNode node = report.get();
     assertEquals("healthy", node.get("state").asText(), node.toString());
     assertEquals("up", node.get("member").asText());
     assertTrue(node.get("routed").asBoolean());

@@ -32,9 +32,12 @@ class InvocationActorTest {
   private static final Quarantine quarantine = new Quarantine(2, Duration.ofMinutes(1), Duration.ofMinutes(1));
   private static final Invocation invocation =
       new Invocation("r1", "http://h/a.js", "GET", "/", "1.1", List.of(), new byte[0]);
+  /** For tests where nodes must differ by address (probes of one test kit share theirs). */
+  private static final StandInNodes nodes = new StandInNodes("invocation-node", 2);
 
   @AfterAll
   static void stop() {
+    nodes.close();
     testKit.shutdownTestKit();
   }
 
@@ -74,8 +77,10 @@ class InvocationActorTest {
     TestProbe<NodeProtocol.Command> draining = testKit.createTestProbe();
     TestProbe<NodeProtocol.Command> healthy = testKit.createTestProbe();
     var setup = start(Duration.ofSeconds(1), List.of(draining.getRef()));
-    draining.expectMessageClass(NodeProtocol.Invoke.class).replyTo().tell(new NodeProtocol.NotAccepted("draining"));
+    var invoke = draining.expectMessageClass(NodeProtocol.Invoke.class);
+    // The other node is known before the refusal arrives (waiting for a node to appear has its own test).
     setup.router().update(List.of(draining.getRef(), healthy.getRef()));
+    invoke.replyTo().tell(new NodeProtocol.NotAccepted("draining"));
     healthy.expectMessageClass(NodeProtocol.Invoke.class).replyTo().tell(new NodeProtocol.Completed(200, List.of(), new byte[0]));
     assertEquals(200, assertInstanceOf(NodeProtocol.Completed.class, await(setup.result())).status());
     draining.expectNoMessage(Duration.ofMillis(100));
@@ -83,11 +88,11 @@ class InvocationActorTest {
 
   @Test
   void requestNotYetAcceptedByANodeThatIsGoneGoesToTheNextNode() throws Exception {
-    TestProbe<NodeProtocol.Command> lost = testKit.createTestProbe();
+    TestProbe<NodeProtocol.Command> lost = nodes.probe(0);
+    TestProbe<NodeProtocol.Command> fresh = nodes.probe(1);
     var setup = start(Duration.ofSeconds(3), List.of(lost.getRef()));
     lost.expectMessageClass(NodeProtocol.Invoke.class);
-    setup.inFlight().nodeGone(lost.getRef().path().address());
-    TestProbe<NodeProtocol.Command> fresh = testKit.createTestProbe();
+    setup.inFlight().nodeGone(nodes.address(0));
     setup.router().update(List.of(fresh.getRef()));
     fresh.expectMessageClass(NodeProtocol.Invoke.class).replyTo().tell(new NodeProtocol.Completed(200, List.of(), new byte[0]));
     assertEquals(200, assertInstanceOf(NodeProtocol.Completed.class, await(setup.result())).status());
@@ -210,7 +215,10 @@ class InvocationActorTest {
     ActorRef<InvocationActor.Command> occupant = testKit.<InvocationActor.Command>createTestProbe().getRef();
     var setup = startWithCapacity(node, 1, Duration.ofSeconds(5), occupant);
     node.expectNoMessage(Duration.ofMillis(200));
-    assertEquals(1, setup.router().waiting());
+    node.awaitAssert(() -> {
+      assertEquals(1, setup.router().waiting());
+      return null;
+    });
     setup.inFlight().remove(node.getRef().path().address(), occupant);
     node.expectMessageClass(NodeProtocol.Invoke.class).replyTo().tell(new NodeProtocol.Completed(200, List.of(), new byte[0]));
     assertEquals(200, assertInstanceOf(NodeProtocol.Completed.class, await(setup.result())).status());
