@@ -197,6 +197,9 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
     exiting = true;
     var system = getContext().getSystem();
     CoordinatedShutdown.get(system).runAll(reason);
+    if (!system.settings().config().getBoolean("pekko.coordinated-shutdown.exit-jvm")) {
+      return; // an actor system inside a JVM that lives on (tests): its shutdown must not halt that JVM
+    }
     // A blocked JS dispatcher can keep actor-system termination from finishing: never outlive it by much.
     Thread backstop =
         Thread.ofPlatform()

@@ -219,7 +219,7 @@ class RequestActorTest {
     String cause = failed(runTimed("loop.js"), ErrorCode.TIMEOUT).error().cause();
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     assertTrue(cause.contains("time limit of 1500ms"), cause);
-    assertTrue(took.compareTo(TIMEOUT.plusSeconds(1)) < 0, "cancelled after " + took);
+    assertTrue(took.compareTo(TIMEOUT.plusSeconds(3)) < 0, "cancelled after " + took);
     assertEquals(200, completed(run("hello.js")).status());
   }
 

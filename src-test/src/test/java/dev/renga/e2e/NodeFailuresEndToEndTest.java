@@ -100,7 +100,7 @@ class NodeFailuresEndToEndTest {
     assertTrue(after.stream().allMatch(Load.Result::ok), after.toString());
     long before50 = Load.percentile(warm, 50);
     long after50 = Load.percentile(after, 50);
-    assertTrue(after50 <= before50 * 5 + 50, "hello p50 " + before50 + " ms before, " + after50 + " ms after 100 loops");
+    assertTrue(after50 <= before50 * 5 + 200, "hello p50 " + before50 + " ms before, " + after50 + " ms after 100 loops");
     System.out.printf("loop: one stopped after %d ms (%s); 100 loops at 8: threads %d -> %d; hello p50 %d -> %d ms%n",
         single.millis(), single.error(), threadsBefore, threadsAfter, before50, after50);
   }

@@ -43,7 +43,7 @@ class HandlerInvokerTest {
       ActorTestKit.create(RengaConfig.withDefaults(ConfigFactory.parseString("pekko.actor.provider = local")));
   private static final GatewaySettings settings =
       new GatewaySettings(
-          "127.0.0.1", 0, "127.0.0.1", 0, 1024, Duration.ofMillis(700), Duration.ofMillis(300), 100,
+          "127.0.0.1", 0, "127.0.0.1", 0, 1024, Duration.ofSeconds(2), Duration.ofMillis(300), 100,
           2, Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofSeconds(2));
   private static final Quarantine quarantine = new Quarantine(2, Duration.ofMinutes(1), Duration.ofSeconds(30));
   private static final HttpClient client = HttpClient.newHttpClient();
