@@ -4,6 +4,8 @@ import dev.renga.core.ParentProcess;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -217,14 +220,28 @@ public final class RengaProcesses implements AutoCloseable {
     }
   }
 
-  /** A free TCP port on loopback. */
+  /**
+   * Ports handed out below the kernel's ephemeral range (32768 and up on Linux): a port the kernel chose for us
+   * could be given again, as an ephemeral port, to any socket (a node's Artery, an HTTP client) before the child
+   * that is meant to bind it does. Each test JVM starts at its own offset.
+   */
+  private static final int FIRST_PORT = 20_000;
+  private static final int LAST_PORT = 32_000;
+  private static final AtomicInteger nextPort =
+      new AtomicInteger(FIRST_PORT + (int) (ProcessHandle.current().pid() % 48) * 250);
+
+  /** A free TCP port on loopback, outside the ephemeral range. */
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    for (int tried = 0; tried < LAST_PORT - FIRST_PORT; tried++) {
+      int port = FIRST_PORT + Math.floorMod(nextPort.getAndIncrement() - FIRST_PORT, LAST_PORT - FIRST_PORT);
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        return port;
+      } catch (IOException taken) {
+        // in use: the next one
+      }
     }
+    throw new UncheckedIOException(new IOException("no free port in " + FIRST_PORT + "-" + LAST_PORT));
   }
 
   /** How many nodes the gateway's /admin/nodes at {@code url} says it routes to. */
