@@ -10,12 +10,15 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.scaladsl.model.EntityStreamException;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
 
@@ -118,7 +121,7 @@ public final class HandlerInvoker {
             new Answered(
                 switch (answered.reply()) {
                   case NodeProtocol.Completed completed -> HandlerResponses.of(completed);
-                  case NodeProtocol.Head head -> HandlerResponses.streamed(head, answered.body().orElseThrow());
+                  case NodeProtocol.Head head -> HandlerResponses.streamed(head, answered.body().orElseThrow(), materializer);
                   case NodeProtocol.Failed failed -> errors.of(failed.error(), invocation.handlerUrl());
                   default -> throw new IllegalStateException("not a final answer: " + answered.reply());
                 },
@@ -137,6 +140,17 @@ public final class HandlerInvoker {
     Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
     if (cause instanceof EntityStreamSizeException) {
       return bodyTooLarge(handlerUrl);
+    }
+    // The client, not a node: a body that does not arrive in time, or a connection closed in the middle of it.
+    if (cause instanceof TimeoutException) {
+      return errors.of(
+              ErrorCode.REQUEST_INVALID,
+              "the request body did not arrive within " + settings.nodeTimeout().toMillis() + "ms",
+              handlerUrl)
+          .withStatus(StatusCodes.REQUEST_TIMEOUT);
+    }
+    if (cause instanceof EntityStreamException) {
+      return errors.of(ErrorCode.REQUEST_INVALID, "the request body was cut off: " + cause.getMessage(), handlerUrl);
     }
     system.log().error("request for {} failed", handlerUrl, cause);
     return errors.of(ErrorCode.NODE_LOST, "the request was lost on its way to a node: " + cause, handlerUrl);

@@ -1,5 +1,6 @@
 package dev.renga.gateway.http;
 
+import dev.renga.core.ErrorCode;
 import dev.renga.core.Header;
 import dev.renga.core.NodeProtocol;
 import java.util.ArrayList;
@@ -16,6 +17,8 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
 /** Turns the response a handler wrote into an HTTP response. */
@@ -26,6 +29,11 @@ public final class HandlerResponses {
    */
   private static final List<String> HOP_BY_HOP =
       List.of("content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "date", "server", "trailer");
+  /**
+   * Headers the gateway sets: a response the handler wrote never carries x-renga-error (DESIGN §6), and its
+   * x-request-id is the gateway's.
+   */
+  private static final List<String> GATEWAY_OWNED = List.of(ErrorCode.HEADER, "x-request-id");
 
   private HandlerResponses() {}
 
@@ -33,9 +41,16 @@ public final class HandlerResponses {
     return head(completed.status(), completed.reason(), completed.headers(), false, (contentType, response) -> response.withEntity(contentType, completed.body()));
   }
 
-  /** A response the handler streams: chunked transfer, each chunk sent as the node sends it. */
+  /**
+   * A response the handler streams: chunked transfer, each chunk sent as the node sends it. A status that allows
+   * no body (1xx, 204, 304) goes out without one, and the chunks are drained.
+   */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  public static HttpResponse streamed(NodeProtocol.Head head, Source<ChunkStreamPart, NotUsed> chunks) {
+  public static HttpResponse streamed(
+      NodeProtocol.Head head, Source<ChunkStreamPart, NotUsed> chunks, Materializer materializer) {
+    if (!status(head.status(), head.reason()).allowsEntity()) {
+      chunks.runWith(Sink.ignore(), materializer);
+    }
     // The Java DSL builds chunked entities from bytes only; trailers need the last chunk, so build it in Scala's.
     return head(
         head.status(),
@@ -60,12 +75,14 @@ public final class HandlerResponses {
       String name = header.name().toLowerCase(Locale.ROOT);
       if (name.equals("content-type")) {
         contentType = parseContentType(header.value()).orElse(contentType);
-      } else if (!HOP_BY_HOP.contains(name) || (chunked && name.equals("trailer"))) {
+      } else if ((!HOP_BY_HOP.contains(name) || (chunked && name.equals("trailer"))) && !GATEWAY_OWNED.contains(name)) {
         headers.add(RawHeader.create(header.name(), header.value()));
       }
     }
-    HttpResponse response = HttpResponse.create().withStatus(status(status, reason)).addHeaders(headers);
-    return withEntity.apply(contentType, response);
+    StatusCode statusCode = status(status, reason);
+    HttpResponse response = HttpResponse.create().withStatus(statusCode).addHeaders(headers);
+    // HTTP forbids a body with 1xx, 204 and 304 (Node drops what the handler wrote; so does the gateway).
+    return statusCode.allowsEntity() ? withEntity.apply(contentType, response) : response;
   }
 
   /** The status with the handler's reason phrase, if it gave one; otherwise the standard phrase. */

@@ -205,6 +205,41 @@ class HandlerInvokerTest {
   }
 
   @Test
+  void handlerCannotSetTheErrorHeaderOrTheRequestId() throws Exception {
+    useNode(
+        new NodeProtocol.Completed(
+            200, List.of(new Header("X-Renga-Error", "timeout"), new Header("x-request-id", "forged")), "ok".getBytes(StandardCharsets.UTF_8)));
+    var response = send(request("/").header("x-haiku-handler", "http://h/a.js").header("x-request-id", "mine-1"));
+    assertEquals(200, response.statusCode());
+    assertEquals(List.of(), response.headers().allValues("x-renga-error"));
+    assertEquals(List.of("mine-1"), response.headers().allValues("x-request-id"));
+  }
+
+  @Test
+  void statusThatAllowsNoBodyGoesOutWithoutTheBodyTheHandlerWrote() throws Exception {
+    useNode(new NodeProtocol.Completed(204, List.of(new Header("content-type", "text/plain")), "dropped".getBytes(StandardCharsets.UTF_8)));
+    var response = send(request("/").header("x-haiku-handler", "http://h/a.js"));
+    assertEquals(204, response.statusCode());
+    assertEquals("", response.body());
+  }
+
+  @Test
+  void bodyThatDoesNotArriveInTimeGets408RequestInvalidNotNodeLost() throws Exception {
+    useEchoNode();
+    try (var socket = new java.net.Socket("127.0.0.1", binding.localAddress().getPort())) {
+      socket.setSoTimeout(10_000);
+      var out = socket.getOutputStream();
+      out.write(
+          ("POST / HTTP/1.1\r\nhost: x\r\nx-haiku-handler: http://h/a.js\r\ncontent-length: 10\r\n\r\n12345")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      // The other five bytes never come: after renga.gateway.node-timeout the gateway gives up on the client.
+      String statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+      assertEquals("HTTP/1.1 408 Request Timeout", statusLine);
+    }
+  }
+
+  @Test
   void nodeThatNeverAnswersGets502NodeLost() throws Exception {
     useNode(null);
     assertError(send(request("/").header("x-haiku-handler", "http://h/a.js")), ErrorCode.NODE_LOST);
