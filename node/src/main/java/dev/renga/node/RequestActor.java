@@ -96,6 +96,8 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   private volatile Context js;
 
   private Value runtime;
+  /** The handler's source parsed: a SyntaxError from now on is thrown by its code, not a compile error. */
+  private boolean compiled;
   private boolean answered;
   /** The response's head went to the gateway: it is streamed, and ends with Ended (or is cut off by Failed). */
   private boolean streaming;
@@ -168,6 +170,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
         () -> {
           runtime = prepared.runtime();
           Value handler = js.eval(source);
+          compiled = true;
           runtime
               .getMember("run")
               .executeVoid(
@@ -288,7 +291,8 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     if (e.isCancelled() || e.isInterrupted()) {
       return new HandlerError(ErrorCode.TIMEOUT, "execution was cancelled");
     }
-    if (e.isSyntaxError()) {
+    // Once the handler compiled, a SyntaxError is one its code threw (JSON.parse, eval, new RegExp): an exception.
+    if (e.isSyntaxError() && !compiled) {
       return new HandlerError(ErrorCode.COMPILE_ERROR, JsEngine.describeSyntaxError(e.getMessage()));
     }
     if (e.isResourceExhausted()) {

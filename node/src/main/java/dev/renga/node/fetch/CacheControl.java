@@ -73,11 +73,15 @@ public record CacheControl(
     }
   }
 
+  /** RFC 9111 §1.2.2: a delta-seconds too large to represent counts as 2^31 seconds. */
+  private static final long MAX_DELTA_SECONDS = 1L << 31;
+
   private static Optional<Duration> seconds(String value) {
+    String digits = value.trim().replace("\"", "");
     try {
-      return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim().replace("\"", "")))));
+      return Optional.of(Duration.ofSeconds(Math.min(MAX_DELTA_SECONDS, Math.max(0, Long.parseLong(digits)))));
     } catch (NumberFormatException e) {
-      return Optional.empty();
+      return digits.matches("[0-9]+") ? Optional.of(Duration.ofSeconds(MAX_DELTA_SECONDS)) : Optional.empty();
     }
   }
 }

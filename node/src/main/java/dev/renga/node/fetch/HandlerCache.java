@@ -60,12 +60,17 @@ public final class HandlerCache {
     fetcher
         .fetch(url, stale == null ? Validators.NONE : stale.validators())
         .whenComplete(
-            (fetched, failure) -> {
+            (fetched, fetchFailure) -> {
               HandlerCode code = null;
+              Throwable failure = fetchFailure;
               synchronized (this) {
                 inFlight.remove(url);
                 if (failure == null) {
-                  code = store(url, stale, fetched);
+                  try {
+                    code = store(url, stale, fetched);
+                  } catch (RuntimeException e) {
+                    failure = e; // whatever the answer was, the requests waiting on this fetch get one
+                  }
                 }
               }
               if (failure != null) {

@@ -73,6 +73,19 @@ class HandlerCacheTest {
   }
 
   @Test
+  void maxAgeBeyondAnyClockIsTheLongestRfcDeltaNotAFailure() {
+    server.on("/h.js", Answer.ok("res.end('a')", Map.of("cache-control", "max-age=99999999999999999999999")));
+    HandlerCache cache = cache();
+    HandlerCode first = get(cache, server.url("/h.js"));
+    clock.advance(Duration.ofDays(365));
+    assertSame(first, get(cache, server.url("/h.js")));
+    assertEquals(1, server.hits("/h.js"));
+    server.on("/g.js", Answer.ok("res.end('g')", Map.of("cache-control", "max-age=9223372036854775807")));
+    HandlerCode g = get(cache, server.url("/g.js"));
+    assertSame(g, get(cache, server.url("/g.js")));
+  }
+
+  @Test
   void ageCountsAgainstMaxAge() {
     server.on("/h.js", Answer.ok("res.end('a')", Map.of("cache-control", "max-age=60", "age", "50")));
     HandlerCache cache = cache();
