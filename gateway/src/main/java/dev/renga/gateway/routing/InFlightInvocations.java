@@ -24,11 +24,18 @@ public final class InFlightInvocations {
     this.onRelease = listener;
   }
 
-  void add(Address node, ActorRef<InvocationActor.Command> invocation) {
+  /**
+   * Records that {@code invocation} is about to be sent to {@code node}; false, recording nothing, if the node is
+   * gone (a router's listing can lag behind the cluster's events by a moment): send it elsewhere.
+   */
+  boolean add(Address node, ActorRef<InvocationActor.Command> invocation) {
     byNode.computeIfAbsent(node, a -> ConcurrentHashMap.newKeySet()).add(invocation);
+    // Checked after adding: a nodeGone running meanwhile either sees this invocation or is seen here.
     if (gone.containsKey(node)) {
-      nodeGone(node);
+      remove(node, invocation);
+      return false;
     }
+    return true;
   }
 
   void remove(Address node, ActorRef<InvocationActor.Command> invocation) {
@@ -62,7 +69,7 @@ public final class InFlightInvocations {
     }
   }
 
-  /** The node is reachable again: invocations may wait on it once more. */
+  /** The node is reachable again, or a new JVM joined at its address: invocations may wait on it once more. */
   void nodeBack(Address node) {
     gone.remove(node);
   }

@@ -32,7 +32,8 @@ import org.apache.pekko.util.ByteString;
 public final class InvocationActor extends AbstractBehavior<InvocationActor.Command> {
   public sealed interface Command {}
 
-  private record FromNode(NodeProtocol.Reply reply) implements Command {}
+  /** A node's reply to attempt number {@code attempt} of this invocation. */
+  private record FromNode(int attempt, NodeProtocol.Reply reply) implements Command {}
 
   /** The node at this address left or was removed: it will never answer. */
   public record NodeGone(Address address) implements Command {}
@@ -73,6 +74,8 @@ public final class InvocationActor extends AbstractBehavior<InvocationActor.Comm
   /** Set while the response streams: the head went to the client, chunks follow. */
   private ActorRef<ResponseStream.Element> stream;
   private boolean waiting;
+  /** Takes this invocation out of the router's queue of waiting requests (a no-op once it was woken). */
+  private Runnable withdraw = () -> {};
   private long waitDeadline;
   private int attempt;
 
@@ -87,7 +90,7 @@ public final class InvocationActor extends AbstractBehavior<InvocationActor.Comm
     this.invocation = invocation;
     this.routing = routing;
     this.result = result;
-    this.replyTo = context.messageAdapter(NodeProtocol.Reply.class, FromNode::new);
+    this.replyTo = context.messageAdapter(NodeProtocol.Reply.class, reply -> new FromNode(1, reply));
   }
 
   @Override
@@ -112,6 +115,11 @@ public final class InvocationActor extends AbstractBehavior<InvocationActor.Comm
     }
     long seen = routing.router().version();
     var picked = routing.router().pick(invocation.handlerUrl(), excluded);
+    while (picked.isPresent() && !routing.inFlight().add(picked.get().path().address(), getContext().getSelf())) {
+      // Gone, though the router has not heard yet: another node, or wait.
+      excluded.add(picked.get());
+      picked = routing.router().pick(invocation.handlerUrl(), excluded);
+    }
     if (picked.isEmpty()) {
       if (!waiting) {
         waiting = true;
@@ -123,9 +131,11 @@ public final class InvocationActor extends AbstractBehavior<InvocationActor.Comm
         timers.startSingleTimer(new WaitTimedOut(), Duration.ofNanos(Math.max(0, waitDeadline - now)));
       }
       ActorRef<Command> self = getContext().getSelf();
-      if (!routing.router().onChange(seen, () -> self.tell(new NodesAvailable()))) {
+      var place = routing.router().onChange(seen, () -> self.tell(new NodesAvailable()));
+      if (place.isEmpty()) {
         return finish(noCapacity());
       }
+      withdraw = place.get();
       return this;
     }
     waiting = false;
@@ -133,14 +143,33 @@ public final class InvocationActor extends AbstractBehavior<InvocationActor.Comm
     node = picked.get();
     accepted = false;
     attempt++;
-    routing.inFlight().add(node.path().address(), getContext().getSelf());
     Metrics.counter("renga.gateway.routed", "node", node.path().address().toString()).increment();
-    node.tell(new NodeProtocol.Invoke(invocation, replyTo));
+    node.tell(new NodeProtocol.Invoke(invocation, attempt == 1 ? replyTo : replyToAttempt(attempt)));
     timers.startSingleTimer(AttemptTimedOut.class, new AttemptTimedOut(attempt), routing.nodeTimeout());
     return this;
   }
 
+  /**
+   * Where a retry's node replies (retries are rare: the first attempt uses the message adapter, with no child): a
+   * late reply from an earlier attempt's node (it refused, left or stopped answering, then answered after all) must
+   * not be taken for the current node's.
+   */
+  private ActorRef<NodeProtocol.Reply> replyToAttempt(int number) {
+    ActorRef<Command> self = getContext().getSelf();
+    return getContext()
+        .spawnAnonymous(
+            Behaviors.<NodeProtocol.Reply>receiveMessage(
+                reply -> {
+                  self.tell(new FromNode(number, reply));
+                  return Behaviors.same();
+                }));
+  }
+
   private Behavior<Command> onReply(FromNode message) {
+    if (message.attempt() != attempt || node == null) {
+      getContext().getLog().debug("request {}: ignoring a late reply to attempt {}", invocation.requestId(), message.attempt());
+      return this;
+    }
     return switch (message.reply()) {
       case NodeProtocol.Accepted a -> {
         accepted = true;
@@ -213,6 +242,7 @@ public final class InvocationActor extends AbstractBehavior<InvocationActor.Comm
 
   /** The final reply: answers the client, or ends (Ended) or cuts off (anything else) a streamed response. */
   private Behavior<Command> finish(NodeProtocol.Reply reply) {
+    withdraw.run();
     if (stream != null) {
       stream.tell(
           reply instanceof NodeProtocol.Failed failed
@@ -227,6 +257,7 @@ public final class InvocationActor extends AbstractBehavior<InvocationActor.Comm
 
   /** A bug in this actor must still answer the client. */
   private Behavior<Command> onPostStop() {
+    withdraw.run();
     if (node != null) {
       routing.inFlight().remove(node.path().address(), getContext().getSelf());
     }

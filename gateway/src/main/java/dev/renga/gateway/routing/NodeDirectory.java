@@ -88,6 +88,12 @@ public final class NodeDirectory extends AbstractBehavior<NodeDirectory.Command>
   }
 
   private Behavior<Command> onMember(MemberChanged changed) {
+    // A node JVM restarted on a fixed port has the address of the one that left: it is a new node, not gone.
+    if (changed.event() instanceof ClusterEvent.MemberJoined
+        || changed.event() instanceof ClusterEvent.MemberWeaklyUp
+        || changed.event() instanceof ClusterEvent.MemberUp) {
+      inFlight.nodeBack(changed.event().member().address());
+    }
     // A node that left (recycle) or was removed cannot answer anything sent to it that it had not accepted.
     if (changed.event() instanceof ClusterEvent.MemberExited
         || changed.event() instanceof ClusterEvent.MemberRemoved

@@ -13,6 +13,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.Address;
@@ -37,7 +38,7 @@ public final class NodeRouter {
   private final Set<Address> unreachable = new HashSet<>();
   private final Map<Address, NodeReport> reports = new ConcurrentHashMap<>();
 
-  private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
+  private final Queue<Waiter> waiting = new ConcurrentLinkedQueue<>();
   private final AtomicInteger waitingCount = new AtomicInteger();
   private final int maxWaiting;
   private final AtomicLong version = new AtomicLong();
@@ -156,22 +157,47 @@ public final class NodeRouter {
    * Runs {@code callback} once, when the routable nodes or their load have changed since {@code seenVersion} (at once
    * if they already have); false, and no callback, when the queue of waiting requests is full.
    */
-  public boolean onChange(long seenVersion, Runnable callback) {
+  public Optional<Runnable> onChange(long seenVersion, Runnable callback) {
     if (waitingCount.incrementAndGet() > maxWaiting) {
       waitingCount.decrementAndGet();
-      return false;
+      return Optional.empty();
     }
     if (version.get() != seenVersion) {
       waitingCount.decrementAndGet();
       callback.run();
-      return true;
+      return Optional.of(() -> {});
     }
-    waiting.add(callback);
+    Waiter waiter = new Waiter(callback);
+    waiting.add(waiter);
     // A change between the check above and the add must not be missed.
     if (version.get() != seenVersion) {
       wake(Integer.MAX_VALUE);
     }
-    return true;
+    return Optional.of(waiter::withdraw);
+  }
+
+  /** A place in the queue of waiting requests; it ends once, when woken or withdrawn (the request stopped waiting). */
+  private final class Waiter {
+    private final Runnable callback;
+    private final AtomicBoolean ended = new AtomicBoolean();
+
+    Waiter(Runnable callback) {
+      this.callback = callback;
+    }
+
+    boolean end() {
+      if (ended.compareAndSet(false, true)) {
+        waitingCount.decrementAndGet();
+        return true;
+      }
+      return false;
+    }
+
+    void withdraw() {
+      if (end()) {
+        waiting.remove(this); // the slow path (a request gave up waiting): a walk of the queue is fine
+      }
+    }
   }
 
   /** Publishes the nodes registered with the Receptionist. */
@@ -230,10 +256,12 @@ public final class NodeRouter {
   }
 
   private void wake(int atMost) {
-    Runnable callback;
-    for (int woken = 0; woken < atMost && (callback = waiting.poll()) != null; woken++) {
-      waitingCount.decrementAndGet();
-      callback.run();
+    Waiter waiter;
+    for (int woken = 0; woken < atMost && (waiter = waiting.poll()) != null; ) {
+      if (waiter.end()) {
+        waiter.callback.run();
+        woken++;
+      }
     }
   }
 }

@@ -99,6 +99,40 @@ class InvocationActorTest {
   }
 
   @Test
+  void lateReplyFromTheNodeOfAnEarlierAttemptIsNotTakenForTheCurrentNodes() throws Exception {
+    TestProbe<NodeProtocol.Command> paused = nodes.probe(0);
+    TestProbe<NodeProtocol.Command> other = nodes.probe(1);
+    var setup = start(Duration.ofSeconds(1), List.of(paused.getRef()));
+    var first = paused.expectMessageClass(NodeProtocol.Invoke.class);
+    setup.router().update(List.of(paused.getRef(), other.getRef()));
+    setup.inFlight().nodeUnreachable(nodes.address(0));
+    var second = other.expectMessageClass(NodeProtocol.Invoke.class);
+    // The paused node comes back and works off its mailbox: it runs the request, then refuses, too late for both.
+    first.replyTo().tell(new NodeProtocol.Completed(500, List.of(), new byte[0]));
+    first.replyTo().tell(new NodeProtocol.NotAccepted("draining"));
+    second.replyTo().tell(new NodeProtocol.Accepted());
+    second.replyTo().tell(new NodeProtocol.Completed(200, List.of(), new byte[0]));
+    assertEquals(200, assertInstanceOf(NodeProtocol.Completed.class, await(setup.result())).status());
+  }
+
+  @Test
+  void nodeKnownGoneGetsNothingUntilANewJvmJoinsAtItsAddress() throws Exception {
+    TestProbe<NodeProtocol.Command> restarted = nodes.probe(0);
+    var inFlight = new InFlightInvocations();
+    var router = new NodeRouter(10, inFlight, RoutingSettings.DEFAULTS);
+    // The node left (recycle) and the router's listing still has it at that address.
+    inFlight.nodeGone(nodes.address(0));
+    router.update(List.of(restarted.getRef()));
+    var setup = spawn(router, inFlight, Duration.ofSeconds(5));
+    restarted.expectNoMessage(Duration.ofMillis(200));
+    // A new JVM joined on the same host and port (NodeDirectory: MemberUp), then registered (a new listing).
+    inFlight.nodeBack(nodes.address(0));
+    router.update(List.of(restarted.getRef()));
+    restarted.expectMessageClass(NodeProtocol.Invoke.class).replyTo().tell(new NodeProtocol.Completed(200, List.of(), new byte[0]));
+    assertEquals(200, assertInstanceOf(NodeProtocol.Completed.class, await(setup.result())).status());
+  }
+
+  @Test
   void requestAcceptedByANodeThatIsGoneGets502NodeLost() throws Exception {
     TestProbe<NodeProtocol.Command> node = testKit.createTestProbe();
     TestProbe<NodeProtocol.Command> other = testKit.createTestProbe();
@@ -229,6 +263,7 @@ class InvocationActorTest {
     TestProbe<NodeProtocol.Command> node = testKit.createTestProbe();
     var setup = startWithCapacity(node, 1, Duration.ofMillis(300), testKit.<InvocationActor.Command>createTestProbe().getRef());
     assertEquals(ErrorCode.NO_CAPACITY, errorOf(await(setup.result())));
+    assertEquals(0, setup.router().waiting(), "a request that gave up no longer counts as waiting");
     node.expectNoMessage(Duration.ofMillis(50));
   }
 

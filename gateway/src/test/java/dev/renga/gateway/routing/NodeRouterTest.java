@@ -184,10 +184,16 @@ class NodeRouterTest {
     gateway.inFlight().add(nodes.address(1), last);
     assertEquals(Optional.empty(), gateway.router().pick("https://a.example/h.js", Set.of()));
 
+    AtomicInteger gaveUp = new AtomicInteger();
     AtomicInteger woken = new AtomicInteger();
-    assertTrue(gateway.router().onChange(gateway.router().version(), woken::incrementAndGet));
+    Runnable withdraw = gateway.router().onChange(gateway.router().version(), gaveUp::incrementAndGet).orElseThrow();
+    assertTrue(gateway.router().onChange(gateway.router().version(), woken::incrementAndGet).isPresent());
+    assertEquals(2, gateway.router().waiting());
+    // The first waiter's request timed out: it no longer counts, and the room that frees up goes to the second.
+    withdraw.run();
     assertEquals(1, gateway.router().waiting());
     gateway.inFlight().remove(nodes.address(1), last);
+    assertEquals(0, gaveUp.get());
     assertEquals(1, woken.get());
     assertEquals(0, gateway.router().waiting());
     assertEquals(1, gateway.pick("https://a.example/h.js"));
