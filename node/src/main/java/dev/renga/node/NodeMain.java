@@ -7,6 +7,7 @@ import dev.renga.core.RengaConfig;
 import dev.renga.core.RengaMetrics;
 import dev.renga.node.fetch.HandlerCache;
 import dev.renga.node.fetch.HandlerFetcher;
+import dev.renga.node.fetch.Lookups;
 import dev.renga.node.fetch.HandlerSettings;
 import dev.renga.node.sandbox.JsEngine;
 import dev.renga.node.sandbox.RunningTurns;
@@ -117,7 +118,7 @@ public final class NodeMain {
         context -> {
           var blocking =
               context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("renga-blocking-dispatcher"));
-          HandlerFetcher fetcher = new HandlerFetcher(HandlerSettings.from(config), blocking);
+          HandlerFetcher fetcher = new HandlerFetcher(HandlerSettings.from(config), Lookups.executor());
           Sandbox sandbox =
               new Sandbox(
                   engine, fetcher, SandboxSettings.from(config), new RunningTurns(), blocking, new HandlerCache(fetcher));

@@ -18,6 +18,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -31,7 +33,7 @@ public final class HandlerFetcher {
   private final HttpClient client;
 
   /**
-   * @param blocking where DNS look-ups run (they block)
+   * @param blocking where DNS look-ups run (they block; {@link Lookups#executor()} on a node)
    */
   public HandlerFetcher(HandlerSettings settings, Executor blocking) {
     this.settings = settings;
@@ -78,6 +80,7 @@ public final class HandlerFetcher {
               ErrorCode.HANDLER_FORBIDDEN, uri + " is not allowed by renga.handlers.allow " + settings.allow().patterns()));
     }
     return CompletableFuture.runAsync(() -> checkPolicy(uri), blocking)
+        .orTimeout(settings.fetchTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .thenCompose(ignored -> client.sendAsync(request(uri, validators), this::bodyHandler))
         .thenCompose(response -> followOrRead(uri, validators, response, redirects));
   }
@@ -158,7 +161,7 @@ public final class HandlerFetcher {
     if (e instanceof HandlerFetchException fetch) {
       return fetch;
     }
-    if (e instanceof HttpTimeoutException) {
+    if (e instanceof HttpTimeoutException || e instanceof TimeoutException) {
       return new HandlerFetchException(
           ErrorCode.HANDLER_FETCH_FAILED, "timed out after " + settings.fetchTimeout().toMillis() + "ms");
     }

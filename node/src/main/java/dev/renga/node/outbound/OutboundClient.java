@@ -1,6 +1,7 @@
 package dev.renga.node.outbound;
 
 import dev.renga.core.Header;
+import dev.renga.node.fetch.Lookups;
 import dev.renga.node.fetch.NetworkPolicy;
 import dev.renga.node.outbound.OutboundException.Kind;
 import java.net.InetAddress;
@@ -352,7 +353,7 @@ public final class OutboundClient implements Extension {
             }
             return new InetSocketAddress(addresses[0], port);
           },
-          blocking);
+          Lookups.executor());
     }
 
     private OutboundException forbidden(String host, String reason) {

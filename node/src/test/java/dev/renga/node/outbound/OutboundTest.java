@@ -20,6 +20,7 @@ import dev.renga.node.sandbox.RunningTurns;
 import dev.renga.node.sandbox.Sandbox;
 import dev.renga.node.sandbox.SandboxSettings;
 import dev.renga.node.testing.FixtureServer;
+import dev.renga.node.testing.SlowNames;
 import dev.renga.node.testing.UpstreamServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -341,6 +342,34 @@ class OutboundTest {
     var reply = slow.receiveMessage(Duration.ofSeconds(5));
     String json = new String(assertInstanceOf(NodeProtocol.Completed.class, reply).body(), StandardCharsets.UTF_8);
     assertContains(json, "\"text\":\"released\"");
+  }
+
+  @Test
+  void nameServerThatNeverAnswersDelaysNoTimeLimit() {
+    var probe = testKit.<NodeProtocol.Reply>createTestProbe();
+    var blocking = testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig("renga-blocking-dispatcher"));
+    Duration limit = Duration.ofMillis(1500);
+    var sandbox =
+        new Sandbox(
+            engine,
+            new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(5), true), blocking),
+            new SandboxSettings(limit, Duration.ofSeconds(5), 512L * 1024 * 1024, 1024 * 1024, true, false),
+            turns,
+            blocking);
+    var invocation =
+        new Invocation("slow-dns", fixtures.url("outbound/slow-names-then-spins.js"), "GET", "/", "1.1", List.of(), new byte[0]);
+    try {
+      testKit.spawn(RequestActor.create(invocation, probe.getRef(), sandbox), NodeGuardian.JS_DISPATCHER);
+      // Five look-ups hang (more than renga-blocking-dispatcher has threads), and the handler spins meanwhile.
+      probe.awaitAssert(Duration.ofSeconds(5), () -> {
+        assertEquals(5, SlowNames.waiting());
+        return null;
+      });
+      var reply = probe.expectMessageClass(NodeProtocol.Failed.class, limit.plusSeconds(3));
+      assertEquals(ErrorCode.TIMEOUT, reply.error().code(), reply.toString());
+    } finally {
+      SlowNames.release();
+    }
   }
 
   /** A server that reads a request and never answers; completes when the client closes the connection. */
