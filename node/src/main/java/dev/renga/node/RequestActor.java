@@ -98,6 +98,8 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   private Value runtime;
   /** The handler's source parsed: a SyntaxError from now on is thrown by its code, not a compile error. */
   private boolean compiled;
+  /** Console output written to the node's log so far (characters). */
+  private long loggedBytes;
   private boolean answered;
   /** The response's head went to the gateway: it is streamed, and ends with Ended (or is cut off by Failed). */
   private boolean streaming;
@@ -361,6 +363,15 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   private Object log(String level, String text) {
     if (!answered) {
       captured.add(text);
+    }
+    long budget = sandbox.settings().consoleLogMaxBytes();
+    if (loggedBytes > budget) {
+      return null;
+    }
+    loggedBytes += text.length();
+    if (loggedBytes > budget) {
+      level = "warn";
+      text = "console output cut: this request wrote more than renga.sandbox.console.log-max-bytes (" + budget + " bytes)";
     }
     MDC.put("requestId", invocation.requestId());
     try {

@@ -11,9 +11,10 @@ public record SandboxSettings(
     long maxResponseSize,
     boolean allowPrivateNetwork,
     boolean testCapabilities,
-    int consoleMaxBytes) {
+    int consoleMaxBytes,
+    long consoleLogMaxBytes) {
 
-  /** Settings with the default console bound (renga.sandbox.console.max-bytes = 4096). */
+  /** Settings with the default console bounds (renga.sandbox.console.max-bytes = 4096, log-max-bytes = 64k). */
   public SandboxSettings(
       Duration requestTimeout,
       Duration cpuLimit,
@@ -21,7 +22,7 @@ public record SandboxSettings(
       long maxResponseSize,
       boolean allowPrivateNetwork,
       boolean testCapabilities) {
-    this(requestTimeout, cpuLimit, memoryLimit, maxResponseSize, allowPrivateNetwork, testCapabilities, 4096);
+    this(requestTimeout, cpuLimit, memoryLimit, maxResponseSize, allowPrivateNetwork, testCapabilities, 4096, 64 * 1024);
   }
 
   public static SandboxSettings from(Config config) {
@@ -33,6 +34,7 @@ public record SandboxSettings(
         c.getBytes("max-response-size"),
         c.getBoolean("network.allow-private"),
         c.getBoolean("test-capabilities"),
-        Math.toIntExact(c.getBytes("console.max-bytes")));
+        Math.toIntExact(c.getBytes("console.max-bytes")),
+        c.getBytes("console.log-max-bytes"));
   }
 }
