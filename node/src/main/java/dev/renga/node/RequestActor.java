@@ -84,6 +84,9 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
           .publishPercentiles(0.5, 0.99)
           .register(Metrics.globalRegistry);
 
+  /** Most characters of a response head, far above what browsers and proxies accept anyway. */
+  private static final int MAX_HEAD_CHARS = 64 * 1024;
+
   private final Sandbox sandbox;
   private final Cancellable deadline;
   /** Set once, by the deadline (another thread) or by this actor, before the context is cancelled. */
@@ -403,14 +406,14 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     return null;
   }
 
-  /** res.end: the whole response, or the last chunk of a streamed one. */
   /** The reason phrase the handler set (res.statusMessage), or null for the standard one. */
   private static String reason(Value[] args) {
     return args.length > 3 && args[3].isString() ? args[3].asString() : null;
   }
 
+  /** res.end: the whole response, or the last chunk of a streamed one. */
   private Object respond(int status, String reason, Value flatHeaders, byte[] bytes) {
-    if (!withinResponseLimit(bytes.length)) {
+    if (!withinResponseLimit(bytes.length) || !streaming && !headWithinLimit(reason, flatHeaders)) {
       return null;
     }
     switch (captured.mode()) {
@@ -435,7 +438,10 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
 
   /** What res.write wrote during one JS turn that did not end the response: streamed to the client at once. */
   private Object write(int status, String reason, Value flatHeaders, byte[] bytes) {
-    if (!answered && withinResponseLimit(bytes.length) && captured.mode() != ConsoleCapture.Mode.BODY) {
+    if (!answered
+        && withinResponseLimit(bytes.length)
+        && (streaming || headWithinLimit(reason, flatHeaders))
+        && captured.mode() != ConsoleCapture.Mode.BODY) {
       stream(status, reason, flatHeaders, bytes);
     }
     return null;
@@ -475,6 +481,25 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
                 ErrorCode.EXCEPTION,
                 "response body of " + responseBytes + " bytes is larger than renga.sandbox.max-response-size ("
                     + sandbox.settings().maxResponseSize() + " bytes)")));
+    return false;
+  }
+
+  /**
+   * The response head (reason phrase, header names and values) within {@value #MAX_HEAD_CHARS} characters; over it,
+   * the request fails. It travels to the gateway in one message with the body, which Artery's frame size bounds.
+   */
+  private boolean headWithinLimit(String reason, Value flatHeaders) {
+    long chars = reason == null ? 0 : reason.length();
+    for (long i = 0; i < flatHeaders.getArraySize(); i++) {
+      chars += flatHeaders.getArrayElement(i).asString().length();
+    }
+    if (chars <= MAX_HEAD_CHARS) {
+      return true;
+    }
+    answer(
+        new NodeProtocol.Failed(
+            new HandlerError(
+                ErrorCode.EXCEPTION, "response headers of " + chars + " characters are more than " + MAX_HEAD_CHARS)));
     return false;
   }
 

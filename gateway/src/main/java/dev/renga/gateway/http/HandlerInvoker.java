@@ -32,6 +32,11 @@ public final class HandlerInvoker {
   private final Materializer materializer;
   private final RequestLog requestLog = new RequestLog();
 
+  /** Room kept in an Artery frame for what an invocation carries besides its body, headers and URLs. */
+  private static final long MESSAGE_OVERHEAD = 16 * 1024;
+  /** The most an invocation may carry: it travels to a node in one Artery message, and a larger one is dropped. */
+  private final long maxMessage;
+
   public HandlerInvoker(
       ActorSystem<?> system, GatewaySettings settings, ActorRef<Invocations.Start> invocations, Quarantine quarantine) {
     this.system = system;
@@ -40,6 +45,8 @@ public final class HandlerInvoker {
     this.invocations = invocations;
     this.errors = new ErrorResponses(settings.retryAfter());
     this.materializer = Materializer.matFromSystem(system);
+    this.maxMessage =
+        system.settings().config().getBytes("pekko.remote.artery.advanced.maximum-frame-size") - MESSAGE_OVERHEAD;
   }
 
   /** Requests this gateway has not answered yet (their response head is not sent). */
@@ -108,9 +115,28 @@ public final class HandlerInvoker {
                       request.protocol().value().substring("HTTP/".length()),
                       HandlerRequests.handlerHeaders(request, requestId, body.length),
                       body);
+              if (size(invocation) > maxMessage) {
+                return CompletableFuture.completedFuture(
+                    new Answered(
+                        errors.of(
+                            ErrorCode.BODY_TOO_LARGE,
+                            "request body and headers together are larger than one message to a node can carry ("
+                                + maxMessage + " bytes)",
+                            handlerUrl),
+                        handlerUrl));
+              }
               return dispatch(invocation);
             })
         .exceptionally(failure -> new Answered(failure(failure, handlerUrl), handlerUrl));
+  }
+
+  /** Roughly what the invocation weighs as a message: its body, header names and values and URLs (characters). */
+  private static long size(Invocation invocation) {
+    long size = invocation.body().length + invocation.handlerUrl().length() + invocation.url().length();
+    for (var header : invocation.headers()) {
+      size += header.name().length() + header.value().length();
+    }
+    return size;
   }
 
   private CompletionStage<Answered> dispatch(Invocation invocation) {

@@ -27,6 +27,13 @@ public record SandboxSettings(
 
   public static SandboxSettings from(Config config) {
     Config c = config.getConfig("renga.sandbox");
+    // A whole response travels to the gateway in one Artery message; one too large for a frame would be dropped.
+    long frame = config.getBytes("pekko.remote.artery.advanced.maximum-frame-size");
+    if (c.getBytes("max-response-size") > frame - 256 * 1024) {
+      throw new IllegalArgumentException(
+          "renga.sandbox.max-response-size (" + c.getBytes("max-response-size") + " bytes) must leave 256 KiB of "
+              + "pekko.remote.artery.advanced.maximum-frame-size (" + frame + " bytes) for the response head: raise both");
+    }
     return new SandboxSettings(
         c.getDuration("request-timeout"),
         c.getDuration("cpu-limit"),
