@@ -79,6 +79,14 @@ public final class GatewayMain {
           // HTTP's own graceful termination counts a response as done once its head is sent), then close connections.
           CoordinatedShutdown.get(system)
               .addTask(
+                  CoordinatedShutdown.PhaseBeforeServiceUnbind(),
+                  "renga-stop-accepting",
+                  () -> {
+                    invoker.stopAccepting();
+                    return CompletableFuture.completedFuture(Done.getInstance());
+                  });
+          CoordinatedShutdown.get(system)
+              .addTask(
                   CoordinatedShutdown.PhaseServiceRequestsDone(),
                   "renga-finish-requests",
                   () -> when(system, () -> invoker.unanswered() == 0 && inFlight.isEmpty()));

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
@@ -33,7 +34,7 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * The gateway's admin port: / (the admin page), /healthz (process alive), /readyz (at least one node), /metrics
+ * The gateway's admin port: / (the admin page), /healthz (process alive), /readyz (at least one node, not stopping), /metrics
  * (Prometheus), /admin/nodes (JSON: every node member with its state and counts, and the gateway's totals).
  */
 public final class AdminRoutes extends AllDirectives {
@@ -68,6 +69,9 @@ public final class AdminRoutes extends AllDirectives {
   }
 
   private Route ready() {
+    if (CoordinatedShutdown.get(system).getShutdownReason().isPresent()) {
+      return complete(StatusCodes.SERVICE_UNAVAILABLE, "not ready: stopping\n");
+    }
     int nodes = router.nodes().size();
     return nodes > 0
         ? complete(StatusCodes.OK, "ready: " + nodes + " node(s)\n")

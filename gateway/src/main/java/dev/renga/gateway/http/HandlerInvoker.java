@@ -17,6 +17,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.Connection;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.scaladsl.model.EntityStreamException;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
@@ -36,6 +37,7 @@ public final class HandlerInvoker {
   private static final long MESSAGE_OVERHEAD = 16 * 1024;
   /** The most an invocation may carry: it travels to a node in one Artery message, and a larger one is dropped. */
   private final long maxMessage;
+  private volatile boolean stopping;
 
   public HandlerInvoker(
       ActorSystem<?> system, GatewaySettings settings, ActorRef<Invocations.Start> invocations, Quarantine quarantine) {
@@ -54,12 +56,20 @@ public final class HandlerInvoker {
     return requestLog.inFlight();
   }
 
+  /**
+   * From now on new requests get 503 no-capacity and their connection is closed (a stopping gateway no longer
+   * listens, but keep-alive connections would bring it requests until the end); the ones in flight finish.
+   */
+  public void stopAccepting() {
+    stopping = true;
+  }
+
   public CompletionStage<HttpResponse> invoke(HttpRequest request) {
     long startedAt = System.nanoTime();
     String requestId = HandlerRequests.requestId(request).orElseGet(() -> UUID.randomUUID().toString());
     RawHeader idHeader = RawHeader.create("x-request-id", requestId);
     requestLog.started();
-    return answer(request, requestId)
+    return (stopping ? refuse(request) : answer(request, requestId))
         .thenApply(
             answered -> {
               HttpResponse response = answered.response().addHeader(idHeader);
@@ -73,6 +83,16 @@ public final class HandlerInvoker {
     Answered(HttpResponse response, String handlerUrl) {
       this(response, handlerUrl, Optional.empty());
     }
+  }
+
+  private CompletionStage<Answered> refuse(HttpRequest request) {
+    request.discardEntityBytes(materializer);
+    String handlerUrl = HandlerRequests.handlerUrl(request) instanceof HandlerRequests.HandlerUrl(String url) ? url : "-";
+    return CompletableFuture.completedFuture(
+        new Answered(
+            errors.of(ErrorCode.NO_CAPACITY, "this gateway is stopping: retry (another gateway will take it)", handlerUrl)
+                .addHeader(Connection.create("close")),
+            handlerUrl));
   }
 
   private CompletionStage<Answered> answer(HttpRequest request, String requestId) {

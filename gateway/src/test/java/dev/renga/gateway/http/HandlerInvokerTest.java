@@ -240,6 +240,48 @@ class HandlerInvokerTest {
   }
 
   @Test
+  void aStoppingGatewayRefusesNewRequestsWith503AndClosesTheirConnection() throws Exception {
+    useEchoNode();
+    var invoker = new HandlerInvoker(testKit.system(), settings, invocations(), quarantine);
+    var stopping =
+        Http.get(testKit.system()).newServerAt("127.0.0.1", 0).bind(new Routes(invoker).route()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try (var socket = new java.net.Socket("127.0.0.1", stopping.localAddress().getPort())) {
+      socket.setSoTimeout(10_000);
+      var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+      var out = socket.getOutputStream();
+      byte[] get = "GET / HTTP/1.1\r\nhost: x\r\nx-haiku-handler: http://h/a.js\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+      out.write(get);
+      String first = in.readLine();
+      assertTrue(first.startsWith("HTTP/1.1 299"), first);
+      skipResponse(in);
+      // SIGTERM: the listener is gone, but this keep-alive connection is still open.
+      invoker.stopAccepting();
+      out.write(get);
+      assertEquals("HTTP/1.1 503 Service Unavailable", in.readLine());
+      var head = skipResponse(in);
+      assertTrue(head.contains("x-renga-error: no-capacity"), head);
+      assertTrue(head.contains("connection: close"), head);
+      assertEquals(null, in.readLine(), "the gateway closed the connection");
+    } finally {
+      stopping.unbind();
+    }
+  }
+
+  /** Reads a response's headers and its content-length body; returns the headers, lower-cased. */
+  private static String skipResponse(java.io.BufferedReader in) throws java.io.IOException {
+    StringBuilder head = new StringBuilder();
+    int length = 0;
+    for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+      head.append(line.toLowerCase(java.util.Locale.ROOT)).append('\n');
+      if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+        length = Integer.parseInt(line.substring("content-length:".length()).trim());
+      }
+    }
+    in.skip(length);
+    return head.toString();
+  }
+
+  @Test
   void nodeThatNeverAnswersGets502NodeLost() throws Exception {
     useNode(null);
     assertError(send(request("/").header("x-haiku-handler", "http://h/a.js")), ErrorCode.NODE_LOST);
