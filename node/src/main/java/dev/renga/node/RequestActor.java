@@ -259,6 +259,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   private Behavior<Command> onPostStop() {
     deadline.cancel();
     outbound.cancelAll();
+    sandbox.turns().ended(invocation.requestId());
     // A bug in this actor stops it before it answered: the client still gets a clean error.
     answer(new NodeProtocol.Failed(new HandlerError(ErrorCode.EXCEPTION, "internal error while running the handler")));
     Context context = js;

@@ -119,9 +119,9 @@ public final class Watchdog extends AbstractBehavior<Watchdog.Command> {
   }
 
   /**
-   * When the old generation fills the heap past the guard, cancels every running request that has allocated a lot
-   * (at least 1/8 of its budget or of the heap, whichever is less): the node is about to run out of memory, and they
-   * are the ones filling it.
+   * When the old generation fills the heap past the guard, cancels every request, running or waiting, that has
+   * allocated a lot (at least 1/8 of its budget or of the heap, whichever is less): the node is about to run out of
+   * memory, and they are the ones filling it.
    */
   private void guardHeap() {
     if (limits.heapGuard() <= 0) {
@@ -135,14 +135,24 @@ public final class Watchdog extends AbstractBehavior<Watchdog.Command> {
     for (RunningTurns.Turn turn : turns.running()) {
       long allocated = turn.allocatedBytes();
       if (!turn.cancelled() && allocated >= floor) {
-        cancel(
-            turn,
-            new HandlerError(
-                ErrorCode.MEMORY_LIMIT,
-                String.format(
-                    "the node's heap is %d%% full and this request had allocated %d MiB", Math.round(fraction * 100), allocated >> 20)));
+        cancel(turn, heapFull(fraction, allocated));
       }
     }
+    // Requests waiting on a timer or a fetch hold what they allocated too: a few of them can fill the heap.
+    for (RunningTurns.Waiting waiting : turns.waiting()) {
+      long allocated = waiting.usage().allocatedBytes();
+      if (allocated >= floor && waiting.claimCancel()) {
+        log.warn("cancelling waiting request {}: the heap is full and it had allocated {} MiB", waiting.requestId(), allocated >> 20);
+        blocking.execute(() -> waiting.cancel().accept(heapFull(fraction, allocated)));
+      }
+    }
+  }
+
+  private static HandlerError heapFull(double fraction, long allocated) {
+    return new HandlerError(
+        ErrorCode.MEMORY_LIMIT,
+        String.format(
+            "the node's heap is %d%% full and this request had allocated %d MiB", Math.round(fraction * 100), allocated >> 20));
   }
 
   /** Closing a context waits for its JS to stop, so it runs on the blocking dispatcher, never here. */

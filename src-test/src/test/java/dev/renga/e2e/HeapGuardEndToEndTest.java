@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.renga.node.testing.FixtureServer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,23 @@ class HeapGuardEndToEndTest {
   static void stop() {
     renga.close();
     fixtures.close();
+  }
+
+  @Test
+  void requestHoldingMemoryWhileItWaitsIsStoppedWhenTheHeapFills() throws Exception {
+    var hoarder = java.util.concurrent.CompletableFuture.supplyAsync(() -> Load.one(Load.request(gateway, fixtures.url("hoards-then-waits.js"))));
+    renga.await(
+        "the hoarder holds its memory and waits on its timer",
+        Duration.ofSeconds(30),
+        () -> RengaProcesses.log("heap-guard-node").contains("hoarded 96 MiB"));
+    // Another request fills the heap: the guard stops it, and the waiting request that holds 96 MiB too.
+    var bomb = Load.one(Load.request(gateway, fixtures.url("memory-bomb.js")));
+    assertEquals("memory-limit", bomb.error(), bomb.toString());
+    var held = hoarder.get(60, TimeUnit.SECONDS);
+    assertEquals(500, held.status(), held.toString());
+    assertEquals("memory-limit", held.error(), held.toString());
+    assertTrue(held.body().contains("heap"), held.body());
+    assertTrue(held.millis() < 15_000, "stopped while it waited, not answered after its timer: " + held.millis() + " ms");
   }
 
   @Test

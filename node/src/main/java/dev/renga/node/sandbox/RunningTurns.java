@@ -3,21 +3,34 @@ package dev.renga.node.sandbox;
 import dev.renga.core.HandlerError;
 import java.lang.management.ManagementFactory;
 import java.util.Collection;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * The requests whose JavaScript runs right now, each with the thread it runs on. A request is charged CPU time and
- * allocated bytes only while its JS runs (a "turn"), never while it waits; the Watchdog reads the running turns to
- * enforce the budgets.
+ * The requests whose JavaScript runs right now, each with the thread it runs on, and those waiting between turns. A
+ * request is charged CPU time and allocated bytes only while its JS runs (a "turn"), never while it waits; the
+ * Watchdog reads the running turns to enforce the budgets, and both kinds when the heap fills up.
  */
 public final class RunningTurns {
   private static final com.sun.management.ThreadMXBean threads =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
   private final Set<Turn> running = ConcurrentHashMap.newKeySet();
+  private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
+
+  /**
+   * A request between turns (on a timer, a fetch, a body): what it has used, and how to cancel it. Its memory stays
+   * held while it waits, so the heap guard must be able to reach it too.
+   */
+  public record Waiting(String requestId, Usage usage, Consumer<HandlerError> cancel, AtomicBoolean claimed) {
+    /** True for the first caller only, who must then cancel it. */
+    public boolean claimCancel() {
+      return claimed.compareAndSet(false, true);
+    }
+  }
 
   /** What a request has used so far, over all its finished turns. */
   public record Usage(long cpuNanos, long allocatedBytes) {
@@ -80,6 +93,7 @@ public final class RunningTurns {
 
   /** Called by the request's thread as its JS starts to run. */
   public Turn enter(String requestId, Usage before, Consumer<HandlerError> cancel) {
+    waiting.remove(requestId);
     Turn turn = new Turn(requestId, before, cancel);
     running.add(turn);
     return turn;
@@ -87,10 +101,23 @@ public final class RunningTurns {
 
   /** Called by the same thread when its JS returns; the request's usage including this turn. */
   public Usage exit(Turn turn) {
+    Usage usage =
+        new Usage(
+            turn.before.cpuNanos() + Math.max(0, threads.getCurrentThreadCpuTime() - turn.cpuStart),
+            turn.before.allocatedBytes() + Math.max(0, threads.getCurrentThreadAllocatedBytes() - turn.allocatedStart));
+    waiting.put(turn.requestId, new Waiting(turn.requestId, usage, turn.cancel, new AtomicBoolean(turn.cancelled())));
     running.remove(turn);
-    return new Usage(
-        turn.before.cpuNanos() + Math.max(0, threads.getCurrentThreadCpuTime() - turn.cpuStart),
-        turn.before.allocatedBytes() + Math.max(0, threads.getCurrentThreadAllocatedBytes() - turn.allocatedStart));
+    return usage;
+  }
+
+  /** The request is over (its actor stopped): nothing left to charge or cancel. */
+  public void ended(String requestId) {
+    waiting.remove(requestId);
+  }
+
+  /** The requests waiting between turns now. */
+  public Collection<Waiting> waiting() {
+    return waiting.values();
   }
 
   /** The turns running now. */
