@@ -104,6 +104,7 @@ public final class NodeDirectory extends AbstractBehavior<NodeDirectory.Command>
       if (changed.event() instanceof ClusterEvent.MemberRemoved) {
         reports.remove(address.toString());
         router.forget(address);
+        forgetMeters(address);
       }
     }
     // Exited: the node left on its own (recycle, graceful stop); downed: it was lost (crash, kill, partition).
@@ -113,6 +114,12 @@ public final class NodeDirectory extends AbstractBehavior<NodeDirectory.Command>
       Metrics.counter("renga.gateway.node.departures", "kind", kind).increment();
     }
     return this;
+  }
+
+  /** A removed node's series go: nodes on port 0 get a new address each JVM, and each recycle would leave one. */
+  static void forgetMeters(Address node) {
+    Metrics.globalRegistry.find("renga.gateway.routed").tag("node", node.toString()).meters()
+        .forEach(Metrics.globalRegistry::remove);
   }
 
   private Behavior<Command> onReachability(ReachabilityChanged changed) {
