@@ -4,6 +4,7 @@ import dev.renga.core.NodeProtocol;
 import dev.renga.core.NodeReport;
 import io.micrometer.core.instrument.Metrics;
 import java.util.Comparator;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.AddressFromURIString;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.pubsub.Topic;
