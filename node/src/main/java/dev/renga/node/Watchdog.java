@@ -141,9 +141,8 @@ public final class Watchdog extends AbstractBehavior<Watchdog.Command> {
     // Requests waiting on a timer or a fetch hold what they allocated too: a few of them can fill the heap.
     for (RunningTurns.Waiting waiting : turns.waiting()) {
       long allocated = waiting.usage().allocatedBytes();
-      if (allocated >= floor && waiting.claimCancel()) {
-        log.warn("cancelling waiting request {}: the heap is full and it had allocated {} MiB", waiting.requestId(), allocated >> 20);
-        blocking.execute(() -> waiting.cancel().accept(heapFull(fraction, allocated)));
+      if (allocated >= floor) {
+        cancel(waiting, heapFull(fraction, allocated));
       }
     }
   }
@@ -156,10 +155,10 @@ public final class Watchdog extends AbstractBehavior<Watchdog.Command> {
   }
 
   /** Closing a context waits for its JS to stop, so it runs on the blocking dispatcher, never here. */
-  private void cancel(RunningTurns.Turn turn, HandlerError reason) {
-    if (turn.claimCancel()) {
-      log.warn("cancelling request {}: {}", turn.requestId(), reason.cause());
-      blocking.execute(() -> turn.cancel(reason));
+  private void cancel(RunningTurns.Cancellable request, HandlerError reason) {
+    if (request.claimCancel()) {
+      log.warn("cancelling request {}: {}", request.requestId(), reason.cause());
+      blocking.execute(() -> request.cancel(reason));
     }
   }
 }

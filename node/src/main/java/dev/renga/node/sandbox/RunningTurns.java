@@ -21,14 +21,33 @@ public final class RunningTurns {
   private final Set<Turn> running = ConcurrentHashMap.newKeySet();
   private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
 
+  /** A request the Watchdog may cancel, running ({@link Turn}) or between turns ({@link Waiting}). */
+  public sealed interface Cancellable {
+    String requestId();
+
+    /**
+     * Claims the cancellation: true for the first caller only, who must then {@link #cancel} it (which may block
+     * until the JS stops, so callers run it where blocking is allowed).
+     */
+    boolean claimCancel();
+
+    void cancel(HandlerError reason);
+  }
+
   /**
    * A request between turns (on a timer, a fetch, a body): what it has used, and how to cancel it. Its memory stays
    * held while it waits, so the heap guard must be able to reach it too.
    */
-  public record Waiting(String requestId, Usage usage, Consumer<HandlerError> cancel, AtomicBoolean claimed) {
-    /** True for the first caller only, who must then cancel it. */
+  public record Waiting(String requestId, Usage usage, Consumer<HandlerError> canceller, AtomicBoolean claimed)
+      implements Cancellable {
+    @Override
     public boolean claimCancel() {
       return claimed.compareAndSet(false, true);
+    }
+
+    @Override
+    public void cancel(HandlerError reason) {
+      canceller.accept(reason);
     }
   }
 
@@ -38,7 +57,7 @@ public final class RunningTurns {
   }
 
   /** One request's JS running on one thread, from {@link #enter} to {@link #exit}. */
-  public static final class Turn {
+  public static final class Turn implements Cancellable {
     private final String requestId;
     private final long threadId;
     private final long cpuStart;
@@ -56,6 +75,7 @@ public final class RunningTurns {
       this.cancel = cancel;
     }
 
+    @Override
     public String requestId() {
       return requestId;
     }
@@ -77,15 +97,12 @@ public final class RunningTurns {
       return cancelled.get();
     }
 
-    /**
-     * Claims the cancellation of this turn: true for the first caller only, who must then {@link #cancel} it
-     * (which may block until the JS stops, so callers run it where blocking is allowed).
-     */
+    @Override
     public boolean claimCancel() {
       return cancelled.compareAndSet(false, true);
     }
 
-    /** Cancels the request (after {@link #claimCancel}). */
+    @Override
     public void cancel(HandlerError reason) {
       cancel.accept(reason);
     }

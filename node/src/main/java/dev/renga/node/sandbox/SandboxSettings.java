@@ -29,16 +29,17 @@ public record SandboxSettings(
     Config c = config.getConfig("renga.sandbox");
     // A whole response travels to the gateway in one Artery message; one too large for a frame would be dropped.
     long frame = config.getBytes("pekko.remote.artery.advanced.maximum-frame-size");
-    if (c.getBytes("max-response-size") > frame - 256 * 1024) {
+    long maxResponseSize = c.getBytes("max-response-size");
+    if (maxResponseSize > frame - 256 * 1024) {
       throw new IllegalArgumentException(
-          "renga.sandbox.max-response-size (" + c.getBytes("max-response-size") + " bytes) must leave 256 KiB of "
+          "renga.sandbox.max-response-size (" + maxResponseSize + " bytes) must leave 256 KiB of "
               + "pekko.remote.artery.advanced.maximum-frame-size (" + frame + " bytes) for the response head: raise both");
     }
     return new SandboxSettings(
         c.getDuration("request-timeout"),
         c.getDuration("cpu-limit"),
         c.getBytes("memory-limit"),
-        c.getBytes("max-response-size"),
+        maxResponseSize,
         c.getBoolean("network.allow-private"),
         c.getBoolean("test-capabilities"),
         Math.toIntExact(c.getBytes("console.max-bytes")),
