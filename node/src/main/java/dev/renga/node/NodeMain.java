@@ -49,7 +49,7 @@ public final class NodeMain {
     exitOnOutOfMemoryOutsideHandlers();
     Config config = RengaConfig.load("node");
     NodeSettings settings = NodeSettings.from(config);
-    JsEngine engine = warmEngine(settings);
+    JsEngine engine = warmEngine(settings, SandboxSettings.from(config));
     if (Boolean.getBoolean(STANDBY_PROPERTY)) {
       log.info("standing by with a warm engine until the launcher promotes this JVM");
       if (new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine() == null) {
@@ -79,8 +79,8 @@ public final class NodeMain {
         });
   }
 
-  private static JsEngine warmEngine(NodeSettings settings) {
-    JsEngine engine = new JsEngine(settings.contextPool());
+  private static JsEngine warmEngine(NodeSettings settings, SandboxSettings sandbox) {
+    JsEngine engine = new JsEngine(settings.contextPool(), sandbox.isolation(), sandbox.testCapabilities());
     long warmStart = System.nanoTime();
     engine.warmUp(settings.warmUpContexts());
     log.info("engine warmed up with {} contexts in {} ms", settings.warmUpContexts(), (System.nanoTime() - warmStart) / 1_000_000);

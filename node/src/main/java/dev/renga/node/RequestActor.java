@@ -10,8 +10,8 @@ import dev.renga.node.fetch.HandlerFetchException;
 import dev.renga.node.fetch.NetworkPolicy;
 import dev.renga.node.outbound.OutboundCalls;
 import dev.renga.node.outbound.OutboundClient;
+import dev.renga.node.sandbox.Execution;
 import dev.renga.node.sandbox.JsEngine;
-import dev.renga.node.sandbox.PreparedContext;
 import dev.renga.node.sandbox.RunningTurns;
 import dev.renga.node.sandbox.RuntimeHost;
 import dev.renga.node.sandbox.Sandbox;
@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -37,9 +38,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
-import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyArray;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
@@ -49,8 +48,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Runs one request: fetches the handler, creates a fresh JS context, runs the handler and its event loop (timers),
- * answers exactly once, and closes the context the moment the response ends.
+ * Runs one request: fetches the handler, opens the place its isolation level gives it (a fresh context, or a fresh
+ * scope in the handler's frozen context), runs the handler and its event loop (timers, outbound results) one turn at a
+ * time, answers exactly once, and gives the place back the moment the response ends.
  */
 public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   private static final Logger console = LoggerFactory.getLogger("renga.handler");
@@ -80,7 +80,8 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   private final ActorRef<NodeProtocol.Reply> replyTo;
   private static final Timer CONTEXT_CREATION =
       Timer.builder("renga.node.context.creation")
-          .description("Time a request waits for its fresh JS context (from the pool, or made on the spot if the pool is empty)")
+          .description("Time a request waits for its place to run: a fresh context (from the pool, or made on the spot "
+              + "if the pool is empty), or a scope in its handler's context")
           .publishPercentiles(0.5, 0.99)
           .register(Metrics.globalRegistry);
 
@@ -95,10 +96,9 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   private final Set<Integer> activeTimers = new HashSet<>();
   /** This request's outbound HTTP; pending requests keep the event loop alive like timers. */
   private final OutboundCalls outbound;
-  /** Written by this actor, read by the deadline's thread to cancel running JS. */
-  private volatile Context js;
+  /** Written by this actor, read by the deadline's and the watchdog's threads to stop running JS. */
+  private volatile Execution js;
 
-  private Value runtime;
   /** The handler's source parsed: a SyntaxError from now on is thrown by its code, not a compile error. */
   private boolean compiled;
   /** Console output written to the node's log so far (characters). */
@@ -163,23 +163,19 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
       return fail(cancelled.get());
     }
     long creating = System.nanoTime();
-    PreparedContext prepared = sandbox.engine().take();
-    js = prepared.context();
+    js = sandbox.isolation().open(fetched.bundle(), hostBridge(fetched.bundle()));
     CONTEXT_CREATION.record(System.nanoTime() - creating, TimeUnit.NANOSECONDS);
-    // The deadline may have fired before the context existed: it cancels what it sees, so check again.
+    // The deadline may have fired before the place existed: it stops what it sees, so check again.
     if (cancelled.get() != null) {
       return fail(cancelled.get());
     }
-    Source source = sandbox.engine().handler(fetched.bundle().handler());
     return runJs(
-        () -> {
-          runtime = prepared.runtime();
-          Value handler = js.eval(source);
+        request -> {
+          Value handler = js.handler();
           compiled = true;
-          runtime
+          request
               .getMember("run")
               .executeVoid(
-                  hostBridge(fetched.bundle()),
                   handler,
                   invocation.method(),
                   invocation.url(),
@@ -193,32 +189,43 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     if (!activeTimers.remove(fired.id())) {
       return this; // cleared after it was queued
     }
-    return runJs(() -> runtime.getMember("fireTimer").executeVoid(fired.id()));
+    return runJs(request -> request.getMember("fireTimer").executeVoid(fired.id()));
   }
 
   private Behavior<Command> onOutboundSettled(OutboundSettled settled) {
     if (!outbound.isPending(settled.settled())) {
       return this; // the handler aborted it after the result was queued
     }
-    return runJs(() -> outbound.deliver(settled.settled()));
+    return runJs(request -> outbound.deliver(settled.settled()));
   }
 
   /**
    * Enters JS once (a turn, charged to this request's CPU and memory budgets), then decides whether the request is
    * finished, failed, or still waiting on timers.
    */
-  private Behavior<Command> runJs(Runnable turn) {
+  private Behavior<Command> runJs(Consumer<Value> turn) {
+    if (cancelled.get() != null) {
+      return fail(cancelled.get());
+    }
     RunningTurns.Turn running = sandbox.turns().enter(invocation.requestId(), usage, this::cancel);
     try {
-      turn.run();
-      if (!answered && runtime != null && (!activeTimers.isEmpty() || outbound.pending() > 0)) {
-        // Still waiting on something: what the turn wrote goes to the client now (streaming).
-        runtime.getMember("flush").executeVoid();
-      }
+      js.turn(
+          request -> {
+            turn.accept(request);
+            if (!answered && (!activeTimers.isEmpty() || outbound.pending() > 0)) {
+              // Still waiting on something: what the turn wrote goes to the client now (streaming).
+              request.getMember("flush").executeVoid();
+            }
+          });
     } catch (PolyglotException e) {
       return fail(classify(e));
+    } catch (Execution.Lost e) {
+      return fail(new HandlerError(ErrorCode.EXCEPTION, e.getMessage()));
     } finally {
       usage = sandbox.turns().exit(running);
+    }
+    if (cancelled.get() != null) {
+      return fail(cancelled.get());
     }
     if (answered) {
       return Behaviors.stopped();
@@ -262,12 +269,12 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     sandbox.turns().ended(invocation.requestId());
     // A bug in this actor stops it before it answered: the client still gets a clean error.
     answer(new NodeProtocol.Failed(new HandlerError(ErrorCode.EXCEPTION, "internal error while running the handler")));
-    Context context = js;
-    if (context != null) {
+    Execution execution = js;
+    if (execution != null) {
       try {
-        context.close(true);
+        execution.close();
       } catch (RuntimeException e) {
-        getContext().getLog().debug("closing context failed", e);
+        getContext().getLog().debug("giving back the request's place failed", e);
       }
     }
     return this;
@@ -278,13 +285,9 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     if (!cancelled.compareAndSet(null, reason)) {
       return;
     }
-    Context context = js;
-    if (context != null) {
-      try {
-        context.close(true);
-      } catch (RuntimeException e) {
-        // Already closed by the actor: nothing left to stop.
-      }
+    Execution execution = js;
+    if (execution != null) {
+      execution.stop();
     }
     getContext().getSelf().tell(new Cancelled());
   }

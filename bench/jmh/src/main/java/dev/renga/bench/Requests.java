@@ -23,6 +23,7 @@ final class Requests {
 
     Bridge() {
       Map<String, Object> bridge = new HashMap<>();
+      bridge.put("handlerUrl", (ProxyExecutable) args -> "http://127.0.0.1/bench.js");
       bridge.put("log", (ProxyExecutable) args -> null);
       bridge.put("setTimer", (ProxyExecutable) args -> null);
       bridge.put("clearTimer", (ProxyExecutable) args -> null);
@@ -42,8 +43,8 @@ final class Requests {
   static int run(PreparedContext prepared, Source handler) {
     Bridge bridge = new Bridge();
     Value fn = prepared.context().eval(handler);
-    prepared.runtime().getMember("run")
-        .executeVoid(bridge.proxy, fn, "GET", "/", "1.1", ProxyArray.fromArray("host", "localhost"), "");
+    prepared.runtime().invokeMember("open", bridge.proxy).getMember("run")
+        .executeVoid(fn, "GET", "/", "1.1", ProxyArray.fromArray("host", "localhost"), "");
     return bridge.status;
   }
 }

@@ -38,8 +38,6 @@ import org.graalvm.polyglot.proxy.ProxyObject;
  */
 public final class OutboundCalls {
   /** Shipped JS, named like the runtime's so its frames stay out of handler stack traces. */
-  private static final Source GLOBALS = script("outbound-globals.js");
-
   private static final Source SCRIPT = script("outbound.js");
 
   /** How one outbound request ended: a response, or an error for the handler's TypeError. */
@@ -52,7 +50,7 @@ public final class OutboundCalls {
   private final Map<Integer, OutboundClient.Exchange> pending = new HashMap<>();
   private int started;
   private int nextId = 1;
-  /** outbound.js's exports once a handler touched fetch, Headers, Response or require; null before. */
+  /** outbound.js's exports once the handler touched fetch, Headers, Response or the http client; null before. */
   private Value js;
 
   /**
@@ -63,15 +61,6 @@ public final class OutboundCalls {
     this.client = client;
     this.policy = policy;
     this.whenSettled = whenSettled;
-  }
-
-  /**
-   * Declares fetch, Headers, Response and the http/https client in a fresh context, after runtime.js ran in it; their
-   * code is evaluated only when a handler first uses one of them, by calling {@code loader} (runtime.js's
-   * {@code outbound}, which forwards to the {@link #load} of the request that took the context).
-   */
-  public static void declareGlobals(Context context, Value loader) {
-    context.eval(GLOBALS).executeVoid(loader);
   }
 
   /** Parses outbound.js in {@code context}, so the engine has its code before any handler uses fetch. */

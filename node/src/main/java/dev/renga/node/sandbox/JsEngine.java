@@ -22,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's one GraalJS {@link Engine}: every request's context is created from it, so parsed and compiled
- * code (the runtime, and handler sources) is shared across contexts.
+ * The node's one GraalJS {@link Engine}: every context is created from it, so parsed and compiled code (the runtime,
+ * and handler sources) is shared across contexts. It holds the node's {@link Isolation} level, which decides how
+ * requests use those contexts.
  */
 public final class JsEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JsEngine.class);
@@ -50,17 +51,31 @@ public final class JsEngine implements AutoCloseable {
   private final Map<String, Source> builtins;
   /** Contexts prepared ahead of requests; null when every request prepares its own. */
   private final ContextPool pool;
+  private final Isolation.Settings isolationSettings;
+  private final boolean testCapabilities;
+  /** The host functions every context's runtime shares (built-in modules, hashes, encodings, randomness). */
+  private final Object engineBridge = RuntimeHost.engineFunctions(this);
+  private final Isolation isolation;
 
   /** An engine whose requests each prepare their own context (no pool). */
   public JsEngine() {
     this(0);
   }
 
+  /** An engine for isolation {@code context}. */
+  public JsEngine(int poolSize) {
+    this(poolSize, Isolation.Settings.CONTEXT, false);
+  }
+
   /**
    * @param poolSize contexts kept prepared ahead of requests by a background thread (renga.node.context-pool); 0
    *     for none
+   * @param isolation the isolation level and its bounds (renga.sandbox.isolation, renga.sandbox.scope)
+   * @param testCapabilities renga.sandbox.test-capabilities: gives handlers __rengaBlockHost (Renga's own tests)
    */
-  public JsEngine(int poolSize) {
+  public JsEngine(int poolSize, Isolation.Settings isolation, boolean testCapabilities) {
+    this.isolationSettings = isolation;
+    this.testCapabilities = testCapabilities;
     this.engine = newEngine();
     this.runtime = resource("runtime.js");
     Map<String, Source> modules = new HashMap<>();
@@ -73,6 +88,14 @@ public final class JsEngine implements AutoCloseable {
     this.builtins = Map.copyOf(modules);
     log.info("GraalJS {} on {} ({})", engine.getVersion(), engine.getImplementationName(), System.getProperty("java.version"));
     this.pool = poolSize > 0 ? new ContextPool(this::prepare, poolSize) : null;
+    this.isolation =
+        isolation.level() == Isolation.Level.SCOPE ? new ScopeIsolation(this, isolation) : new ContextIsolation(this);
+    log.info("isolation: {}", isolation.level().name().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  /** How requests run in this engine's contexts (renga.sandbox.isolation). */
+  public Isolation isolation() {
+    return isolation;
   }
 
   /**
@@ -112,14 +135,16 @@ public final class JsEngine implements AutoCloseable {
   }
 
   /**
-   * A fresh context with runtime.js run in it and fetch and friends declared; it waits for a request to bind its
-   * host bridge.
+   * A fresh context with runtime.js run in it, and in {@code scope} its realm frozen; it waits for its first request
+   * to open in it.
    */
   public PreparedContext prepare() {
     Context context = newContext();
     try {
-      Value exports = context.eval(runtime).execute();
-      OutboundCalls.declareGlobals(context, exports.getMember("outbound"));
+      Value exports = context.eval(runtime).execute(engineBridge, testCapabilities);
+      if (isolationSettings.level() == Isolation.Level.SCOPE) {
+        exports.invokeMember("lockdown");
+      }
       return new PreparedContext(context, exports);
     } catch (RuntimeException e) {
       context.close();
@@ -200,9 +225,10 @@ public final class JsEngine implements AutoCloseable {
     }
   }
 
-  /** Closes the pool's contexts, then the engine. */
+  /** Closes the isolation level's and the pool's contexts, then the engine. */
   @Override
   public void close() {
+    isolation.close();
     if (pool != null) {
       pool.close();
     }

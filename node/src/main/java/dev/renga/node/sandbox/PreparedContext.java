@@ -4,10 +4,10 @@ import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Value;
 
 /**
- * A fresh context made ahead of its request: runtime.js has run in it and fetch and friends are declared, but no
- * request has touched it and no host bridge is bound yet. One request takes it, binds its bridge through
- * {@code runtime.run(bridge, handler, ...)}, and closes it when done: a prepared context is never used twice.
+ * A fresh context made ahead of its requests: runtime.js has run in it (and, in {@code scope}, froze its realm), but no
+ * request has opened in it yet. In {@code context} one request takes it, opens in it and closes it when done; in
+ * {@code scope} it becomes one handler's context.
  *
- * @param runtime runtime.js's exports: {@code run}, {@code fireTimer}, {@code flush}, {@code outbound}
+ * @param runtime runtime.js's exports: {@code open(bridge)} (a request's entry points) and {@code lockdown()}
  */
 public record PreparedContext(Context context, Value runtime) {}

@@ -25,8 +25,8 @@ import org.graalvm.polyglot.proxy.ProxyObject;
 
 /**
  * The host functions behind the built-in modules and binary data (runtime.js keeps them in its closure, out of
- * handlers' reach): loading built-in and prefetched relative modules, the request body as bytes, hashes and
- * randomness from java.security, and fast byte encodings. Values cross as strings, numbers, JS ArrayBuffers (read
+ * handlers' reach): per request, its prefetched relative modules and its body as bytes; per engine, built-in modules,
+ * hashes and randomness from java.security, and fast byte encodings. Values cross as strings, numbers, JS ArrayBuffers (read
  * in bulk) and read-only ByteBuffers (seen by JS as plain buffers, with no methods): never as Java objects.
  */
 public final class RuntimeHost {
@@ -42,23 +42,32 @@ public final class RuntimeHost {
     this.requestBody = requestBody;
   }
 
-  /** The functions, by the names runtime.js uses. */
+  /** One request's functions, by the names runtime.js uses: its handler URL, its modules, its body. */
   public Map<String, Object> functions() {
     Map<String, Object> f = new HashMap<>();
-    f.put("builtin", (ProxyExecutable) args -> builtin(args[0].asString()));
     f.put("handlerUrl", (ProxyExecutable) args -> bundle == null ? "" : bundle.handler().url());
     f.put("module", (ProxyExecutable) args -> module(args[0].asString(), args[1].asString()));
     f.put("requestBody", (ProxyExecutable) args -> ByteBuffer.wrap(requestBody).asReadOnlyBuffer());
     f.put("requestBodyIsUtf8", (ProxyExecutable) args -> isUtf8(requestBody));
+    return f;
+  }
+
+  /**
+   * The functions every context of {@code engine} shares, whatever request runs: built-in modules (evaluated in the
+   * calling context from a Source all contexts share), hashes, encodings and randomness.
+   */
+  static ProxyObject engineFunctions(JsEngine engine) {
+    Map<String, Object> f = new HashMap<>();
+    f.put("builtin", (ProxyExecutable) args -> builtin(engine, args[0].asString()));
     f.put("randomBytes", (ProxyExecutable) args -> randomBytes(args[0].asInt()));
     f.put("randomUUID", (ProxyExecutable) args -> UUID.randomUUID().toString());
     f.put("hash", (ProxyExecutable) args -> hash(args[0].asString(), args.length > 1 && !args[1].isNull() ? bytes(args[1]) : null));
     f.put("encode", (ProxyExecutable) args -> encode(bytes(args[0], args[1].asInt(), args[2].asInt()), args[3].asString()));
-    return f;
+    return ProxyObject.fromMap(Map.copyOf(f));
   }
 
   /** A built-in module's factory, evaluated in the calling context (its Source is shared by all contexts). */
-  private Object builtin(String name) {
+  private static Object builtin(JsEngine engine, String name) {
     Source source = engine.builtin(name);
     return source == null ? null : Context.getCurrent().eval(source);
   }

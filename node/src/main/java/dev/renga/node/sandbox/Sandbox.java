@@ -27,6 +27,11 @@ public record Sandbox(
     this(engine, fetcher, settings, turns, blocking, new HandlerCache(fetcher));
   }
 
+  /** Where requests run: the engine's isolation level (renga.sandbox.isolation). */
+  public Isolation isolation() {
+    return engine.isolation();
+  }
+
   /** Loads handlers with the relative modules they require, through the handler cache. */
   public ModuleLoader modules() {
     return new ModuleLoader(handlers, fetcher.settings().maxModules());

@@ -12,7 +12,8 @@ public record SandboxSettings(
     boolean allowPrivateNetwork,
     boolean testCapabilities,
     int consoleMaxBytes,
-    long consoleLogMaxBytes) {
+    long consoleLogMaxBytes,
+    Isolation.Settings isolation) {
 
   /** Settings with the default console bounds (renga.sandbox.console.max-bytes = 4096, log-max-bytes = 64k). */
   public SandboxSettings(
@@ -22,7 +23,9 @@ public record SandboxSettings(
       long maxResponseSize,
       boolean allowPrivateNetwork,
       boolean testCapabilities) {
-    this(requestTimeout, cpuLimit, memoryLimit, maxResponseSize, allowPrivateNetwork, testCapabilities, 4096, 64 * 1024);
+    this(
+        requestTimeout, cpuLimit, memoryLimit, maxResponseSize, allowPrivateNetwork, testCapabilities, 4096, 64 * 1024,
+        Isolation.Settings.CONTEXT);
   }
 
   public static SandboxSettings from(Config config) {
@@ -43,6 +46,7 @@ public record SandboxSettings(
         c.getBoolean("network.allow-private"),
         c.getBoolean("test-capabilities"),
         Math.toIntExact(c.getBytes("console.max-bytes")),
-        c.getBytes("console.log-max-bytes"));
+        c.getBytes("console.log-max-bytes"),
+        Isolation.Settings.from(c));
   }
 }

@@ -1,91 +1,150 @@
-// The per-request runtime: Node-style req/res, console and timers around the host bridge.
-// Run once in every fresh context, ahead of its request (the node keeps a pool of such contexts); it returns the
-// entry point the RequestActor calls, and run() hands it the request's host bridge. The bridge stays inside this
-// closure: handler code can never reach it.
-(function () {
+// The runtime Renga runs in every context before any handler code: Node-style req/res, console, timers, require and
+// the globals around each request's host bridge. It returns open(bridge), which starts one request, and lockdown().
+//
+// Isolation `context`: a context serves one request (open once; a second open is refused). Isolation `scope`: the
+// context belongs to one handler, lockdown() deep-freezes its realm before any handler code runs, and many requests
+// open in it, one turn at a time. Either way everything a request owns (its host bridge, timers, modules, response)
+// lives in its own state object, reached through `current`, which points at the request whose turn runs now: every
+// request's entry point sets it, and so does enter(), which the host calls before it delivers anything else. No
+// handler can reach another request's state, so the shared functions below (setTimeout, console.log, res.end...)
+// always act for the request that calls them.
+//
+// The built-ins this file uses are captured before handler code runs (as Node's primordials): whatever a handler
+// does to Array.prototype.push or Map.prototype.get, res.end() still works.
+(function (engine, testCapabilities) {
   'use strict';
-  // The request's host functions, bound by run(): nothing here calls them before.
-  let host;
+
+  // ---- Primordials -----------------------------------------------------------------------------------------------
+  const {
+    Array, ArrayBuffer, Error, JSON, Map, Math, Number, Object, Promise, RangeError, Reflect, RegExp, Set, String,
+    Symbol, TextEncoder, TypeError, Uint8Array,
+  } = globalThis;
+  const uncurryThis = Function.prototype.bind.bind(Function.prototype.call);
+  const ArrayIsArray = Array.isArray;
+  const ArrayPrototypeIncludes = uncurryThis(Array.prototype.includes);
+  const ArrayPrototypeJoin = uncurryThis(Array.prototype.join);
+  const ArrayPrototypePush = uncurryThis(Array.prototype.push);
+  const ArrayPrototypeSlice = uncurryThis(Array.prototype.slice);
+  const ArrayBufferIsView = ArrayBuffer.isView;
+  const ArrayBufferPrototypeSlice = uncurryThis(ArrayBuffer.prototype.slice);
+  const JSONParse = JSON.parse;
+  const MapPrototypeClear = uncurryThis(Map.prototype.clear);
+  const MapPrototypeDelete = uncurryThis(Map.prototype.delete);
+  const MapPrototypeForEach = uncurryThis(Map.prototype.forEach);
+  const MapPrototypeGet = uncurryThis(Map.prototype.get);
+  const MapPrototypeHas = uncurryThis(Map.prototype.has);
+  const MapPrototypeSet = uncurryThis(Map.prototype.set);
+  const MathFloor = Math.floor;
+  const MathMax = Math.max;
+  const NumberIsInteger = Number.isInteger;
+  const ObjectDefineProperty = Object.defineProperty;
+  const ObjectFreeze = Object.freeze;
+  const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+  const ObjectGetPrototypeOf = Object.getPrototypeOf;
+  const ObjectKeys = Object.keys;
+  const PromisePrototypeThen = uncurryThis(Promise.prototype.then);
+  const PromiseResolve = (value) => new Promise((resolve) => resolve(value));
+  const ReflectApply = Reflect.apply;
+  const ReflectOwnKeys = Reflect.ownKeys;
+  const RegExpPrototypeExec = uncurryThis(RegExp.prototype.exec);
+  const SetPrototypeAdd = uncurryThis(Set.prototype.add);
+  const SetPrototypeHas = uncurryThis(Set.prototype.has);
+  const StringPrototypeIncludes = uncurryThis(String.prototype.includes);
+  const StringPrototypeLastIndexOf = uncurryThis(String.prototype.lastIndexOf);
+  const StringPrototypeSlice = uncurryThis(String.prototype.slice);
+  const StringPrototypeSplit = uncurryThis(String.prototype.split);
+  const StringPrototypeStartsWith = uncurryThis(String.prototype.startsWith);
+  const StringPrototypeToLowerCase = uncurryThis(String.prototype.toLowerCase);
+  const TypedArrayPrototype = ObjectGetPrototypeOf(Uint8Array.prototype);
+  const TypedArrayPrototypeSet = uncurryThis(TypedArrayPrototype.set);
+  const TypedArrayPrototypeSlice = uncurryThis(TypedArrayPrototype.slice);
+  const TypedArrayPrototypeGetLength = uncurryThis(ObjectGetOwnPropertyDescriptor(TypedArrayPrototype, 'length').get);
+  const test = (regexp, string) => RegExpPrototypeExec(regexp, string) !== null;
+  const typeError = (message, code) => {
+    const error = new TypeError(message);
+    error.code = code;
+    return error;
+  };
+
+  // The global names of the realm itself, before this file adds its own (lockdown tells the two apart).
+  const INTRINSIC_GLOBALS = ReflectOwnKeys(globalThis);
+
+  // ---- The request whose turn runs now ---------------------------------------------------------------------------
+  let current;
+  // Whether more than one request may open in this context: only once lockdown() froze it.
+  let shared = false;
+  let opened = false;
 
   // As Node's console does: util.format, so objects show as util.inspect shows them (util.js loads on first use).
   const format = (args) => loadBuiltin('util').format(...args);
-
-  const console = Object.freeze({
-    log: (...args) => host.log('info', format(args)),
-    info: (...args) => host.log('info', format(args)),
-    debug: (...args) => host.log('debug', format(args)),
-    warn: (...args) => host.log('warn', format(args)),
-    error: (...args) => host.log('error', format(args)),
-    trace: (...args) => host.log('error', 'Trace: ' + format(args) + '\n' + new Error().stack.split('\n').slice(2).join('\n')),
-    dir: (value, options) => host.log('info', loadBuiltin('util').inspect(value, options)),
+  const log = (level, text) => current.host.log(level, text);
+  const console = ObjectFreeze({
+    log: (...args) => log('info', format(args)),
+    info: (...args) => log('info', format(args)),
+    debug: (...args) => log('debug', format(args)),
+    warn: (...args) => log('warn', format(args)),
+    error: (...args) => log('error', format(args)),
+    trace: (...args) =>
+      log('error', 'Trace: ' + format(args) + '\n'
+        + ArrayPrototypeJoin(ArrayPrototypeSlice(StringPrototypeSplit(new Error().stack, '\n'), 2), '\n')),
+    dir: (value, options) => log('info', loadBuiltin('util').inspect(value, options)),
   });
 
   // Timers: the host schedules a message to the request's actor; the actor calls fireTimer back.
-  const timers = new Map();
-  let nextTimerId = 1;
   const addTimer = (callback, delay, args, repeat) => {
-    if (typeof callback !== 'function') throw new TypeError('The "callback" argument must be a function');
-    const id = nextTimerId++;
-    const ms = Math.max(0, Math.floor(Number(delay) || 0));
-    timers.set(id, { callback, args, repeat, ms });
-    host.setTimer(id, ms);
+    if (typeof callback !== 'function') throw typeError('The "callback" argument must be a function', 'ERR_INVALID_ARG_TYPE');
+    const request = current;
+    const id = request.nextTimerId++;
+    const ms = MathMax(0, MathFloor(Number(delay) || 0));
+    MapPrototypeSet(request.timers, id, { callback, args, repeat, ms });
+    request.host.setTimer(id, ms);
     return id;
   };
   const clearTimer = (id) => {
-    if (timers.delete(id)) host.clearTimer(id);
+    if (MapPrototypeDelete(current.timers, id)) current.host.clearTimer(id);
   };
-  const fireTimer = (id) => {
-    const timer = timers.get(id);
-    if (timer === undefined) return;
-    if (timer.repeat) host.setTimer(id, Math.max(1, timer.ms));
-    else timers.delete(id);
-    timer.callback(...timer.args);
+  const setTimeout = (callback, ms, ...args) => addTimer(callback, ms, args, false);
+  const setInterval = (callback, ms, ...args) => addTimer(callback, ms, args, true);
+  const setImmediate = (callback, ...args) => addTimer(callback, 0, args, false);
+  const queueMicrotask = (callback) => {
+    if (typeof callback !== 'function') throw typeError('The "callback" argument must be a function', 'ERR_INVALID_ARG_TYPE');
+    PromisePrototypeThen(PromiseResolve(), () => callback());
   };
+  const process = ObjectFreeze({
+    nextTick: (callback, ...args) => queueMicrotask(() => ReflectApply(callback, undefined, args)),
+    env: ObjectFreeze({}),
+  });
 
   // Nashorn-era globals that name Java packages: handlers have no host access, so they only mislead.
   for (const name of ['Packages', 'java', 'javax', 'javafx', 'com', 'org', 'edu', 'net', 'Java']) {
     delete globalThis[name];
   }
 
-  Object.assign(globalThis, {
-    console,
-    queueMicrotask: (callback) => {
-      if (typeof callback !== 'function') throw new TypeError('The "callback" argument must be a function');
-      Promise.resolve().then(() => callback());
-    },
-    setTimeout: (cb, ms, ...args) => addTimer(cb, ms, args, false),
-    setInterval: (cb, ms, ...args) => addTimer(cb, ms, args, true),
-    setImmediate: (cb, ...args) => addTimer(cb, 0, args, false),
-    clearTimeout: clearTimer,
-    clearInterval: clearTimer,
-    clearImmediate: clearTimer,
-    process: Object.freeze({ nextTick: (cb, ...args) => queueMicrotask(() => cb(...args)), env: Object.freeze({}) }),
-  });
-
   // Built-in modules (modules/*.js): each evaluated on first use in this context, from a Source shared by all
-  // contexts; their factories get `internal`, which handlers never see.
+  // contexts (in `scope`, all of them before the realm is frozen); their factories get `internal`, which handlers
+  // never see.
   const BUILTINS = ['assert', 'buffer', 'crypto', 'events', 'http', 'https', 'path', 'querystring', 'url', 'util'];
   const builtins = new Map();
   const loadBuiltin = (name) => {
-    let exports = builtins.get(name);
+    let exports = MapPrototypeGet(builtins, name);
     if (exports === undefined) {
-      exports = host.builtin(name)(internal, name);
-      builtins.set(name, exports);
+      exports = engine.builtin(name)(internal, name);
+      MapPrototypeSet(builtins, name, exports);
     }
     return exports;
   };
-  const internal = Object.freeze({
+  const internal = ObjectFreeze({
     require: loadBuiltin,
-    host: Object.freeze({
-      encode: (...args) => host.encode(...args),
-      hash: (...args) => host.hash(...args),
-      randomBytes: (size) => host.randomBytes(size),
-      randomUUID: () => host.randomUUID(),
+    host: ObjectFreeze({
+      encode: engine.encode,
+      hash: engine.hash,
+      randomBytes: engine.randomBytes,
+      randomUUID: engine.randomUUID,
     }),
-    // The outbound HTTP client behind require('http').request/get (outbound.js, installed beside this runtime).
+    // The outbound HTTP client behind require('http').request/get (outbound.js, one per request that uses it).
     outbound: () => {
-      const module = globalThis.__rengaHttpModule;
-      return module && {
+      const module = outbound(current).httpModule;
+      return {
         request: (scheme, ...args) => module(scheme).request(...args),
         get: (scheme, ...args) => module(scheme).get(...args),
       };
@@ -93,9 +152,9 @@
   });
 
   // Relative modules were fetched with the handler (literal require('./...') calls); each runs once per request.
-  const modules = new Map();
   const loadRelative = (fromUrl, id) => {
-    const found = host.module(fromUrl, id);
+    const request = current;
+    const found = request.host.module(fromUrl, id);
     const url = found[0];
     const kind = found[1];
     const value = found[2];
@@ -104,54 +163,81 @@
       error.code = 'MODULE_NOT_FOUND';
       throw error;
     }
-    const cached = modules.get(url);
+    const cached = MapPrototypeGet(request.modules, url);
     if (cached !== undefined) return cached.exports;
     const module = { id: url, filename: url, loaded: false, exports: {} };
-    modules.set(url, module);
+    MapPrototypeSet(request.modules, url, module);
     if (kind === 'json') {
-      module.exports = JSON.parse(value);
+      module.exports = JSONParse(value);
     } else {
-      const dirname = url.slice(0, url.lastIndexOf('/') + 1);
-      value.call(module.exports, module.exports, requireFrom(url), module, url, dirname);
+      const dirname = StringPrototypeSlice(url, 0, StringPrototypeLastIndexOf(url, '/') + 1);
+      ReflectApply(value, module.exports, [module.exports, requireFrom(url), module, url, dirname]);
     }
     module.loaded = true;
     return module.exports;
   };
+  const resolve = (fromUrl, id) => {
+    if (typeof id !== 'string' || id === '') throw new TypeError('The "id" argument must be a non-empty string');
+    const name = StringPrototypeStartsWith(id, 'node:') ? StringPrototypeSlice(id, 5) : id;
+    if (ArrayPrototypeIncludes(BUILTINS, name)) return loadBuiltin(name);
+    if (StringPrototypeStartsWith(id, './') || StringPrototypeStartsWith(id, '../')) return loadRelative(fromUrl, id);
+    const error = new Error("Cannot find module '" + id + "': handlers may require only the built-in modules "
+      + ArrayPrototypeJoin(BUILTINS, ', ') + " and relative modules such as './lib.js'");
+    error.code = 'MODULE_NOT_FOUND';
+    throw error;
+  };
   const requireFrom = (fromUrl) => {
-    const require = (id) => {
-      if (typeof id !== 'string' || id === '') throw new TypeError('The "id" argument must be a non-empty string');
-      const name = id.startsWith('node:') ? id.slice(5) : id;
-      if (BUILTINS.includes(name)) return loadBuiltin(name);
-      if (id.startsWith('./') || id.startsWith('../')) return loadRelative(fromUrl, id);
-      const error = new Error("Cannot find module '" + id + "': handlers may require only the built-in modules "
-        + BUILTINS.join(', ') + " and relative modules such as './lib.js'");
-      error.code = 'MODULE_NOT_FOUND';
-      throw error;
-    };
+    const require = (id) => resolve(fromUrl, id);
     require.resolve = (id) => id;
     return require;
   };
+  // The handler's own require: relative to the URL of the request's handler.
+  const require = (id) => resolve(current.handlerUrl, id);
+  require.resolve = (id) => id;
 
-  // Globals built on first use, so a request that does not use them does not pay for them.
-  const lazyGlobal = (name, load) => Object.defineProperty(globalThis, name, {
-    configurable: true,
-    enumerable: false,
-    get() {
-      const value = load();
-      Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
-      return value;
-    },
-    set(value) {
-      Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: true });
-    },
-  });
-  lazyGlobal('Buffer', () => loadBuiltin('buffer').Buffer);
-  lazyGlobal('atob', () => loadBuiltin('buffer').atob);
-  lazyGlobal('btoa', () => loadBuiltin('buffer').btoa);
-  lazyGlobal('URL', () => loadBuiltin('url').URL);
-  lazyGlobal('URLSearchParams', () => loadBuiltin('url').URLSearchParams);
-  lazyGlobal('crypto', () => loadBuiltin('crypto').webcrypto);
-  lazyGlobal('require', () => requireFrom(host.handlerUrl()));
+  // fetch, Headers, Response and the http client (outbound.js) are evaluated per request, on first use: most
+  // requests never use them. The timers it gets are this runtime's, captured before handler code ran.
+  const outbound = (request) => {
+    if (request.outbound === undefined) {
+      request.outbound = request.host.outbound(ObjectFreeze({ setImmediate, setTimeout, clearTimeout }), outboundShared);
+    }
+    return request.outbound;
+  };
+
+  // Globals whose value is made on first use, so a request that does not use them does not pay for them. `settle`
+  // keeps the value in the context (shared modules); otherwise each read asks the current request (per request).
+  const defineGlobal = (name, value, enumerable = false) =>
+    ObjectDefineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable });
+  const lazyGlobals = [];
+  const lazyGlobal = (name, load, settle) => {
+    ArrayPrototypePush(lazyGlobals, name);
+    ObjectDefineProperty(globalThis, name, {
+      configurable: true,
+      enumerable: false,
+      get() {
+        const value = load();
+        if (settle) defineGlobal(name, value);
+        return value;
+      },
+      // A handler's own value replaces it (in `scope` the frozen global refuses: TypeError in strict code).
+      set(value) { defineGlobal(name, value); },
+    });
+  };
+  for (const [name, value] of [['console', console], ['queueMicrotask', queueMicrotask], ['setTimeout', setTimeout],
+    ['setInterval', setInterval], ['setImmediate', setImmediate], ['clearTimeout', clearTimer],
+    ['clearInterval', clearTimer], ['clearImmediate', clearTimer], ['process', process], ['require', require]]) {
+    defineGlobal(name, value, true);
+  }
+  lazyGlobal('Buffer', () => loadBuiltin('buffer').Buffer, true);
+  lazyGlobal('atob', () => loadBuiltin('buffer').atob, true);
+  lazyGlobal('btoa', () => loadBuiltin('buffer').btoa, true);
+  lazyGlobal('URL', () => loadBuiltin('url').URL, true);
+  lazyGlobal('URLSearchParams', () => loadBuiltin('url').URLSearchParams, true);
+  lazyGlobal('crypto', () => loadBuiltin('crypto').webcrypto, true);
+  lazyGlobal('fetch', () => outbound(current).fetch, false);
+  lazyGlobal('Headers', () => outbound(current).Headers, false);
+  lazyGlobal('Response', () => outbound(current).Response, false);
+  if (testCapabilities) defineGlobal('__rengaBlockHost', (ms) => current.host.blockHost(ms));
 
   // A minimal EventEmitter for req and res, and for outbound.js's client requests and responses; _listening(event)
   // tells a stream that someone now listens. (require('events') has the full one; loading it for every request
@@ -159,46 +245,52 @@
   class Emitter {
     constructor() { this._listeners = new Map(); }
     on(event, listener) {
-      const list = this._listeners.get(event) || [];
-      list.push(listener);
-      this._listeners.set(event, list);
+      const list = MapPrototypeGet(this._listeners, event) || [];
+      ArrayPrototypePush(list, listener);
+      MapPrototypeSet(this._listeners, event, list);
       this._listening(event);
       return this;
     }
     once(event, listener) {
-      const wrapped = (...args) => { this.off(event, wrapped); listener.apply(this, args); };
+      const wrapped = (...args) => { this.off(event, wrapped); ReflectApply(listener, this, args); };
       return this.on(event, wrapped);
     }
     off(event, listener) {
-      const list = this._listeners.get(event);
-      if (list) this._listeners.set(event, list.filter((l) => l !== listener));
+      const list = MapPrototypeGet(this._listeners, event);
+      if (list) {
+        const kept = [];
+        for (let i = 0; i < list.length; i++) if (list[i] !== listener) ArrayPrototypePush(kept, list[i]);
+        MapPrototypeSet(this._listeners, event, kept);
+      }
       return this;
     }
     removeAllListeners(event) {
-      if (event === undefined) this._listeners.clear();
-      else this._listeners.delete(event);
+      if (event === undefined) MapPrototypeClear(this._listeners);
+      else MapPrototypeDelete(this._listeners, event);
       return this;
     }
-    listenerCount(event) { return (this._listeners.get(event) || []).length; }
+    listenerCount(event) { return (MapPrototypeGet(this._listeners, event) || []).length; }
     emit(event, ...args) {
-      const list = this._listeners.get(event);
+      const list = MapPrototypeGet(this._listeners, event);
       if (!list || list.length === 0) return false;
-      for (const listener of [...list]) listener.apply(this, args);
+      const listeners = ArrayPrototypeSlice(list);
+      for (let i = 0; i < listeners.length; i++) ReflectApply(listeners[i], this, args);
       return true;
     }
     _listening(event) {}
   }
   Emitter.prototype.addListener = Emitter.prototype.on;
   Emitter.prototype.removeListener = Emitter.prototype.off;
+  const outboundShared = ObjectFreeze({ Emitter });
 
   // The request body as a Buffer, made on first use: from the host's UTF-8 text when the bytes are valid UTF-8
   // (the engine's native encoder), else copied from the bytes.
-  const bodyBytes = (text) => {
+  const bodyBytes = (request, text) => {
     const { Buffer } = loadBuiltin('buffer');
-    if (host.requestBodyIsUtf8()) return Buffer.from(text, 'utf8');
-    const view = new Uint8Array(host.requestBody());
-    const copy = Buffer.allocUnsafe(view.length);
-    copy.set(view);
+    if (request.host.requestBodyIsUtf8()) return Buffer.from(text, 'utf8');
+    const view = new Uint8Array(request.host.requestBody());
+    const copy = Buffer.allocUnsafe(TypedArrayPrototypeGetLength(view));
+    TypedArrayPrototypeSet(copy, view);
     return copy;
   };
 
@@ -217,11 +309,11 @@
     }
     // Without an encoding, chunks are Buffers, as in Node.
     setEncoding(encoding) {
-      this._encoding = encoding === undefined || encoding === null ? 'utf8' : String(encoding).toLowerCase();
+      this._encoding = encoding === undefined || encoding === null ? 'utf8' : StringPrototypeToLowerCase(String(encoding));
       return this;
     }
     _body() {
-      if (this._bytes === undefined) this._bytes = bodyBytes(this._text);
+      if (this._bytes === undefined) this._bytes = bodyBytes(current, this._text);
       return this._bytes;
     }
     _chunk() {
@@ -240,12 +332,12 @@
       }
     }
     resume() { this._listening('data'); return this; }
-    text() { return Promise.resolve(this._text); }
-    json() { return Promise.resolve(this._text).then((text) => JSON.parse(text)); }
+    text() { return PromiseResolve(this._text); }
+    json() { return PromisePrototypeThen(PromiseResolve(this._text), (text) => JSONParse(text)); }
     arrayBuffer() {
-      return Promise.resolve().then(() => {
+      return PromisePrototypeThen(PromiseResolve(), () => {
         const bytes = this._body();
-        return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
+        return ArrayBufferPrototypeSlice(bytes.buffer, bytes.byteOffset, bytes.byteOffset + TypedArrayPrototypeGetLength(bytes));
       });
     }
     async *[Symbol.asyncIterator]() { if (this._text.length > 0) yield this._chunk(); }
@@ -254,22 +346,35 @@
   // A chunk as written: a string stays a string (UTF-8 unless another encoding is named), bytes stay bytes.
   const bodyChunk = (chunk, encoding) => {
     if (typeof chunk === 'string') {
-      if (typeof encoding !== 'string' || /^utf-?8$/i.test(encoding)) return chunk;
+      if (typeof encoding !== 'string' || test(/^utf-?8$/i, encoding)) return chunk;
       return loadBuiltin('buffer').Buffer.from(chunk, encoding);
     }
-    if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength).slice();
-    if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk.slice(0));
+    if (ArrayBufferIsView(chunk)) {
+      return TypedArrayPrototypeSlice(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    }
+    if (chunk instanceof ArrayBuffer) return new Uint8Array(ArrayBufferPrototypeSlice(chunk, 0));
     return String(chunk);
   };
 
   // What the host gets: one string when every chunk was text, else one ArrayBuffer of all the bytes.
+  const encoder = new TextEncoder();
   const responseBody = (chunks) => {
-    if (chunks.every((c) => typeof c === 'string')) return chunks.join('');
-    const encoder = new TextEncoder();
-    const parts = chunks.map((c) => (typeof c === 'string' ? encoder.encode(c) : c));
-    const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
+    let text = true;
+    for (let i = 0; i < chunks.length; i++) if (typeof chunks[i] !== 'string') text = false;
+    if (text) return ArrayPrototypeJoin(chunks, '');
+    const parts = [];
+    let size = 0;
+    for (let i = 0; i < chunks.length; i++) {
+      const part = typeof chunks[i] === 'string' ? encoder.encode(chunks[i]) : chunks[i];
+      ArrayPrototypePush(parts, part);
+      size += TypedArrayPrototypeGetLength(part);
+    }
+    const out = new Uint8Array(size);
     let at = 0;
-    for (const part of parts) { out.set(part, at); at += part.length; }
+    for (let i = 0; i < parts.length; i++) {
+      TypedArrayPrototypeSet(out, parts[i], at);
+      at += TypedArrayPrototypeGetLength(parts[i]);
+    }
     return out.buffer;
   };
 
@@ -277,23 +382,25 @@
   // characters other than tab (so no CR, LF or NUL can split or end a header line).
   const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
   const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
-  const typeError = (message, code) => Object.assign(new TypeError(message), { code });
   const checkHeader = (name, value) => {
-    if (typeof name !== 'string' || !TOKEN.test(name)) {
+    if (typeof name !== 'string' || !test(TOKEN, name)) {
       throw typeError('Header name must be a valid HTTP token ["' + name + '"]', 'ERR_INVALID_HTTP_TOKEN');
     }
     if (value === undefined) {
       throw typeError('Invalid value "undefined" for header "' + name + '"', 'ERR_HTTP_INVALID_HEADER_VALUE');
     }
-    for (const v of Array.isArray(value) ? value : [value]) {
-      if (INVALID_VALUE.test(String(v))) {
+    const values = ArrayIsArray(value) ? value : [value];
+    for (let i = 0; i < values.length; i++) {
+      if (test(INVALID_VALUE, String(values[i]))) {
         throw typeError('Invalid character in header content ["' + name + '"]', 'ERR_INVALID_CHAR');
       }
     }
   };
   const checkStatus = (status) => {
-    if (!Number.isInteger(status) || status < 100 || status > 999) {
-      throw Object.assign(new RangeError('Invalid status code: ' + status), { code: 'ERR_HTTP_INVALID_STATUS_CODE' });
+    if (!NumberIsInteger(status) || status < 100 || status > 999) {
+      const error = new RangeError('Invalid status code: ' + status);
+      error.code = 'ERR_HTTP_INVALID_STATUS_CODE';
+      throw error;
     }
   };
 
@@ -311,22 +418,26 @@
     setHeader(name, value) {
       if (this.headersSent) throw new Error('Cannot set headers after they are sent to the client');
       checkHeader(name, value);
-      this._headers.set(String(name).toLowerCase(), [String(name), value]);
+      MapPrototypeSet(this._headers, StringPrototypeToLowerCase(String(name)), [String(name), value]);
       return this;
     }
     getHeader(name) {
-      const entry = this._headers.get(String(name).toLowerCase());
+      const entry = MapPrototypeGet(this._headers, StringPrototypeToLowerCase(String(name)));
       return entry === undefined ? undefined : entry[1];
     }
-    hasHeader(name) { return this._headers.has(String(name).toLowerCase()); }
+    hasHeader(name) { return MapPrototypeHas(this._headers, StringPrototypeToLowerCase(String(name))); }
     removeHeader(name) {
       if (this.headersSent) throw new Error('Cannot remove headers after they are sent to the client');
-      this._headers.delete(String(name).toLowerCase());
+      MapPrototypeDelete(this._headers, StringPrototypeToLowerCase(String(name)));
     }
-    getHeaderNames() { return [...this._headers.keys()]; }
+    getHeaderNames() {
+      const names = [];
+      MapPrototypeForEach(this._headers, (entry, key) => ArrayPrototypePush(names, key));
+      return names;
+    }
     getHeaders() {
       const out = {};
-      for (const [key, [, value]] of this._headers) out[key] = value;
+      MapPrototypeForEach(this._headers, (entry, key) => { out[key] = entry[1]; });
       return out;
     }
     writeHead(statusCode, reason, headers) {
@@ -336,10 +447,11 @@
       checkStatus(status);
       this.statusCode = status;
       if (reason !== undefined) this.statusMessage = reason;
-      if (Array.isArray(headers)) {
+      if (ArrayIsArray(headers)) {
         for (let i = 0; i + 1 < headers.length; i += 2) this.setHeader(headers[i], headers[i + 1]);
       } else if (headers) {
-        for (const name of Object.keys(headers)) this.setHeader(name, headers[name]);
+        const names = ObjectKeys(headers);
+        for (let i = 0; i < names.length; i++) this.setHeader(names[i], headers[names[i]]);
       }
       this.headersSent = true;
       return this;
@@ -350,29 +462,31 @@
       if (this.writableEnded) throw new Error('write after end');
       if (typeof encoding === 'function') callback = encoding;
       this.headersSent = true;
-      if (chunk !== undefined && chunk !== null) this._chunks.push(bodyChunk(chunk, encoding));
+      if (chunk !== undefined && chunk !== null) ArrayPrototypePush(this._chunks, bodyChunk(chunk, encoding));
       if (typeof callback === 'function') queueMicrotask(callback);
       return true;
     }
     _flush() {
       if (this.writableEnded) return;
       checkStatus(this.statusCode);
-      host.write(this.statusCode, this._flatHeaders(), responseBody(this._chunks), this._reason());
+      current.host.write(this.statusCode, this._flatHeaders(), responseBody(this._chunks), this._reason());
       this._chunks = [];
     }
     // The reason phrase to send: res.statusMessage when set (checked as a header value is), else the standard one.
     _reason() {
       if (this.statusMessage === undefined || this.statusMessage === null) return undefined;
       const reason = String(this.statusMessage);
-      if (INVALID_VALUE.test(reason)) throw typeError('Invalid character in statusMessage', 'ERR_INVALID_CHAR');
+      if (test(INVALID_VALUE, reason)) throw typeError('Invalid character in statusMessage', 'ERR_INVALID_CHAR');
       return reason;
     }
     _flatHeaders() {
       const flat = [];
-      for (const [, [name, value]] of this._headers) {
-        if (Array.isArray(value)) for (const v of value) flat.push(name, String(v));
-        else flat.push(name, String(value));
-      }
+      MapPrototypeForEach(this._headers, (entry) => {
+        const name = entry[0];
+        const value = entry[1];
+        if (ArrayIsArray(value)) for (let i = 0; i < value.length; i++) ArrayPrototypePush(flat, name, String(value[i]));
+        else ArrayPrototypePush(flat, name, String(value));
+      });
       return flat;
     }
     end(chunk, encoding, callback) {
@@ -384,7 +498,7 @@
       this.headersSent = true;
       this.writableEnded = true;
       this.finished = true;
-      host.respond(this.statusCode, this._flatHeaders(), responseBody(this._chunks), this._reason());
+      current.host.respond(this.statusCode, this._flatHeaders(), responseBody(this._chunks), this._reason());
       this._chunks = [];
       if (typeof callback === 'function') queueMicrotask(callback);
       return this;
@@ -394,38 +508,175 @@
   // An error as its author sees it: Renga's own frames are left out of the stack.
   const describe = (error) => {
     if (!(error instanceof Error)) return 'Uncaught ' + format([error]);
-    const stack = String(error.stack || error);
-    return stack.split('\n').filter((line) => !line.includes('(renga:')).join('\n');
+    const lines = StringPrototypeSplit(String(error.stack || error), '\n');
+    const kept = [];
+    for (let i = 0; i < lines.length; i++) if (!StringPrototypeIncludes(lines[i], '(renga:')) ArrayPrototypePush(kept, lines[i]);
+    return ArrayPrototypeJoin(kept, '\n');
   };
 
-  // Entry point: bind the request's host bridge, then run the handler once with this request.
-  const run = (bridge, handler, method, url, httpVersion, headerPairs, body) => {
-    if (host !== undefined) throw new Error('a context serves one request only');
-    host = bridge;
-    // Only when renga.sandbox.test-capabilities is on (Renga's own tests).
-    if (host.blockHost) globalThis.__rengaBlockHost = (ms) => host.blockHost(ms);
-    const headers = {};
-    for (let i = 0; i + 1 < headerPairs.length; i += 2) {
-      const name = headerPairs[i];
-      headers[name] = name in headers ? headers[name] + ', ' + headerPairs[i + 1] : headerPairs[i + 1];
+  const fireTimer = (request, id) => {
+    const timer = MapPrototypeGet(request.timers, id);
+    if (timer === undefined) return;
+    if (timer.repeat) request.host.setTimer(id, MathMax(1, timer.ms));
+    else MapPrototypeDelete(request.timers, id);
+    ReflectApply(timer.callback, undefined, timer.args);
+  };
+
+  // One request: binds its host bridge and returns the entry points its host calls, each a turn of its own.
+  const open = (bridge) => {
+    if (opened && !shared) throw new Error('a context serves one request only');
+    opened = true;
+    const request = {
+      host: bridge,
+      handlerUrl: bridge.handlerUrl(),
+      timers: new Map(),
+      nextTimerId: 1,
+      modules: new Map(),
+      response: undefined,
+      outbound: undefined,
+    };
+    current = request;
+    return ObjectFreeze({
+      // Points `current` here before the host delivers something else to this request (an outbound result).
+      enter: () => { current = request; },
+      // Runs the handler once with this request.
+      run: (handler, method, url, httpVersion, headerPairs, body) => {
+        current = request;
+        const headers = {};
+        for (let i = 0; i + 1 < headerPairs.length; i += 2) {
+          const name = headerPairs[i];
+          headers[name] = name in headers ? headers[name] + ', ' + headerPairs[i + 1] : headerPairs[i + 1];
+        }
+        const req = new IncomingMessage(method, url, httpVersion, headers, body);
+        const res = new ServerResponse();
+        request.response = res;
+        PromisePrototypeThen(handler(req, res), undefined, (error) => request.host.fail(describe(error)));
+      },
+      fireTimer: (id) => {
+        current = request;
+        fireTimer(request, id);
+      },
+      // Called at the end of a turn after which the handler still waits on something: what it wrote during the turn
+      // is streamed now. (A handler with nothing left to wait on gets no-response instead, its writes unsent.)
+      flush: () => {
+        current = request;
+        if (request.response !== undefined && request.response._chunks.length > 0) request.response._flush();
+      },
+    });
+  };
+
+  // ---- lockdown: the `scope` isolation level ---------------------------------------------------------------------
+  // Freezes everything a handler can reach before any handler code runs: every intrinsic (from the realm's own
+  // globals and the hidden prototypes no global names), globalThis, this runtime's classes and every built-in module,
+  // loaded now. What would carry one request's data to the next is removed: the legacy RegExp statics (RegExp.$1,
+  // lastMatch, input...), FinalizationRegistry (its callbacks would run in another request's turn),
+  // SharedArrayBuffer and Atomics.
+  const hiddenIntrinsics = () => {
+    const proto = ObjectGetPrototypeOf;
+    const iteratorOf = (iterable) => iterable[Symbol.iterator]();
+    const hidden = [
+      proto(function* () {}), proto(async function () {}), proto(async function* () {}),
+      proto((async function* () {})()), proto(proto(proto((async function* () {})()))),
+      proto(Uint8Array), proto(iteratorOf([])), proto(iteratorOf(new Map())), proto(iteratorOf(new Set())),
+      proto(iteratorOf('')), proto(proto(iteratorOf([]))), proto(/a/[Symbol.matchAll]('a')),
+      ObjectGetOwnPropertyDescriptor(Function.prototype, 'caller')?.get,
+      (function () { return ObjectGetOwnPropertyDescriptor(arguments, 'callee').get; })(),
+    ];
+    if (typeof Iterator === 'function' && typeof Iterator.prototype.map === 'function') {
+      ArrayPrototypePush(hidden, proto(iteratorOf([]).map((x) => x)));
+      if (typeof Iterator.from === 'function') ArrayPrototypePush(hidden, proto(Iterator.from({ next() {} })));
     }
-    const req = new IncomingMessage(method, url, httpVersion, headers, body);
-    const res = new ServerResponse();
-    response = res;
-    handler(req, res).catch((error) => host.fail(describe(error)));
+    return hidden;
   };
 
-  // The host calls this at the end of a turn after which the handler still waits on something: what it wrote during
-  // the turn is streamed now. (A handler with nothing left to wait on gets no-response instead, its writes unsent.)
-  let response;
-  const flush = () => {
-    if (response !== undefined && response._chunks.length > 0) response._flush();
+  // Every object and function reachable from roots through properties (values, getters, setters) and prototypes.
+  const reachable = (roots, seen) => {
+    const found = [];
+    const stack = ArrayPrototypeSlice(roots);
+    while (stack.length > 0) {
+      const value = stack.pop();
+      if (value === null || (typeof value !== 'object' && typeof value !== 'function') || SetPrototypeHas(seen, value)) continue;
+      SetPrototypeAdd(seen, value);
+      ArrayPrototypePush(found, value);
+      ArrayPrototypePush(stack, ObjectGetPrototypeOf(value));
+      const keys = ReflectOwnKeys(value);
+      for (let i = 0; i < keys.length; i++) {
+        const descriptor = ObjectGetOwnPropertyDescriptor(value, keys[i]);
+        if ('value' in descriptor) ArrayPrototypePush(stack, descriptor.value);
+        else ArrayPrototypePush(stack, descriptor.get, descriptor.set);
+      }
+    }
+    return found;
   };
 
-  // What outbound.js builds on: outbound-globals.js calls outbound(timers) when a handler first touches fetch,
-  // Headers, Response or the http client, and the host evaluates outbound.js with this runtime's EventEmitter.
-  const shared = Object.freeze({ Emitter });
-  const outbound = (timers) => host.outbound(timers, shared);
+  // Assigning to a property that a frozen prototype has (err.name = 'X', Ctor.prototype.toString = f) fails in
+  // JavaScript (the "override mistake"). For these names on intrinsic prototypes, and for every method of Renga's
+  // own prototypes (res.end = f, util.inherits subclasses), the property becomes an accessor whose setter gives the
+  // object its own property instead, as Hardened JavaScript's lockdown does.
+  const OVERRIDABLE = ['constructor', 'toString', 'valueOf', 'toLocaleString', 'toJSON', 'name', 'message', 'then',
+    'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'push', 'stack', 'code', 'inspect'];
+  const enableOverride = (prototype, key) => {
+    const descriptor = ObjectGetOwnPropertyDescriptor(prototype, key);
+    if (descriptor === undefined || !('value' in descriptor) || !descriptor.writable || !descriptor.configurable) return;
+    const value = descriptor.value;
+    // Methods, not functions: they have no .prototype object of their own that would stay unfrozen.
+    const accessors = {
+      get() { return value; },
+      set(replacement) {
+        if (this === prototype) throw new TypeError("Cannot assign to read only property '" + String(key) + "' of a frozen prototype");
+        ObjectDefineProperty(this, key, { value: replacement, writable: true, enumerable: true, configurable: true });
+      },
+    };
+    ObjectDefineProperty(prototype, key, {
+      get: ObjectFreeze(accessors.get), set: ObjectFreeze(accessors.set), enumerable: descriptor.enumerable, configurable: false,
+    });
+  };
+  const isPrototype = (value) => {
+    const constructor = ObjectGetOwnPropertyDescriptor(value, 'constructor');
+    return constructor !== undefined && typeof constructor.value === 'function' && constructor.value.prototype === value;
+  };
 
-  return { run, fireTimer, flush, outbound };
+  const lockdown = () => {
+    if (opened) throw new Error('lockdown must come before the first request');
+    for (let i = 0; i < BUILTINS.length; i++) loadBuiltin(BUILTINS[i]);
+    for (let i = 0; i < lazyGlobals.length; i++) {
+      const descriptor = ObjectGetOwnPropertyDescriptor(globalThis, lazyGlobals[i]);
+      if (descriptor.get !== undefined && lazyGlobals[i] !== 'fetch' && lazyGlobals[i] !== 'Headers'
+        && lazyGlobals[i] !== 'Response') globalThis[lazyGlobals[i]];
+    }
+    for (const name of ['$1', '$2', '$3', '$4', '$5', '$6', '$7', '$8', '$9', 'input', '$_', 'lastMatch', '$&',
+      'lastParen', '$+', 'leftContext', '$`', 'rightContext', "$'"]) {
+      delete RegExp[name];
+    }
+    for (const name of ['FinalizationRegistry', 'SharedArrayBuffer', 'Atomics']) delete globalThis[name];
+
+    const seen = new Set();
+    const intrinsicRoots = hiddenIntrinsics();
+    for (let i = 0; i < INTRINSIC_GLOBALS.length; i++) {
+      if (INTRINSIC_GLOBALS[i] === 'globalThis') continue; // walked with Renga's own globals below
+      const descriptor = ObjectGetOwnPropertyDescriptor(globalThis, INTRINSIC_GLOBALS[i]);
+      if (descriptor !== undefined) ArrayPrototypePush(intrinsicRoots, descriptor.value, descriptor.get, descriptor.set);
+    }
+    const intrinsics = reachable(intrinsicRoots, seen);
+    const own = reachable([globalThis, Emitter, IncomingMessage, ServerResponse, console, process, internal], seen);
+    MapPrototypeForEach(builtins, (exports) => {
+      const more = reachable([exports], seen);
+      for (let i = 0; i < more.length; i++) ArrayPrototypePush(own, more[i]);
+    });
+    for (let i = 0; i < intrinsics.length; i++) {
+      if (isPrototype(intrinsics[i])) for (let k = 0; k < OVERRIDABLE.length; k++) enableOverride(intrinsics[i], OVERRIDABLE[k]);
+    }
+    for (let i = 0; i < own.length; i++) {
+      if (isPrototype(own[i])) {
+        const keys = ReflectOwnKeys(own[i]);
+        for (let k = 0; k < keys.length; k++) enableOverride(own[i], keys[k]);
+      }
+    }
+    for (let i = 0; i < intrinsics.length; i++) ObjectFreeze(intrinsics[i]);
+    for (let i = 0; i < own.length; i++) ObjectFreeze(own[i]);
+    shared = true;
+    return intrinsics.length + own.length;
+  };
+
+  return ObjectFreeze({ open, lockdown });
 })

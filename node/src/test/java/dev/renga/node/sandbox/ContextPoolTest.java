@@ -135,11 +135,13 @@ class ContextPoolTest {
               return null;
             });
     bridge.put("fail", (ProxyExecutable) args -> answers.put("error", args[0].asString()));
+    bridge.put("handlerUrl", (ProxyExecutable) args -> "http://127.0.0.1/test.js");
     Value handler = prepared.context().eval(engine.handler("http://127.0.0.1/test.js", code));
     prepared
         .runtime()
+        .invokeMember("open", ProxyObject.fromMap(bridge))
         .getMember("run")
-        .executeVoid(ProxyObject.fromMap(bridge), handler, "GET", "/", "1.1", ProxyArray.fromArray(), "");
+        .executeVoid(handler, "GET", "/", "1.1", ProxyArray.fromArray(), "");
     return answers;
   }
 }

@@ -1,0 +1,37 @@
+package dev.renga.node.sandbox;
+
+import java.util.function.Consumer;
+import org.graalvm.polyglot.Value;
+
+/**
+ * One request's JavaScript in the place its {@link Isolation} level gave it. The request's actor runs every turn
+ * through it, one at a time; the watchdog and the deadline stop it from their own threads.
+ */
+public interface Execution {
+
+  /**
+   * Runs one turn of this request's JavaScript on the calling thread. {@code work} gets the request's entry points
+   * (runtime.js's {@code run}, {@code fireTimer}, {@code flush}); anything else it calls into JS during the turn (an
+   * outbound result) acts for this request too.
+   */
+  void turn(Consumer<Value> work);
+
+  /** The handler's function, compiled in this request's context; call inside a turn. */
+  Value handler();
+
+  /**
+   * From any thread: stops this request's JavaScript now if it runs, and for good. Blocks until it stopped (call where
+   * blocking is allowed).
+   */
+  void stop();
+
+  /** The request ended: gives back its place. Called once, by the request's actor. */
+  void close();
+
+  /** A turn cannot run: the request's context was closed under it (to stop another request sharing it). */
+  final class Lost extends RuntimeException {
+    public Lost(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,319 @@
+package dev.renga.node.sandbox;
+
+import dev.renga.node.fetch.HandlerBundle;
+import dev.renga.node.fetch.HandlerCode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.proxy.ProxyObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Isolation {@code scope}: every handler version gets contexts of its own (never shared with another handler) whose
+ * realm was deep-frozen before any handler code ran (runtime.js's {@code lockdown}), and every request a fresh scope in
+ * one of them: its own call of the handler function (compiled once per context), its own req, res, timers, modules
+ * and console. Nothing one request writes can reach the next: the realm it shares is frozen, and its own objects are
+ * reachable only from its own scope.
+ *
+ * <p>A context runs one turn at a time, so a handler has up to {@code contexts-per-handler} of them; a node keeps at
+ * most {@code max-contexts} (the least recently used handlers' idle ones close first), and each is retired after
+ * {@code requests-per-context} requests. A request that must be stopped is interrupted ({@link Context#interrupt}):
+ * its turn ends with an exception, the context stays usable, and the other requests in it carry on. Only if the
+ * interrupt does not take within {@link #INTERRUPT_TIMEOUT} (code stuck in a host call) is the context closed, and the
+ * other requests in it (same handler) fail with {@link Execution.Lost}.
+ */
+final class ScopeIsolation implements Isolation {
+  private static final Logger log = LoggerFactory.getLogger(ScopeIsolation.class);
+  static final Duration INTERRUPT_TIMEOUT = Duration.ofSeconds(2);
+
+  private final JsEngine engine;
+  private final Settings settings;
+  /** Each handler version's contexts, least recently used first. Guarded by this. */
+  private final LinkedHashMap<HandlerCode, Handler> handlers = new LinkedHashMap<>(16, 0.75f, true);
+  /** Contexts open now, over all handlers (retiring ones included). Guarded by this. */
+  private int contexts;
+  private boolean closed;
+
+  ScopeIsolation(JsEngine engine, Settings settings) {
+    this.engine = engine;
+    this.settings = settings;
+  }
+
+  @Override
+  public Execution open(HandlerBundle bundle, ProxyObject bridge) {
+    HandlerCode code = bundle.handler();
+    Place place;
+    synchronized (this) {
+      Handler handler = handlers.computeIfAbsent(code, c -> new Handler());
+      place = handler.pick(settings.contextsPerHandler());
+      if (place == null) {
+        handler.creating++;
+      } else {
+        admit(handler, place);
+      }
+    }
+    if (place == null) {
+      place = create(code);
+    }
+    return new Scoped(place, bridge);
+  }
+
+  /** A new context for {@code code}'s handler (a pooled, frozen realm), admitted with its first request. */
+  private Place create(HandlerCode code) {
+    PreparedContext prepared;
+    try {
+      prepared = engine.take();
+    } finally {
+      synchronized (this) {
+        Handler handler = handlers.computeIfAbsent(code, c -> new Handler());
+        handler.creating--;
+      }
+    }
+    Place place = new Place(prepared, code);
+    List<Place> idle;
+    synchronized (this) {
+      if (closed) {
+        place.close();
+        throw new IllegalStateException("the node is stopping");
+      }
+      Handler handler = handlers.computeIfAbsent(code, c -> new Handler());
+      handler.places.add(place);
+      contexts++;
+      admit(handler, place);
+      idle = evictions();
+    }
+    idle.forEach(Place::close);
+    return place;
+  }
+
+  /** One more request in {@code place}; a place that served its quota takes no more. Under this lock. */
+  private void admit(Handler handler, Place place) {
+    place.active++;
+    if (++place.served >= settings.requestsPerContext()) {
+      handler.places.remove(place);
+      place.retiring = true;
+    }
+  }
+
+  /** Idle contexts of the least recently used handlers, removed until the node is within max-contexts. Under this lock. */
+  private List<Place> evictions() {
+    List<Place> closing = new ArrayList<>();
+    Iterator<Map.Entry<HandlerCode, Handler>> eldest = handlers.entrySet().iterator();
+    while (contexts > settings.maxContexts() && eldest.hasNext()) {
+      Handler handler = eldest.next().getValue();
+      for (Iterator<Place> places = handler.places.iterator(); places.hasNext() && contexts > settings.maxContexts(); ) {
+        Place place = places.next();
+        if (place.active == 0) {
+          places.remove();
+          contexts--;
+          closing.add(place);
+        }
+      }
+      if (handler.places.isEmpty() && handler.creating == 0) {
+        eldest.remove();
+      }
+    }
+    return closing;
+  }
+
+  /** A request left {@code place}: a retiring or broken place closes once it is empty. */
+  private void release(Place place) {
+    boolean close;
+    synchronized (this) {
+      place.active--;
+      close = place.active == 0 && (place.retiring || place.broken) && !place.closed;
+      if (close) {
+        contexts--;
+        Handler handler = handlers.get(place.code);
+        if (handler != null && handler.places.isEmpty() && handler.creating == 0) {
+          handlers.remove(place.code);
+        }
+      }
+    }
+    if (close) {
+      place.close();
+    }
+  }
+
+  /** A context stuck in host code was closed: no request may start in it, those in it are lost. */
+  private void broke(Place place) {
+    synchronized (this) {
+      Handler handler = handlers.get(place.code);
+      if (handler != null && handler.places.remove(place)) {
+        place.retiring = true;
+      }
+      place.broken = true;
+    }
+  }
+
+  @Override
+  public int pooled() {
+    return engine.pooled();
+  }
+
+  @Override
+  public long poolMisses() {
+    return engine.poolMisses();
+  }
+
+  /** Handler contexts open now. */
+  synchronized int contexts() {
+    return contexts;
+  }
+
+  @Override
+  public void close() {
+    List<Place> all = new ArrayList<>();
+    synchronized (this) {
+      closed = true;
+      handlers.values().forEach(h -> all.addAll(h.places));
+      handlers.clear();
+    }
+    all.forEach(Place::close);
+  }
+
+  /** One handler version's contexts that take new requests. */
+  private static final class Handler {
+    final List<Place> places = new ArrayList<>(2);
+    /** Contexts being made for it now. */
+    int creating;
+
+    /** The context with the fewest requests, or null when a new one should be made (all busy, room for more). */
+    Place pick(int most) {
+      Place least = null;
+      for (Place place : places) {
+        if (least == null || place.active < least.active) {
+          least = place;
+        }
+      }
+      if (least == null || least.active > 0 && places.size() + creating < most) {
+        return null;
+      }
+      return least;
+    }
+  }
+
+  /** One frozen context of one handler version. */
+  private final class Place {
+    final Context context;
+    final Value runtime;
+    final HandlerCode code;
+    /** One thread in the context at a time: a turn holds it. */
+    final ReentrantLock turns = new ReentrantLock();
+    /** The request whose turn runs now; read and written under {@code this} (the place's monitor). */
+    Scoped running;
+    /** The handler compiled in this context, on first use; under {@link #turns}. */
+    Value handler;
+    // Under ScopeIsolation.this:
+    int active;
+    long served;
+    boolean retiring;
+    boolean broken;
+    boolean closed;
+
+    Place(PreparedContext prepared, HandlerCode code) {
+      this.context = prepared.context();
+      this.runtime = prepared.runtime();
+      this.code = code;
+    }
+
+    void close() {
+      synchronized (ScopeIsolation.this) {
+        closed = true;
+      }
+      try {
+        context.close(true);
+      } catch (RuntimeException e) {
+        log.debug("closing a handler context failed", e);
+      }
+    }
+  }
+
+  /** One request's fresh scope in a handler's context. */
+  private final class Scoped implements Execution {
+    private final Place place;
+    private final ProxyObject bridge;
+    private Value request;
+    private volatile boolean stopped;
+    private boolean released;
+
+    Scoped(Place place, ProxyObject bridge) {
+      this.place = place;
+      this.bridge = bridge;
+    }
+
+    @Override
+    public void turn(Consumer<Value> work) {
+      place.turns.lock();
+      try {
+        synchronized (place) {
+          if (place.broken) {
+            throw new Execution.Lost(
+                "its context was closed to stop another request of the same handler that did not answer an interrupt");
+          }
+          if (stopped) {
+            return;
+          }
+          place.running = this;
+        }
+        if (request == null) {
+          request = place.runtime.invokeMember("open", bridge);
+        } else {
+          request.invokeMember("enter");
+        }
+        work.accept(request);
+      } finally {
+        synchronized (place) {
+          place.running = null;
+        }
+        place.turns.unlock();
+      }
+    }
+
+    @Override
+    public Value handler() {
+      if (place.handler == null) {
+        place.handler = place.context.eval(engine.handler(place.code));
+      }
+      return place.handler;
+    }
+
+    @Override
+    public void stop() {
+      stopped = true;
+      synchronized (place) {
+        if (place.running != this) {
+          return; // between turns: it never runs again
+        }
+        try {
+          place.context.interrupt(INTERRUPT_TIMEOUT);
+          return;
+        } catch (TimeoutException | PolyglotException | IllegalStateException e) {
+          log.warn("a request in a context of {} did not stop on interrupt within {} ms; closing the context",
+              place.code.url(), INTERRUPT_TIMEOUT.toMillis());
+        }
+      }
+      broke(place);
+      place.close();
+    }
+
+    @Override
+    public void close() {
+      if (!released) {
+        released = true;
+        request = null;
+        release(place);
+      }
+    }
+  }
+}
