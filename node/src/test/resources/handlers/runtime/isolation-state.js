@@ -1,4 +1,5 @@
-// What one request leaves behind must be invisible to the next.
+// What one request leaves behind must be invisible to the next. Each write is tried on its own: under isolation
+// `context` it succeeds in this request's own realm, under `scope` the frozen realm refuses it (TypeError).
 const seen = {
   global: typeof globalThis.leftBehind,
   proto: typeof ({}).polluted,
@@ -7,11 +8,29 @@ const seen = {
   urlPatched: typeof URL.patched,
   moduleState: require('./lib/counter.js').increment(),
   jsonMutated: require('./lib/data.json').mutated === undefined ? 'clean' : 'mutated',
+  regexpStatic: RegExp.$1 === 'secret-of-a' ? 'leaked' : 'clean',
+  stackTraceLimit: String(Error.stackTraceLimit),
+  prepareStackTrace: typeof Error.prepareStackTrace,
+  console: console.log === globalThis.console.log ? 'own' : 'replaced',
 };
-globalThis.leftBehind = 'tenant A was here';
-Object.prototype.polluted = 'yes';
-Array.prototype.polluted = 'yes';
-Buffer.prototype.polluted = 'yes';
-URL.patched = true;
+const attempt = (write) => {
+  try {
+    write();
+    return 'written';
+  } catch (e) {
+    return e instanceof TypeError ? 'refused' : 'error: ' + e;
+  }
+};
+/(secret-of-a)/.exec('this is secret-of-a');
+const writes = {
+  global: attempt(() => { globalThis.leftBehind = 'tenant A was here'; }),
+  proto: attempt(() => { Object.prototype.polluted = 'yes'; }),
+  arrayProto: attempt(() => { Array.prototype.polluted = 'yes'; }),
+  bufferProto: attempt(() => { Buffer.prototype.polluted = 'yes'; }),
+  urlPatched: attempt(() => { URL.patched = true; }),
+  stackTraceLimit: attempt(() => { Error.stackTraceLimit = 0; }),
+  prepareStackTrace: attempt(() => { Error.prepareStackTrace = () => 'tenant A'; }),
+  console: attempt(() => { console.log = () => {}; }),
+};
 require('./lib/data.json').mutated = true;
-res.end(JSON.stringify(seen));
+res.end(JSON.stringify({ seen, writes }));

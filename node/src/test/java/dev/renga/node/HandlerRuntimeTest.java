@@ -1,5 +1,6 @@
 package dev.renga.node;
 
+import dev.renga.node.testing.TestIsolation;
 import static dev.renga.node.testing.HandlerRunner.body;
 import static dev.renga.node.testing.HandlerRunner.completed;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -47,7 +48,7 @@ class HandlerRuntimeTest {
       ActorTestKit.create(RengaConfig.withDefaults(ConfigFactory.parseString("pekko.actor.provider = local")));
   private static final FixtureServer fixtures = new FixtureServer();
   /** With a context pool, so every request here runs in a context prepared ahead of it, as on a node. */
-  private static final JsEngine engine = new JsEngine(8);
+  private static final JsEngine engine = TestIsolation.engine(8);
   private static final ObjectMapper json = new ObjectMapper();
   private static final HandlerRunner runner;
 
@@ -325,9 +326,14 @@ class HandlerRuntimeTest {
       JsonNode second = runJson("isolation-state.js");
       assertEquals(
           "{\"global\":\"undefined\",\"proto\":\"undefined\",\"arrayProto\":\"undefined\",\"bufferProto\":\"undefined\","
-              + "\"urlPatched\":\"undefined\",\"moduleState\":101,\"jsonMutated\":\"clean\"}",
-          first.toString());
-      assertEquals(first, second);
+              + "\"urlPatched\":\"undefined\",\"moduleState\":101,\"jsonMutated\":\"clean\",\"regexpStatic\":\"clean\","
+              + "\"stackTraceLimit\":\"undefined\",\"prepareStackTrace\":\"undefined\",\"console\":\"own\"}",
+          first.get("seen").toString());
+      assertEquals(first.get("seen"), second.get("seen"));
+      // Under context every write lands in the request's own realm; under scope the frozen realm refuses each one.
+      String expected = TestIsolation.scope() ? "refused" : "written";
+      first.get("writes").fields().forEachRemaining(w -> assertEquals(expected, w.getValue().asText(), w.getKey()));
+      assertEquals(8, first.get("writes").size());
     }
 
     @Test

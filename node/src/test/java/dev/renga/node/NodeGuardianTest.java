@@ -1,5 +1,6 @@
 package dev.renga.node;
 
+import dev.renga.node.testing.TestIsolation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,7 +33,7 @@ class NodeGuardianTest {
   private static final ActorTestKit testKit =
       ActorTestKit.create(RengaConfig.withDefaults(ConfigFactory.parseString("pekko.actor.provider = local")));
   private static final FixtureServer fixtures = new FixtureServer();
-  private static final JsEngine engine = new JsEngine();
+  private static final JsEngine engine = TestIsolation.engine(0);
 
   @AfterAll
   static void stop() {

@@ -1,5 +1,6 @@
 package dev.renga.node;
 
+import dev.renga.node.testing.TestIsolation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -39,7 +40,7 @@ class RequestActorTest {
       ActorTestKit.create(
           RengaConfig.withDefaults(ConfigFactory.parseString("pekko.actor.provider = local")));
   private static final FixtureServer fixtures = new FixtureServer();
-  private static final JsEngine engine = new JsEngine();
+  private static final JsEngine engine = TestIsolation.engine(0);
 
   static {
     engine.warmUp(5);

@@ -213,9 +213,9 @@ public final class JsEngine implements AutoCloseable {
     Source code =
         Source.create(
             "js",
-            "function f(n) { return n < 2 ? n : f(n - 1) + f(n - 2); }"
+            "(function () { function f(n) { return n < 2 ? n : f(n - 1) + f(n - 2); }"
                 + " const o = JSON.parse(JSON.stringify({a: [1, 2, 3], s: 'x'.repeat(10)}));"
-                + " Promise.resolve(f(15) + o.a.length).then(v => v);");
+                + " Promise.resolve(f(15) + o.a.length).then(v => v); })()");
     for (int i = 0; i < contexts; i++) {
       try (Context context = prepare().context()) {
         context.eval(code);

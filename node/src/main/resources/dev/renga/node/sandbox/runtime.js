@@ -78,7 +78,8 @@
   // As Node's console does: util.format, so objects show as util.inspect shows them (util.js loads on first use).
   const format = (args) => loadBuiltin('util').format(...args);
   const log = (level, text) => current.host.log(level, text);
-  const console = ObjectFreeze({
+  // Not frozen: in `context` a handler may replace its methods, as in Node (lockdown freezes it in `scope`).
+  const console = {
     log: (...args) => log('info', format(args)),
     info: (...args) => log('info', format(args)),
     debug: (...args) => log('debug', format(args)),
@@ -88,7 +89,7 @@
       log('error', 'Trace: ' + format(args) + '\n'
         + ArrayPrototypeJoin(ArrayPrototypeSlice(StringPrototypeSplit(new Error().stack, '\n'), 2), '\n')),
     dir: (value, options) => log('info', loadBuiltin('util').inspect(value, options)),
-  });
+  };
 
   // Timers: the host schedules a message to the request's actor; the actor calls fireTimer back.
   const addTimer = (callback, delay, args, repeat) => {
@@ -110,10 +111,10 @@
     if (typeof callback !== 'function') throw typeError('The "callback" argument must be a function', 'ERR_INVALID_ARG_TYPE');
     PromisePrototypeThen(PromiseResolve(), () => callback());
   };
-  const process = ObjectFreeze({
+  const process = {
     nextTick: (callback, ...args) => queueMicrotask(() => ReflectApply(callback, undefined, args)),
     env: ObjectFreeze({}),
-  });
+  };
 
   // Nashorn-era globals that name Java packages: handlers have no host access, so they only mislead.
   for (const name of ['Packages', 'java', 'javax', 'javafx', 'com', 'org', 'edu', 'net', 'Java']) {
@@ -136,10 +137,10 @@
   const internal = ObjectFreeze({
     require: loadBuiltin,
     host: ObjectFreeze({
-      encode: engine.encode,
-      hash: engine.hash,
-      randomBytes: engine.randomBytes,
-      randomUUID: engine.randomUUID,
+      encode: (...args) => engine.encode(...args),
+      hash: (...args) => engine.hash(...args),
+      randomBytes: (size) => engine.randomBytes(size),
+      randomUUID: () => engine.randomUUID(),
     }),
     // The outbound HTTP client behind require('http').request/get (outbound.js, one per request that uses it).
     outbound: () => {

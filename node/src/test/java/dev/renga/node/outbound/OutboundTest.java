@@ -1,5 +1,6 @@
 package dev.renga.node.outbound;
 
+import dev.renga.node.testing.TestIsolation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,7 +66,7 @@ class OutboundTest {
                   """)));
   private static final FixtureServer fixtures = new FixtureServer();
   private static final UpstreamServer upstream = new UpstreamServer();
-  private static final JsEngine engine = new JsEngine();
+  private static final JsEngine engine = TestIsolation.engine(0);
   private static final RunningTurns turns = new RunningTurns();
 
   static {

@@ -359,7 +359,7 @@
     toString() { return this._list.map(([n, v]) => percentEncode(n, FORM, true) + '=' + percentEncode(v, FORM, true)).join('&'); }
     get [Symbol.toStringTag]() { return 'URLSearchParams'; }
   }
-  for (const name of ['_list', '_reset', '_update']) {
+  for (const name of ['_reset', '_update']) {
     Object.defineProperty(URLSearchParams.prototype, name, { enumerable: false, writable: true });
   }
 
