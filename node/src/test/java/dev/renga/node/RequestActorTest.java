@@ -237,6 +237,19 @@ class RequestActorTest {
   }
 
   @Test
+  void handlerThatReplacesTheBuiltinsRengaUsesStillGetsItsWholeAnswerOut() {
+    var completed = completed(run("override-builtins.js"));
+    assertEquals("set", body(completed));
+    assertEquals(200, completed.status());
+    // context: every replacement lands in the request's own realm; scope: the frozen realm refuses every one.
+    String replaced = TestIsolation.scope() ? "0" : "35";
+    String refused = TestIsolation.scope() ? "35" : "0";
+    assertTrue(completed.headers().contains(new Header("X-Replaced", replaced)), completed.headers().toString());
+    assertTrue(completed.headers().contains(new Header("X-Refused", refused)), completed.headers().toString());
+    assertEquals(200, completed(run("hello.js")).status());
+  }
+
+  @Test
   void handlerHasNoHostAccess() {
     String json = body(completed(run("isolation.js")));
     for (String probe : List.of("Java", "Polyglot", "Graal", "load", "print", "require", "packages")) {

@@ -38,8 +38,11 @@ final class ScopeIsolation implements Isolation {
 
   private final JsEngine engine;
   private final Settings settings;
-  /** Each handler version's contexts, least recently used first. Guarded by this. */
-  private final LinkedHashMap<HandlerCode, Handler> handlers = new LinkedHashMap<>(16, 0.75f, true);
+  /**
+   * Each handler version's contexts, least recently used first, by URL and source text (two fetches of the same
+   * version are one handler). Guarded by this.
+   */
+  private final LinkedHashMap<Version, Handler> handlers = new LinkedHashMap<>(16, 0.75f, true);
   /** Contexts open now, over all handlers (retiring ones included). Guarded by this. */
   private int contexts;
   private boolean closed;
@@ -49,13 +52,27 @@ final class ScopeIsolation implements Isolation {
     this.settings = settings;
   }
 
+  /** A handler version: its URL and its source text. */
+  private record Version(String url, String code) {
+    Version(HandlerCode code) {
+      this(code.url(), code.code());
+    }
+  }
+
   @Override
   public Execution open(HandlerBundle bundle, ProxyObject bridge) {
     HandlerCode code = bundle.handler();
+    Version version = new Version(code);
     Place place;
     synchronized (this) {
-      Handler handler = handlers.computeIfAbsent(code, c -> new Handler());
+      Handler handler = handlers.computeIfAbsent(version, v -> new Handler());
       place = handler.pick(settings.contextsPerHandler());
+      // Every context the handler may have is still being made: wait for one rather than make more.
+      while (place == null && handler.creating >= settings.contextsPerHandler()) {
+        awaitCreated();
+        handler = handlers.computeIfAbsent(version, v -> new Handler());
+        place = handler.pick(settings.contextsPerHandler());
+      }
       if (place == null) {
         handler.creating++;
       } else {
@@ -63,30 +80,33 @@ final class ScopeIsolation implements Isolation {
       }
     }
     if (place == null) {
-      place = create(code);
+      place = create(code, version);
     }
     return new Scoped(place, bridge);
   }
 
   /** A new context for {@code code}'s handler (a pooled, frozen realm), admitted with its first request. */
-  private Place create(HandlerCode code) {
+  private Place create(HandlerCode code, Version version) {
     PreparedContext prepared;
     try {
       prepared = engine.take();
-    } finally {
+    } catch (RuntimeException e) {
       synchronized (this) {
-        Handler handler = handlers.computeIfAbsent(code, c -> new Handler());
-        handler.creating--;
+        handlers.computeIfAbsent(version, v -> new Handler()).creating--;
+        notifyAll();
       }
+      throw e;
     }
-    Place place = new Place(prepared, code);
+    Place place = new Place(prepared, code, version);
     List<Place> idle;
     synchronized (this) {
+      Handler handler = handlers.computeIfAbsent(version, v -> new Handler());
+      handler.creating--;
+      notifyAll();
       if (closed) {
         place.close();
         throw new IllegalStateException("the node is stopping");
       }
-      Handler handler = handlers.computeIfAbsent(code, c -> new Handler());
       handler.places.add(place);
       contexts++;
       admit(handler, place);
@@ -94,6 +114,16 @@ final class ScopeIsolation implements Isolation {
     }
     idle.forEach(Place::close);
     return place;
+  }
+
+  /** Waits (under this lock) until a context being made is ready or failed. */
+  private void awaitCreated() {
+    try {
+      wait();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while a handler context was being made", e);
+    }
   }
 
   /** One more request in {@code place}; a place that served its quota takes no more. Under this lock. */
@@ -108,7 +138,7 @@ final class ScopeIsolation implements Isolation {
   /** Idle contexts of the least recently used handlers, removed until the node is within max-contexts. Under this lock. */
   private List<Place> evictions() {
     List<Place> closing = new ArrayList<>();
-    Iterator<Map.Entry<HandlerCode, Handler>> eldest = handlers.entrySet().iterator();
+    Iterator<Map.Entry<Version, Handler>> eldest = handlers.entrySet().iterator();
     while (contexts > settings.maxContexts() && eldest.hasNext()) {
       Handler handler = eldest.next().getValue();
       for (Iterator<Place> places = handler.places.iterator(); places.hasNext() && contexts > settings.maxContexts(); ) {
@@ -134,9 +164,9 @@ final class ScopeIsolation implements Isolation {
       close = place.active == 0 && (place.retiring || place.broken) && !place.closed;
       if (close) {
         contexts--;
-        Handler handler = handlers.get(place.code);
+        Handler handler = handlers.get(place.version);
         if (handler != null && handler.places.isEmpty() && handler.creating == 0) {
-          handlers.remove(place.code);
+          handlers.remove(place.version);
         }
       }
     }
@@ -148,7 +178,7 @@ final class ScopeIsolation implements Isolation {
   /** A context stuck in host code was closed: no request may start in it, those in it are lost. */
   private void broke(Place place) {
     synchronized (this) {
-      Handler handler = handlers.get(place.code);
+      Handler handler = handlers.get(place.version);
       if (handler != null && handler.places.remove(place)) {
         place.retiring = true;
       }
@@ -208,6 +238,7 @@ final class ScopeIsolation implements Isolation {
     final Context context;
     final Value runtime;
     final HandlerCode code;
+    final Version version;
     /** One thread in the context at a time: a turn holds it. */
     final ReentrantLock turns = new ReentrantLock();
     /** The request whose turn runs now; read and written under {@code this} (the place's monitor). */
@@ -221,10 +252,11 @@ final class ScopeIsolation implements Isolation {
     boolean broken;
     boolean closed;
 
-    Place(PreparedContext prepared, HandlerCode code) {
+    Place(PreparedContext prepared, HandlerCode code, Version version) {
       this.context = prepared.context();
       this.runtime = prepared.runtime();
       this.code = code;
+      this.version = version;
     }
 
     void close() {

@@ -1,0 +1,112 @@
+package dev.renga.node.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import dev.renga.core.ErrorCode;
+import dev.renga.core.Header;
+import dev.renga.core.Invocation;
+import dev.renga.core.NodeProtocol;
+import dev.renga.core.RengaConfig;
+import dev.renga.node.NodeGuardian;
+import dev.renga.node.RequestActor;
+import dev.renga.node.fetch.HandlerFetcher;
+import dev.renga.node.fetch.HandlerSettings;
+import dev.renga.node.testing.FixtureServer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Isolation {@code scope} when requests share a handler's context: stopping one of them leaves the others running,
+ * and a context that had to be closed costs only the requests in it.
+ */
+@ExtendWith(LogCapturingExtension.class)
+class ScopeIsolationTest {
+  private static final ActorTestKit testKit =
+      ActorTestKit.create(RengaConfig.withDefaults(ConfigFactory.parseString("pekko.actor.provider = local")));
+  private static final FixtureServer fixtures = new FixtureServer();
+  /** One context per handler, so concurrent requests of one handler share it. */
+  private static final JsEngine engine =
+      new JsEngine(0, new Isolation.Settings(Isolation.Level.SCOPE, 1, 16, 1_000_000), true);
+
+  static {
+    engine.warmUp(3);
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+    fixtures.close();
+    engine.close();
+  }
+
+  private static Sandbox sandbox(Duration timeout) {
+    var blocking = testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig("renga-blocking-dispatcher"));
+    return new Sandbox(
+        engine,
+        new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(2), true), blocking),
+        new SandboxSettings(timeout, Duration.ofSeconds(30), 512L * 1024 * 1024, 1024 * 1024, true, true),
+        new RunningTurns(),
+        blocking);
+  }
+
+  /**
+   * Starts one request of shared-context.js (as handler {@code variant}: each test has a handler of its own) at
+   * {@code path}; its reply arrives on the returned probe.
+   */
+  private static TestProbe<NodeProtocol.Reply> start(String variant, String path, int waitMillis, Duration timeout) {
+    TestProbe<NodeProtocol.Reply> probe = testKit.createTestProbe();
+    var invocation =
+        new Invocation(
+            "test-" + System.nanoTime(), fixtures.url("shared-context.js") + "?" + variant, "GET", path, "1.1",
+            List.of(new Header("x-wait", String.valueOf(waitMillis))), new byte[0]);
+    testKit.spawn(RequestActor.create(invocation, probe.getRef(), sandbox(timeout)), NodeGuardian.JS_DISPATCHER);
+    return probe;
+  }
+
+  private static int contexts() {
+    return ((ScopeIsolation) engine.isolation()).contexts();
+  }
+
+  private static String body(NodeProtocol.Reply reply) {
+    var completed = assertInstanceOf(NodeProtocol.Completed.class, reply, () -> "expected a response, got " + reply);
+    return new String(completed.body(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void loopStoppedByItsTimeLimitLeavesTheOtherRequestsOfItsContextRunning() {
+    int before = contexts();
+    TestProbe<NodeProtocol.Reply> waiting = start("loop", "/wait", 2500, Duration.ofSeconds(20));
+    TestProbe<NodeProtocol.Reply> looping = start("loop", "/loop", 0, Duration.ofSeconds(1));
+    var failed = assertInstanceOf(NodeProtocol.Failed.class, looping.receiveMessage(Duration.ofSeconds(15)));
+    assertEquals(ErrorCode.TIMEOUT, failed.error().code(), failed.error().cause());
+    assertEquals(before + 1, contexts(), "both requests ran in the handler's one context");
+    // The loop was interrupted, not its context closed: the waiting request still answers from it.
+    assertEquals("waited /wait", body(waiting.receiveMessage(Duration.ofSeconds(15))));
+    assertEquals("waited /again", body(start("loop", "/again", 0, Duration.ofSeconds(20)).receiveMessage(Duration.ofSeconds(15))));
+    assertEquals(before + 1, contexts());
+  }
+
+  @Test
+  void requestDeafToInterruptsClosesItsContextAndOnlyItsNeighboursThereAreLost() {
+    TestProbe<NodeProtocol.Reply> waiting = start("block", "/wait", 4000, Duration.ofSeconds(30));
+    TestProbe<NodeProtocol.Reply> blocked = start("block", "/block", 0, Duration.ofSeconds(1));
+    var stopped = assertInstanceOf(NodeProtocol.Failed.class, blocked.receiveMessage(Duration.ofSeconds(20)));
+    assertEquals(ErrorCode.TIMEOUT, stopped.error().code(), stopped.error().cause());
+    var lost = assertInstanceOf(NodeProtocol.Failed.class, waiting.receiveMessage(Duration.ofSeconds(20)));
+    assertEquals(ErrorCode.EXCEPTION, lost.error().code());
+    assertTrue(lost.error().cause().contains("its context was closed"), lost.error().cause());
+    // The next request of the handler gets a fresh context.
+    assertEquals("waited /after", body(start("block", "/after", 0, Duration.ofSeconds(20)).receiveMessage(Duration.ofSeconds(15))));
+  }
+}
