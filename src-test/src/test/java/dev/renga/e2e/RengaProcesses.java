@@ -28,6 +28,8 @@ public final class RengaProcesses implements AutoCloseable {
   private static final String CLASSPATH = System.getProperty("renga.e2e.classpath");
   private static final File LOGS = new File(System.getProperty("renga.e2e.logs", "target/e2e-logs"));
   private static final String CONF = System.getProperty("renga.e2e.conf", "../conf");
+  /** The isolation level nodes run under: the build runs the handler suites once per level (src-test/pom.xml). */
+  private static final String ISOLATION = System.getProperty("renga.test.isolation");
 
   private final List<Process> processes = new ArrayList<>();
   private final boolean compile;
@@ -86,6 +88,7 @@ public final class RengaProcesses implements AutoCloseable {
     all.put("pekko.remote.artery.canonical.port", "0");
     all.put("renga.seed-nodes", seeds);
     all.put("renga.sandbox.network.allow-private", "true");
+    isolation(all);
     all.putAll(props);
     return start(name, "dev.renga.node.NodeMain", all);
   }
@@ -114,6 +117,7 @@ public final class RengaProcesses implements AutoCloseable {
     all.put("renga.seed-nodes", seeds);
     all.put("renga.sandbox.network.allow-private", "true");
     all.put("renga.node.warm-up-contexts", "5");
+    isolation(all);
     all.putAll(props);
     List<String> command = new ArrayList<>(prefix);
     command.add(JAVA);
@@ -123,6 +127,12 @@ public final class RengaProcesses implements AutoCloseable {
     command.addAll(nodeJvmOptions);
     all.forEach((key, value) -> command.add("-D" + key + "=" + value));
     return start(name, command);
+  }
+
+  private static void isolation(Map<String, String> props) {
+    if (ISOLATION != null && !ISOLATION.isBlank()) {
+      props.put("renga.sandbox.isolation", ISOLATION);
+    }
   }
 
   /** Everything the JVM named {@code name} (and, for a launcher, its nodes) wrote so far. */
