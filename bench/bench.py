@@ -46,14 +46,23 @@ DENSITY_STEPS = [int(x) for x in os.environ.get("BENCH_DENSITY_STEPS", "1000,100
 DENSITY_PEER_MAX = {"nodevm": 10000, "workerd": 9000}
 DENSITY_WAIT_MS = env_num("BENCH_DENSITY_WAIT_MS", 20000)
 DENSITY_RATE = env_num("BENCH_DENSITY_RATE", 1500)  # new waiting requests per second
+# Isolation `scope` holds a waiting request in about 1.5 KB instead of a realm of about 80 KB: its node takes this many
+# more waiting requests, in one step of their own (a longer wait, so every request is open at once, and as many
+# gateways as the file descriptors of one process require).
+DENSITY_SCOPE_STEP = env_num("BENCH_DENSITY_SCOPE_STEP", 100000)
+DENSITY_SCOPE_RATE = env_num("BENCH_DENSITY_SCOPE_RATE", 2500)
+GATEWAY_CONNECTIONS = 18000  # client connections one gateway holds at most (20,000 file descriptors per process)
+# The Renga instances every scenario runs (one gateway and one node each): isolation `context` and `scope`.
+ISOLATIONS = os.environ.get("BENCH_ISOLATIONS", "context,scope").split(",")
+RENGA_TARGETS = ["renga" if i == "context" else "renga-" + i for i in ISOLATIONS]
 PROBE_CONNECTIONS = env_num("BENCH_PROBE_CONNECTIONS", 8)  # the hello probe beside density and attackers
 NOISY_CONNECTIONS = env_num("BENCH_NOISY_CONNECTIONS", 16)
 ECHO_BYTES = 4096
 WORKERD = os.environ.get("BENCH_WORKERD", "")
 # A scenario that would not end within this many seconds of the start (by its usual duration) is skipped, so an
 # unattended run ends within 20 minutes.
-BUDGET_S = env_num("BENCH_BUDGET_S", 1080)
-USUAL_S = {"hello": 110, "echo": 80, "fetch-proxy": 60, "compute": 80, "density": 380, "noisy-neighbour": 60,
+BUDGET_S = env_num("BENCH_BUDGET_S", 1500)
+USUAL_S = {"hello": 130, "echo": 100, "fetch-proxy": 80, "compute": 100, "density": 560, "noisy-neighbour": 60,
            "jmh": 150}
 
 
@@ -185,9 +194,10 @@ def loadavg():
 class Target:
     """A server under test: how to address a handler on it and which processes do its work."""
 
-    def __init__(self, name, label, base, handler_origin=None, pids=None):
+    def __init__(self, name, label, base, handler_origin=None, pids=None, renga=None):
         self.name, self.label, self.base, self.handler_origin = name, label, base, handler_origin
         self._pids = pids
+        self.renga = renga  # the Renga instance (its node's admin endpoints), None for the peers
 
     def url(self, handler):
         return f"{self.base}/{handler}"
@@ -200,117 +210,13 @@ class Target:
         return [p for p in self._pids() if p]
 
 
-def wrk(target, handler, connections, seconds, body_bytes=0, threads=2, timeout_s=30, origin=None):
-    env = {**os.environ, "BENCH_HANDLER": target.handler_header(handler, origin), "BENCH_BODY_BYTES": str(body_bytes)}
-    argv = ["wrk", f"-t{min(threads, connections)}", f"-c{connections}", f"-d{seconds}s", f"--timeout",
-            f"{timeout_s}s", "-s", os.path.join(BENCH, "lib", "wrk-json.lua"), target.url(handler)]
-    out = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=seconds + timeout_s + 30).stdout
-    for line in out.splitlines():
-        if line.startswith("WRK_JSON "):
-            return json.loads(line[len("WRK_JSON "):])
-    raise RuntimeError(f"wrk printed no summary: {out[-500:]}")
+class Renga:
+    """One Renga instance under test: a gateway and a node (under its launcher) in a cluster of their own."""
 
-
-ORIGIN_PID = None  # the handler origin (and fetch-proxy's upstream): its CPU is reported apart
-
-
-def measured(target, fn):
-    """Runs fn() and adds the CPU the target's processes used per request, their RSS and the machine's load."""
-    pids = target.pids()
-    before = {p: cpu_ticks(p) for p in pids}
-    origin_before = cpu_ticks(ORIGIN_PID) if ORIGIN_PID else 0
-    load_before = loadavg()
-    result = fn()
-    after = {p: cpu_ticks(p) for p in pids}
-    ticks = sum(after[p] - before.get(p, 0) for p in after)
-    answered = result["requests"]
-    result["cpu_ms"] = ticks * 1000 / CLK_TCK
-    result["cpu_ms_per_req"] = result["cpu_ms"] / answered if answered else None
-    if ORIGIN_PID:
-        origin_ms = (cpu_ticks(ORIGIN_PID) - origin_before) * 1000 / CLK_TCK
-        result["origin_cpu_ms_per_req"] = origin_ms / answered if answered else None
-    result["rps"] = answered / (result["duration_us"] / 1e6)
-    result["errors"] = (result["connect_errors"] + result["read_errors"] + result["write_errors"]
-                        + result["status_errors"] + result["timeouts"])
-    result["rss_mb"] = {str(p): rss_mb(p) for p in pids}
-    result["server_rss_mb"] = rss_mb(pids[-1]) if pids else None
-    result["load_before"], result["load_after"] = load_before, loadavg()
-    return result
-
-
-# ---------------------------------------------------------------------------------------------- the run
-
-class Bench:
-    def __init__(self, scenarios, props, run_dir):
-        self.scenarios = scenarios
-        self.props = props
-        self.run_dir = run_dir
-        self.procs = Processes(run_dir)
-        self.results = {"scenarios": {}, "skipped": {}, "notes": []}
-        self.handler_dir = os.path.join(run_dir, "handlers")
-        self.targets = {}
-
-    # ------------------------------------------------------------------ start-up
-
-    def prepare_handlers(self):
-        os.makedirs(self.handler_dir)
-        self.origin_ports = {name: free_port() for name in ("good", "spin", "membomb", "redos", "hang")}
-        self.origin = f"http://127.0.0.1:{self.origin_ports['good']}"
-        for name in os.listdir(os.path.join(BENCH, "handlers")):
-            with open(os.path.join(BENCH, "handlers", name)) as f:
-                text = f.read()
-            text = text.replace("__UPSTREAM__", f"{self.origin}/upstream.txt")
-            text = text.replace("__WAIT_MS__", str(DENSITY_WAIT_MS))
-            with open(os.path.join(self.handler_dir, name), "w") as f:
-                f.write(text)
-        with open(os.path.join(self.handler_dir, "upstream.txt"), "w") as f:
-            f.write(("upstream " * 114)[:1024])  # 1 KiB
-
-    def start_origin(self):
-        self.origin_proc = self.procs.start(
-            "origin", ["node", os.path.join(BENCH, "tools", "static-server.js"), self.handler_dir]
-            + [str(p) for p in self.origin_ports.values()], env={"BENCH_PARENT_PID": str(os.getpid())})
-        wait_until(lambda: http_get(f"{self.origin}/hello.js")[0] == 200, 30, "the origin", [self.origin_proc])
-        global ORIGIN_PID
-        ORIGIN_PID = self.origin_proc.pid
-
-    def renga_props(self):
-        return [
-            f"-Drenga.cluster-name=renga-bench-{os.getpid()}",
-            f"-Drenga.seed-nodes=127.0.0.1:{self.cluster_port}",
-            # Density holds requests for 20 s: the time limits must let them finish.
-            "-Drenga.sandbox.request-timeout=60s",
-            "-Drenga.gateway.node-timeout=90s",
-            "-Drenga.gateway.queue.max=40000",
-            # No quota recycle in the middle of a measurement.
-            "-Drenga.node.max-requests=0",
-            "-Drenga.sandbox.network.allow-private=true",
-            "-Dpekko.http.server.max-connections=20000",
-            "-Dpekko.http.server.backlog=4096",
-            "-Dpekko.http.server.idle-timeout=120s",
-        ] + self.props
-
-    def start_gateway(self, name, http_port, admin_port, cluster_port):
-        env = {"RENGA_PORT": str(cluster_port), "RENGA_HTTP_PORT": str(http_port), "RENGA_ADMIN_PORT": str(admin_port),
-               "RENGA_PARENT_PID": str(os.getpid())}
-        proc = self.procs.start(name, [os.path.join(ROOT, "bin", "renga"), "gateway"] + self.renga_props(), env=env)
-        return proc
-
-    def start_renga(self):
-        self.cluster_port, self.gw_port, self.gw_admin = free_port(), free_port(), free_port()
-        self.node_admin = free_port()
-        self.gateway = self.start_gateway("gateway", self.gw_port, self.gw_admin, self.cluster_port)
-        self.node = self.procs.start(
-            "node", [os.path.join(ROOT, "bin", "renga"), "node", f"-Drenga.node.admin.port={self.node_admin}"]
-            + self.renga_props(), env={"RENGA_PORT": "0", "RENGA_PARENT_PID": str(os.getpid())})
-        wait_until(lambda: http_get(f"http://127.0.0.1:{self.gw_admin}/readyz", timeout=2)[0] == 200, 180,
-                   "the Renga gateway to see the node", [self.gateway, self.node])
-        self.targets["renga"] = Target("renga", "Renga", f"http://127.0.0.1:{self.gw_port}", self.origin,
-                                       lambda: [self.gateway.pid, self.node_pid()])
-        status, body, _ = http_get(self.targets["renga"].url("hello"),
-                                   {"x-haiku-handler": f"{self.origin}/hello.js"})
-        if status != 200:
-            raise RuntimeError(f"Renga did not answer hello: {status} {body}")
+    def __init__(self, name, isolation):
+        self.name, self.isolation = name, isolation
+        self.cluster_port, self.gw_port, self.gw_admin, self.node_admin = (free_port() for _ in range(4))
+        self.gateway = self.node = None
 
     def node_status(self):
         return json.loads(http_get(f"http://127.0.0.1:{self.node_admin}/admin/status", timeout=5)[1])
@@ -320,84 +226,6 @@ class Bench:
             return self.node_status()["pid"]
         except Exception:
             return None
-
-    def start_peers(self):
-        # Raw Pekko HTTP, compiled against the gateway's class path.
-        classes = os.path.join(self.run_dir, "pekko-hello")
-        lib = os.path.join(ROOT, "gateway", "target", "lib", "*")
-        subprocess.run([os.path.join(JAVA_HOME, "bin", "javac"), "-d", classes, "-cp", lib,
-                        os.path.join(BENCH, "peers", "PekkoHello.java")], check=True)
-        port = free_port()
-        pekko = self.procs.start("pekko", [
-            os.path.join(JAVA_HOME, "bin", "java"), "-Xms256m", "-Xmx1g", "--enable-native-access=ALL-UNNAMED",
-            "--sun-misc-unsafe-memory-access=allow", f"-Dlogback.configurationFile={ROOT}/conf/logback.xml",
-            "-cp", f"{classes}:{lib}", "PekkoHello", str(port)])
-        self.targets["pekko"] = Target("pekko", "raw Pekko HTTP", f"http://127.0.0.1:{port}", None, lambda: [pekko.pid])
-        # Node.js, a vm context per request.
-        port = free_port()
-        nodevm = self.procs.start("node-vm", ["node", os.path.join(BENCH, "peers", "node-vm-server.js"),
-                                              self.handler_dir, str(port)],
-                                  env={"BENCH_PARENT_PID": str(os.getpid())})
-        self.targets["nodevm"] = Target("nodevm", "Node.js vm", f"http://127.0.0.1:{port}", None, lambda: [nodevm.pid])
-        # workerd, the same handlers as one Worker.
-        if WORKERD and os.path.exists(WORKERD):
-            port = free_port()
-            out = os.path.join(self.run_dir, "workerd")
-            subprocess.run(["node", os.path.join(BENCH, "peers", "workerd-gen.js"), self.handler_dir, out, str(port)],
-                           check=True)
-            wd = self.procs.start("workerd", [WORKERD, "serve", os.path.join(out, "config.capnp")])
-            self.targets["workerd"] = Target("workerd", "workerd", f"http://127.0.0.1:{port}", None, lambda: [wd.pid])
-        else:
-            self.results["skipped"]["workerd"] = "workerd could not be installed from the npm registry"
-        for t in [self.targets[n] for n in ("pekko", "nodevm", "workerd") if n in self.targets]:
-            wait_until(lambda: http_get(t.url("hello"), timeout=2)[0] == 200, 60, t.label)
-
-    def warm_up(self):
-        if GLOBAL_WARMUP <= 0:
-            return
-        t0 = time.time()
-        renga = self.targets["renga"]
-        plan = [(renga, "hello", CONNECTIONS, 0.6), (renga, "echo", CONNECTIONS, 0.15),
-                (renga, "compute", COMPUTE_CONNECTIONS, 0.25)]
-        for name in ("nodevm", "workerd", "pekko"):
-            if name in self.targets:
-                plan.append((self.targets[name], "hello", CONNECTIONS, 0.1))
-        for target, handler, conns, share in plan:
-            seconds = max(1, round(GLOBAL_WARMUP * share))
-            res = wrk(target, handler, conns, seconds, ECHO_BYTES if handler == "echo" else 0)
-            log(f"warm-up {target.name} {handler} {seconds} s: {res['requests'] / seconds:.0f} req/s")
-        self.results["warmup_s"] = round(time.time() - t0, 1)
-
-    # ------------------------------------------------------------------ scenarios
-
-    def throughput(self, scenario, handler, target_names, connections, body_bytes=0):
-        """Rounds of wrk against each target in turn (order reversed every round); keeps every round."""
-        targets = [self.targets[n] for n in target_names if n in self.targets]
-        rounds = {t.name: [] for t in targets}
-        for r in range(ROUNDS):
-            for t in (targets if r % 2 == 0 else list(reversed(targets))):
-                if r == 0 and WARMUP > 0:
-                    wrk(t, handler, connections, WARMUP, body_bytes)
-                res = measured(t, lambda: wrk(t, handler, connections, SECONDS, body_bytes))
-                log(f"{scenario} {t.name} round {r + 1}: {res['rps']:.0f} req/s p99 {res['p99_us'] / 1000:.1f} ms "
-                    f"errors {res['errors']} cpu {res['cpu_ms_per_req'] or 0:.3f} ms/req (load {res['load_before']})")
-                rounds[t.name].append(res)
-        best = {name: max(rs, key=lambda x: x["rps"]) for name, rs in rounds.items()}
-        return {"connections": connections, "seconds": SECONDS, "rounds": rounds, "best": best}
-
-    def node_metrics(self):
-        """The node's Prometheus samples: {(name, quantile or None): value} (its only common label is role)."""
-        text = http_get(f"http://127.0.0.1:{self.node_admin}/metrics", timeout=10)[1]
-        samples = {}
-        for line in text.splitlines():
-            m = re.match(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$', line)
-            if m:
-                q = re.search(r'quantile="([^"]+)"', m.group(2) or "")
-                try:
-                    samples[(m.group(1), q.group(1) if q else None)] = float(m.group(3))
-                except ValueError:
-                    pass
-        return samples
 
     def context_wait(self, before, after):
         """What requests waited for their context between two scrapes (the node's own summary and pool counters)."""
@@ -413,19 +241,26 @@ class Bench:
                 "pool_misses": int(delta("renga_node_context_pool_misses_total"))}
 
     def run_hello(self):
-        before = self.node_metrics()
-        result = self.throughput("hello", "hello", ["renga", "nodevm", "workerd", "pekko"], CONNECTIONS)
-        result["context_wait"] = self.context_wait(before, self.node_metrics())
-        log(f"hello: context wait as seen by requests {result['context_wait']}")
-        before = self.node_metrics()
-        result["first_request"] = self.first_request()
-        result["context_wait_idle"] = self.context_wait(before, self.node_metrics())
-        log(f"first requests: context wait as seen by requests {result['context_wait_idle']}")
+        rengas = [self.rengas[n] for n in RENGA_TARGETS]
+        before = {r.name: r.node_metrics() for r in rengas}
+        result = self.throughput("hello", "hello", RENGA_TARGETS + ["nodevm", "workerd", "pekko"], CONNECTIONS)
+        result["context_wait"] = self.context_wait(before[RENGA_TARGETS[0]], rengas[0].node_metrics())
+        result["context_wait_by_target"] = {r.name: self.context_wait(before[r.name], r.node_metrics()) for r in rengas}
+        log(f"hello: context wait as seen by requests {result['context_wait_by_target']}")
+        result["first_request_by_target"] = {}
+        idle = {}
+        for r in rengas:
+            before = r.node_metrics()
+            result["first_request_by_target"][r.name] = self.first_request(self.targets[r.name])
+            idle[r.name] = self.context_wait(before, r.node_metrics())
+        result["first_request"] = result["first_request_by_target"][RENGA_TARGETS[0]]
+        result["context_wait_idle"] = idle[RENGA_TARGETS[0]]
+        result["context_wait_idle_by_target"] = idle
+        log(f"first requests: context wait as seen by requests {idle}")
         return result
 
-    def first_request(self, count=20):
+    def first_request(self, renga, count=20):
         """Renga, one request at a time: a handler URL never seen before (a new query string) against a known one."""
-        renga = self.targets["renga"]
         timings = {"new_url_ms": [], "known_url_ms": []}
         tag = int(time.time())
         for i in range(count):
@@ -439,23 +274,24 @@ class Bench:
         result["new_url_p50_ms"] = result["new_url_ms"][len(result["new_url_ms"]) // 2] if result["new_url_ms"] else None
         result["known_url_p50_ms"] = (result["known_url_ms"][len(result["known_url_ms"]) // 2]
                                       if result["known_url_ms"] else None)
-        log(f"first request: new URL p50 {result['new_url_p50_ms']} ms, known URL p50 {result['known_url_p50_ms']} ms")
+        log(f"first request {renga.name}: new URL p50 {result['new_url_p50_ms']} ms, known URL p50 {result['known_url_p50_ms']} ms")
         return result
 
     def run_echo(self):
-        return self.throughput("echo", "echo", ["renga", "nodevm", "workerd"], CONNECTIONS, ECHO_BYTES)
+        return self.throughput("echo", "echo", RENGA_TARGETS + ["nodevm", "workerd"], CONNECTIONS, ECHO_BYTES)
 
     def run_fetch_proxy(self):
-        names = ["renga", "nodevm", "workerd"]
-        status, body, _ = http_get(self.targets["renga"].url("fetch-proxy"),
-                                   {"x-haiku-handler": f"{self.origin}/fetch-proxy.js"})
-        unsupported = None
-        if status != 200:
-            unsupported = f"not supported yet (probe answered {status}: {body.strip()[:120]})"
-            names.remove("renga")
+        names = RENGA_TARGETS + ["nodevm", "workerd"]
+        unsupported = {}
+        for name in RENGA_TARGETS:
+            status, body, _ = http_get(self.targets[name].url("fetch-proxy"),
+                                       {"x-haiku-handler": f"{self.origin}/fetch-proxy.js"})
+            if status != 200:
+                unsupported[name] = f"not supported yet (probe answered {status}: {body.strip()[:120]})"
+                names.remove(name)
         result = self.throughput("fetch-proxy", "fetch-proxy", names, CONNECTIONS)
         if unsupported:
-            result["unsupported"] = {"renga": unsupported}
+            result["unsupported"] = unsupported
         return result
 
     def run_compute(self):
@@ -465,19 +301,23 @@ class Bench:
                                            t.handler_origin else {}, timeout=60)
                 if status != 200 or len(body.strip()) != 64:
                     raise RuntimeError(f"compute on {t.name}: {status} {body[:200]}")
-        return self.throughput("compute", "compute", ["renga", "nodevm", "workerd"], COMPUTE_CONNECTIONS)
+        return self.throughput("compute", "compute", RENGA_TARGETS + ["nodevm", "workerd"], COMPUTE_CONNECTIONS)
 
-    def density_client(self, n, urls, header):
-        deadline = DENSITY_WAIT_MS + int(n / DENSITY_RATE * 1000) + 60000
+    def density_client(self, n, urls, header, wait_ms, rate):
+        deadline = wait_ms + int(n / rate * 1000) + 60000
+        # Every URL (gateway) gets the same number of client processes, so none holds more connections than it may.
+        per_process = min(5000, -(-n // (len(urls) * max(1, -(-n // (len(urls) * 5000))))))
         argv = ["node", os.path.join(BENCH, "tools", "density-client.js"), "--n", str(n), "--url", ",".join(urls),
-                "--rate", str(DENSITY_RATE), "--deadline-ms", str(deadline), "--per-process", "5000"]
+                "--rate", str(rate), "--deadline-ms", str(deadline), "--per-process", str(per_process)]
         if header:
             argv += ["--header", header]
         return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 start_new_session=True), deadline
 
-    def density_step(self, target, n, urls, jvm_pid=None):
-        header = f"x-haiku-handler: {target.handler_header('wait')}" if target.handler_origin else ""
+    def density_step(self, target, n, urls, jvm_pid=None, wait_ms=DENSITY_WAIT_MS, rate=DENSITY_RATE,
+                     handler="wait"):
+        header = f"x-haiku-handler: {target.handler_header(handler)}" if target.handler_origin else ""
+        renga = target.renga
         pids = target.pids()
         cpu_before = {p: cpu_ticks(p) for p in pids}
         samples = {"rss": [], "inflight": []}
@@ -486,9 +326,9 @@ class Bench:
         def sample():
             while not stop.is_set():
                 samples["rss"].append(rss_mb(pids[-1]) or 0)
-                if target.name == "renga":
+                if renga:
                     try:
-                        samples["inflight"].append(self.node_status()["inFlight"])
+                        samples["inflight"].append(renga.node_status()["inFlight"])
                     except Exception:
                         pass
                 stop.wait(0.5)
@@ -496,28 +336,28 @@ class Bench:
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         contexts = ("renga_node_context_creation_seconds_count", None)
-        contexts_before = self.node_metrics().get(contexts, 0) if target.name == "renga" else 0
-        client, deadline = self.density_client(n, urls, header)
+        contexts_before = renga.node_metrics().get(contexts, 0) if renga else 0
+        client, deadline = self.density_client(n, urls, header, wait_ms, rate)
         t0 = time.time()
-        ramp = n / DENSITY_RATE
-        step = {"n": n}
+        ramp = n / rate
+        step = {"n": n, "wait_ms": wait_ms, "rate_per_s": rate, "gateways": len(urls) if renga else None}
         try:
             # While every request is open and none has been answered yet: first the hello probe, then the heap. On
-            # Renga, wait until every request the node took has its context and waits on its timer (a loaded machine
-            # opens them slower than the client's pace, and the node runs a backlog of new requests after accepting
-            # them), so the probe measures the waiting requests, not the opening of them.
+            # Renga, wait until every request the node took has its place to run and waits on its timer (a loaded
+            # machine opens them slower than the client's pace, and the node runs a backlog of new requests after
+            # accepting them), so the probe measures the waiting requests, not the opening of them.
             time.sleep(ramp + 0.5)
-            if target.name == "renga":
-                waiting = min(n, self.node_status()["capacity"])
-                while time.time() - t0 < DENSITY_WAIT_MS / 1000 - 4:
+            if renga:
+                waiting = min(n, renga.node_status()["capacity"])
+                while time.time() - t0 < wait_ms / 1000 - 4:
                     try:
-                        if self.node_metrics().get(contexts, 0) - contexts_before >= waiting:
+                        if renga.node_metrics().get(contexts, 0) - contexts_before >= waiting:
                             break
                     except Exception:
                         pass
                     time.sleep(0.25)
                 step["all_waiting_s"] = round(time.time() - t0, 1)
-            window = DENSITY_WAIT_MS / 1000 - (time.time() - t0) - 2
+            window = wait_ms / 1000 - (time.time() - t0) - 2
             probe_s = int(min(6, window))
             if probe_s >= 2:
                 step["probe_started_s"] = round(time.time() - t0, 1)
@@ -548,54 +388,80 @@ class Bench:
             f"probe p99 {step.get('probe', {}).get('p99_us', 0) / 1000:.1f} ms")
         return step
 
+    def density_renga(self, name, steps, gateways_for):
+        """Density steps on one Renga instance, with as many extra gateways as its biggest step needs."""
+        r = self.rengas[name]
+        extra = []
+        try:
+            for i in range(gateways_for(max(steps)) - 1):
+                port, admin = free_port(), free_port()
+                proc = self.start_gateway(r, f"gateway-{name}-{i + 2}", port, admin, free_port(), r.extra)
+                extra.append((port, admin, proc))
+            for port, admin, proc in extra:
+                wait_until(lambda: http_get(f"http://127.0.0.1:{admin}/readyz", timeout=2)[0] == 200, 180,
+                           f"gateway {port} of {name}", [proc])
+            base = self.targets[name]
+            target = Target(name, base.label, base.base, base.handler_origin,
+                            lambda: [r.gateway.pid] + [p.pid for _, _, p in extra] + [r.node_pid()], renga=r)
+            entry = {"baseline_probe": measured(target, lambda: wrk(target, "hello", PROBE_CONNECTIONS, 6)),
+                     "steps": []}
+            for n in steps:
+                urls = [target.url("wait")] + [f"http://127.0.0.1:{port}/wait" for port, _, _ in extra][
+                    :gateways_for(n) - 1]
+                scope_step = n == DENSITY_SCOPE_STEP and r.isolation == "scope"
+                # The big step opens its requests at a higher rate, and holds each until every one is open.
+                rate = DENSITY_SCOPE_RATE if scope_step else DENSITY_RATE
+                wait_ms = int(n / rate * 1000) + 25000 if scope_step else DENSITY_WAIT_MS
+                jvm = r.node_pid()
+                step = self.density_step(target, n, urls, jvm, wait_ms, rate,
+                                         "wait-long" if scope_step else "wait")
+                step["node_pid_before"], step["node_pid_after"] = jvm, r.node_pid()
+                entry["steps"].append(step)
+                time.sleep(3)
+            return entry
+        finally:
+            for _, _, proc in extra:
+                self.procs.stop(proc)
+
     def run_density(self):
         result = {"wait_ms": DENSITY_WAIT_MS, "rate_per_s": DENSITY_RATE, "probe_connections": PROBE_CONNECTIONS,
                   "targets": {}}
-        # A second gateway so no process holds more than 10,000 client connections (20,000 fds per process here).
-        gw2_port, gw2_admin = free_port(), free_port()
-        gw2 = self.start_gateway("gateway-2", gw2_port, gw2_admin, free_port())
-        try:
-            wait_until(lambda: http_get(f"http://127.0.0.1:{gw2_admin}/readyz", timeout=2)[0] == 200, 180,
-                       "the second gateway", [gw2])
-            renga = self.targets["renga"]
-            both = Target("renga", "Renga", renga.base, renga.handler_origin,
-                          lambda: [self.gateway.pid, gw2.pid, self.node_pid()])
-            chosen = os.environ.get("BENCH_DENSITY_TARGETS", "renga,nodevm,workerd").split(",")
-            for t in [both] + [self.targets[n] for n in ("nodevm", "workerd") if n in self.targets]:
-                if t.name not in chosen:
-                    continue
-                entry = {"baseline_probe": measured(t, lambda: wrk(t, "hello", PROBE_CONNECTIONS, 6)), "steps": []}
-                done = set()
-                for n in DENSITY_STEPS:
-                    cap = DENSITY_PEER_MAX.get(t.name)
-                    capped_from = None
-                    if cap and n > cap:
-                        if cap in done:
-                            entry["steps"].append({"n": n, "skipped": "a process may hold 20,000 file descriptors "
-                                                   f"here: {t.label} can hold about {cap:,} connections"})
-                            continue
-                        capped_from, n = n, cap
-                    done.add(n)
-                    urls = [t.url("wait")]
-                    if t.name == "renga" and n > 5000:
-                        urls.append(f"http://127.0.0.1:{gw2_port}/wait")
-                    jvm = self.node_pid() if t.name == "renga" else None
-                    entry["steps"].append(self.density_step(t, n, urls, jvm))
-                    if capped_from:
-                        entry["steps"][-1]["capped_from"] = capped_from
-                    if t.name == "renga":
-                        entry["steps"][-1]["node_pid_before"] = jvm
-                        entry["steps"][-1]["node_pid_after"] = self.node_pid()
-                    time.sleep(3)
-                result["targets"][t.name] = entry
-        finally:
-            self.procs.stop(gw2)
+        chosen = os.environ.get("BENCH_DENSITY_TARGETS", ",".join(RENGA_TARGETS + ["nodevm", "workerd"])).split(",")
+        for name in RENGA_TARGETS:
+            if name not in chosen:
+                continue
+            steps = list(DENSITY_STEPS)
+            if self.rengas[name].isolation == "scope":
+                steps.append(DENSITY_SCOPE_STEP)
+                gateways_for = lambda n: max(2, -(-n // GATEWAY_CONNECTIONS))
+            else:
+                # A second gateway from 5,000 on, as before: no process holds more than 10,000 client connections.
+                gateways_for = lambda n: 2 if n > 5000 else 1
+            result["targets"][name] = self.density_renga(name, steps, gateways_for)
+        for t in [self.targets[n] for n in ("nodevm", "workerd") if n in self.targets and n in chosen]:
+            entry = {"baseline_probe": measured(t, lambda: wrk(t, "hello", PROBE_CONNECTIONS, 6)), "steps": []}
+            done = set()
+            for n in DENSITY_STEPS:
+                cap = DENSITY_PEER_MAX.get(t.name)
+                capped_from = None
+                if cap and n > cap:
+                    if cap in done:
+                        entry["steps"].append({"n": n, "skipped": "a process may hold 20,000 file descriptors "
+                                               f"here: {t.label} can hold about {cap:,} connections"})
+                        continue
+                    capped_from, n = n, cap
+                done.add(n)
+                entry["steps"].append(self.density_step(t, n, [t.url("wait")]))
+                if capped_from:
+                    entry["steps"][-1]["capped_from"] = capped_from
+                time.sleep(3)
+            result["targets"][t.name] = entry
         return result
 
     def run_noisy_neighbour(self):
-        renga = self.targets["renga"]
-        result = {"connections": NOISY_CONNECTIONS, "seconds": SECONDS}
-        pid_before = self.node_pid()
+        renga = self.renga()
+        result = {"connections": NOISY_CONNECTIONS, "seconds": SECONDS, "target": renga.name}
+        pid_before = renga.renga.node_pid()
         wrk(renga, "hello", NOISY_CONNECTIONS, 3)
         result["alone"] = measured(renga, lambda: wrk(renga, "hello", NOISY_CONNECTIONS, SECONDS))
         attack_s = SECONDS + 8
@@ -620,7 +486,7 @@ class Bench:
         for th in threads:
             th.join(attack_s + 200)
         result["attackers"] = outcomes
-        result["node_pid_before"], result["node_pid_after"] = pid_before, self.node_pid()
+        result["node_pid_before"], result["node_pid_after"] = pid_before, renga.renga.node_pid()
         result["node_restarted"] = pid_before != result["node_pid_after"]
         log(f"noisy-neighbour: alone p50 {result['alone']['p50_us'] / 1000:.1f} p99 {result['alone']['p99_us'] / 1000:.1f}"
             f" ms; attacked p50 {result['attacked']['p50_us'] / 1000:.1f} p99 {result['attacked']['p99_us'] / 1000:.1f}"
@@ -687,6 +553,7 @@ class Bench:
             "renga_commit": cmd(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"]),
             "renga_dirty": bool(cmd(["git", "-C", ROOT, "status", "--porcelain", "--", "core", "node", "gateway"])),
             "renga_props": self.renga_props(),
+            "isolations": {n: self.rengas[n].extra for n in RENGA_TARGETS} if hasattr(self, "rengas") else {},
             "node_java_opts": os.environ.get("RENGA_NODE_JAVA_OPTS", "-Xms512m -Xmx2g"),
             "gateway_java_opts": os.environ.get("RENGA_GATEWAY_JAVA_OPTS", "-Xms256m -Xmx1g"),
             "knobs": {"seconds": SECONDS, "warmup": WARMUP, "rounds": ROUNDS, "connections": CONNECTIONS,

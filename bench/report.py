@@ -17,10 +17,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LABELS = {"renga": "Renga", "nodevm": "Node.js vm", "workerd": "workerd", "pekko": "raw Pekko HTTP"}
-COLORS = {"renga": "#c0392b", "nodevm": "#2e86c1", "workerd": "#f39c12", "pekko": "#7f8c8d"}
+LABELS = {"renga": "Renga (context)", "renga-scope": "Renga (scope)", "nodevm": "Node.js vm", "workerd": "workerd",
+          "pekko": "raw Pekko HTTP"}
+COLORS = {"renga": "#c0392b", "renga-scope": "#8e44ad", "nodevm": "#2e86c1", "workerd": "#f39c12", "pekko": "#7f8c8d"}
 THROUGHPUT = ["hello", "echo", "fetch-proxy", "compute"]
-ORDER = ["renga", "nodevm", "workerd", "pekko"]
+ORDER = ["renga", "renga-scope", "nodevm", "workerd", "pekko"]
 SCENARIOS = THROUGHPUT + ["density", "jmh", "noisy-neighbour"]
 
 
@@ -146,6 +147,11 @@ class Report:
                        f"{fmt(b['cpu_ms_per_req'], 3)} | {fmt(b.get('origin_cpu_ms_per_req'), 3)} | "
                        f"{fmt(b.get('server_rss_mb'), 0)} | "
                        f"{fmt_ratio(ratio(renga and renga['rps'], b['rps'])) if t != 'renga' else ''} |")
+            scope = best.get("renga-scope")
+            if renga and scope:
+                self.w()
+                self.w(f"Renga (scope) ÷ Renga (context): {fmt_ratio(ratio(scope['rps'], renga['rps']))} req/s, "
+                       f"CPU per request {fmt_ratio(ratio(scope.get('cpu_ms_per_req'), renga.get('cpu_ms_per_req')))}.")
             for t, why in s.get("unsupported", {}).items():
                 self.w(f"| {LABELS.get(t, t)} | {why} | | | | | | | | |")
             self.w()
@@ -291,19 +297,47 @@ class Report:
     def targets(self):
         rows = []
         hello = self.sc.get("hello", {}).get("best", {})
-        r, n, w = (hello.get(k) for k in ("renga", "nodevm", "workerd"))
+        r, sc, n, w = (hello.get(k) for k in ("renga", "renga-scope", "nodevm", "workerd"))
+        if sc and n and sc["rps"] and n["rps"]:
+            x = sc["rps"] / n["rps"]
+            rows.append(("scope hello ≥ 6× Node.js vm (req/s)", f"{x:.2f}× ({sc['rps']:,.0f} vs {n['rps']:,.0f})",
+                         x >= 6, f"{x / 6:.2f} of target"))
+        if sc and w and sc["rps"] and w["rps"]:
+            x = sc["rps"] / w["rps"]
+            rows.append(("scope hello ≥ 0.75× workerd (req/s)", f"{x:.2f}× ({sc['rps']:,.0f} vs {w['rps']:,.0f})",
+                         x >= 0.75, f"{x / 0.75:.2f} of target"))
+        if sc and n and sc.get("cpu_ms_per_req") and n.get("cpu_ms_per_req"):
+            x = sc["cpu_ms_per_req"] / n["cpu_ms_per_req"]
+            rows.append(("scope hello CPU per request ≤ 0.2× Node.js vm's",
+                         f"{x:.2f}× ({sc['cpu_ms_per_req']:.3f} vs {n['cpu_ms_per_req']:.3f} ms)", x <= 0.2,
+                         f"{x / 0.2:.2f}× the limit"))
+        if sc:
+            p99 = sc["p99_us"] / 1000
+            rows.append((f"scope hello p99 at {self.sc['hello']['connections']} connections < 25 ms", f"{p99:.1f} ms",
+                         p99 < 25, f"{p99 / 25:.2f}× the limit"))
         if r and n and r["rps"] and n["rps"]:
             x = r["rps"] / n["rps"]
-            rows.append(("hello ≥ 4× Node.js vm (req/s)", f"{x:.2f}× ({r['rps']:,.0f} vs {n['rps']:,.0f})", x >= 4,
-                         f"{x / 4:.2f} of target"))
-        if r and w and r["rps"] and w["rps"]:
-            x = r["rps"] / w["rps"]
-            rows.append(("hello ≥ workerd (req/s)", f"{x:.2f}× ({r['rps']:,.0f} vs {w['rps']:,.0f})", x >= 1,
-                         f"{x:.2f} of target"))
-        if r:
-            p99 = r["p99_us"] / 1000
-            rows.append((f"hello p99 at {self.sc['hello']['connections']} connections < 25 ms", f"{p99:.1f} ms",
-                         p99 < 25, f"{p99 / 25:.2f}× the limit"))
+            rows.append(("context hello ≥ 2× Node.js vm (req/s)", f"{x:.2f}× ({r['rps']:,.0f} vs {n['rps']:,.0f})",
+                         x >= 2, f"{x / 2:.2f} of target"))
+        fp = self.sc.get("fetch-proxy", {}).get("best", {})
+        for key, label in (("renga", "context"), ("renga-scope", "scope")):
+            f, fn = fp.get(key), fp.get("nodevm")
+            if f and fn and f["rps"] and fn["rps"]:
+                x = f["rps"] / fn["rps"]
+                rows.append((f"{label} fetch-proxy ≥ Node.js vm (req/s)",
+                             f"{x:.2f}× ({f['rps']:,.0f} vs {fn['rps']:,.0f})", x >= 1, f"{x:.2f} of target"))
+        sdens = self.sc.get("density", {}).get("targets", {}).get("renga-scope")
+        if sdens:
+            big = max((s for s in sdens["steps"] if "skipped" not in s), key=lambda s: s["n"], default=None)
+            if big:
+                rows.append((f"scope density: {big['n']:,} waiting requests on one node, all answered",
+                             f"{big['ok']:,} / {big['n']:,} answered 200", big["ok"] == big["n"],
+                             f"{100 * big['ok'] / big['n']:.1f} %"))
+                if big.get("heap_live_mb") is not None:
+                    heap, peak = big["heap_live_mb"], big.get("heap_peak_mb") or 0
+                    rows.append((f"scope density: node heap ≤ 2 GiB at {big['n']:,}",
+                                 f"live {heap:,.0f} MB, peak used {peak:,.0f} MB", heap <= 2048 and peak <= 2048,
+                                 f"{max(heap, peak) / 2048:.2f}× the limit"))
         comp = self.sc.get("compute", {}).get("best", {})
         r, n = comp.get("renga"), comp.get("nodevm")
         if r and n and r["rps"] and n["rps"]:
@@ -428,14 +462,14 @@ class Report:
         scen = [s for s in THROUGHPUT if s in self.sc and "best" in self.sc[s]]
         if scen:
             fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
-            order = ["renga", "nodevm", "workerd", "pekko"]
-            width = 0.2
+            order = ORDER
+            width = 0.8 / len(order)
             for i, t in enumerate(order):
                 xs, rps, p99 = [], [], []
                 for j, s in enumerate(scen):
                     b = self.sc[s]["best"].get(t)
                     if b:
-                        xs.append(j + (i - 1.5) * width)
+                        xs.append(j + (i - (len(order) - 1) / 2) * width)
                         rps.append(b["rps"])
                         p99.append(b["p99_us"] / 1000)
                 if xs:
@@ -470,13 +504,15 @@ class Report:
                              color=COLORS.get(t))
                 axes[1].plot(ns, [s.get("rss_peak_mb") or 0 for s in steps], "o-", label=f"{LABELS.get(t, t)} RSS",
                              color=COLORS.get(t))
-                if t == "renga":
-                    axes[1].plot(ns, [s.get("heap_live_mb") or 0 for s in steps], "s--", label="Renga live heap",
-                                 color=COLORS.get(t))
+                if t.startswith("renga"):
+                    axes[1].plot(ns, [s.get("heap_live_mb") or 0 for s in steps], "s--",
+                                 label=f"{LABELS.get(t, t)} live heap", color=COLORS.get(t))
             axes[0].set_title("waiting requests answered 200, %")
             axes[0].set_ylim(0, 105)
             axes[1].axhline(2048, color="black", lw=0.8, ls=":", label="2 GiB")
             axes[1].set_title("memory at peak, MB")
+            axes[0].set_xscale("log")
+            axes[1].set_xscale("log")
             for ax in axes:
                 ax.set_xlabel("concurrent waiting requests")
                 ax.grid(alpha=0.3)
