@@ -69,6 +69,12 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   /** The deadline passed (the context is already cancelled). */
   private record Cancelled() implements Command {}
 
+  /** A turn found the request's context busy with another request's turn: run it again. */
+  private record RetryTurn(Consumer<Value> turn) implements Command {}
+
+  /** How long a turn that found its context busy waits before it tries again. */
+  private static final Duration RETRY_BUSY = Duration.ofMillis(1);
+
   public static Behavior<Command> create(
       Invocation invocation, ActorRef<NodeProtocol.Reply> replyTo, Sandbox sandbox) {
     return Behaviors.setup(
@@ -154,6 +160,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
         .onMessage(TimerFired.class, this::onTimerFired)
         .onMessage(OutboundSettled.class, this::onOutboundSettled)
         .onMessage(Cancelled.class, m -> fail(cancelled.get()))
+        .onMessage(RetryTurn.class, m -> runJs(m.turn()))
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
@@ -221,6 +228,10 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
       return fail(classify(e));
     } catch (Execution.Lost e) {
       return fail(new HandlerError(ErrorCode.EXCEPTION, e.getMessage()));
+    } catch (Execution.Busy e) {
+      // Nothing ran: give the thread back and try again shortly (the turn's message is not lost).
+      timers.startSingleTimer(new RetryTurn(turn), RETRY_BUSY);
+      return this;
     } finally {
       usage = sandbox.turns().exit(running);
     }

@@ -13,6 +13,8 @@ public interface Execution {
    * Runs one turn of this request's JavaScript on the calling thread. {@code work} gets the request's entry points
    * (runtime.js's {@code run}, {@code fireTimer}, {@code flush}); anything else it calls into JS during the turn (an
    * outbound result) acts for this request too.
+   *
+   * @throws Busy when the request's context runs another request's turn now: nothing ran, try again shortly
    */
   void turn(Consumer<Value> work);
 
@@ -27,6 +29,16 @@ public interface Execution {
 
   /** The request ended: gives back its place. Called once, by the request's actor. */
   void close();
+
+  /**
+   * The request's context is running another request's turn: the caller retries later instead of holding its thread
+   * (a JS dispatcher thread) while it waits.
+   */
+  final class Busy extends RuntimeException {
+    public Busy() {
+      super("the request's context is busy", null, false, false);
+    }
+  }
 
   /** A turn cannot run: the request's context was closed under it (to stop another request sharing it). */
   final class Lost extends RuntimeException {

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * and console. Nothing one request writes can reach the next: the realm it shares is frozen, and its own objects are
  * reachable only from its own scope.
  *
- * <p>A context runs one turn at a time, so a handler has up to {@code contexts-per-handler} of them; a node keeps at
+ * <p>A context runs one turn at a time, so a handler has up to {@code contexts-per-handler} of them (a turn that finds
+ * its context busy gives its thread back and is retried, so requests of one slow handler cannot hold every JS thread
+ * waiting for their contexts); a node keeps at
  * most {@code max-contexts} (the least recently used handlers' idle ones close first), and each is retired after
  * {@code requests-per-context} requests. A request that must be stopped is interrupted ({@link Context#interrupt}):
  * its turn ends with an exception, the context stays usable, and the other requests in it carry on. Only if the
@@ -35,6 +37,9 @@ import org.slf4j.LoggerFactory;
 final class ScopeIsolation implements Isolation {
   private static final Logger log = LoggerFactory.getLogger(ScopeIsolation.class);
   static final Duration INTERRUPT_TIMEOUT = Duration.ofSeconds(2);
+  /** How long a turn waits for its context before it gives its thread back and is retried. */
+  private static final long LOCK_WAIT_MICROS = 500;
+  private static final Execution.Busy BUSY = new Execution.Busy();
 
   private final JsEngine engine;
   private final Settings settings;
@@ -286,7 +291,14 @@ final class ScopeIsolation implements Isolation {
 
     @Override
     public void turn(Consumer<Value> work) {
-      place.turns.lock();
+      try {
+        if (!place.turns.tryLock(LOCK_WAIT_MICROS, java.util.concurrent.TimeUnit.MICROSECONDS)) {
+          throw BUSY;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw BUSY;
+      }
       try {
         synchronized (place) {
           if (place.broken) {

@@ -78,28 +78,40 @@ class ScopeIsolationTest {
     return ((ScopeIsolation) engine.isolation()).contexts();
   }
 
-  private static String body(NodeProtocol.Reply reply) {
-    var completed = assertInstanceOf(NodeProtocol.Completed.class, reply, () -> "expected a response, got " + reply);
-    return new String(completed.body(), StandardCharsets.UTF_8);
+  /** Waits until the request streamed its first chunk: it runs, in its handler's context. */
+  private static void awaitStarted(TestProbe<NodeProtocol.Reply> probe) {
+    assertInstanceOf(NodeProtocol.Head.class, probe.receiveMessage(Duration.ofSeconds(30)));
+    assertInstanceOf(NodeProtocol.Chunk.class, probe.receiveMessage(Duration.ofSeconds(5)));
+  }
+
+  /** The rest of a streamed response that started: its last chunk's text, once it ended. */
+  private static String ending(TestProbe<NodeProtocol.Reply> probe) {
+    var chunk = assertInstanceOf(NodeProtocol.Chunk.class, probe.receiveMessage(Duration.ofSeconds(15)));
+    assertInstanceOf(NodeProtocol.Ended.class, probe.receiveMessage(Duration.ofSeconds(5)));
+    return new String(chunk.data(), StandardCharsets.UTF_8);
   }
 
   @Test
   void loopStoppedByItsTimeLimitLeavesTheOtherRequestsOfItsContextRunning() {
     int before = contexts();
     TestProbe<NodeProtocol.Reply> waiting = start("loop", "/wait", 2500, Duration.ofSeconds(20));
+    awaitStarted(waiting);
     TestProbe<NodeProtocol.Reply> looping = start("loop", "/loop", 0, Duration.ofSeconds(1));
     var failed = assertInstanceOf(NodeProtocol.Failed.class, looping.receiveMessage(Duration.ofSeconds(15)));
     assertEquals(ErrorCode.TIMEOUT, failed.error().code(), failed.error().cause());
     assertEquals(before + 1, contexts(), "both requests ran in the handler's one context");
     // The loop was interrupted, not its context closed: the waiting request still answers from it.
-    assertEquals("waited /wait", body(waiting.receiveMessage(Duration.ofSeconds(15))));
-    assertEquals("waited /again", body(start("loop", "/again", 0, Duration.ofSeconds(20)).receiveMessage(Duration.ofSeconds(15))));
+    assertEquals("waited /wait", ending(waiting));
+    TestProbe<NodeProtocol.Reply> again = start("loop", "/again", 0, Duration.ofSeconds(20));
+    awaitStarted(again);
+    assertEquals("waited /again", ending(again));
     assertEquals(before + 1, contexts());
   }
 
   @Test
   void requestDeafToInterruptsClosesItsContextAndOnlyItsNeighboursThereAreLost() {
     TestProbe<NodeProtocol.Reply> waiting = start("block", "/wait", 4000, Duration.ofSeconds(30));
+    awaitStarted(waiting);
     TestProbe<NodeProtocol.Reply> blocked = start("block", "/block", 0, Duration.ofSeconds(1));
     var stopped = assertInstanceOf(NodeProtocol.Failed.class, blocked.receiveMessage(Duration.ofSeconds(20)));
     assertEquals(ErrorCode.TIMEOUT, stopped.error().code(), stopped.error().cause());
@@ -107,6 +119,8 @@ class ScopeIsolationTest {
     assertEquals(ErrorCode.EXCEPTION, lost.error().code());
     assertTrue(lost.error().cause().contains("its context was closed"), lost.error().cause());
     // The next request of the handler gets a fresh context.
-    assertEquals("waited /after", body(start("block", "/after", 0, Duration.ofSeconds(20)).receiveMessage(Duration.ofSeconds(15))));
+    TestProbe<NodeProtocol.Reply> after = start("block", "/after", 0, Duration.ofSeconds(20));
+    awaitStarted(after);
+    assertEquals("waited /after", ending(after));
   }
 }
