@@ -87,7 +87,9 @@ public final class JsEngine implements AutoCloseable {
     modules.put("https", modules.get("http")); // one client module, told which scheme it serves
     this.builtins = Map.copyOf(modules);
     log.info("GraalJS {} on {} ({})", engine.getVersion(), engine.getImplementationName(), System.getProperty("java.version"));
-    this.pool = poolSize > 0 ? new ContextPool(this::prepare, poolSize) : null;
+    // Under scope a prepared context becomes a new handler context, which is rare: enough for one new hot handler.
+    int size = isolation.level() == Isolation.Level.SCOPE ? Math.min(poolSize, isolation.contextsPerHandler()) : poolSize;
+    this.pool = size > 0 ? new ContextPool(this::prepare, size) : null;
     this.isolation =
         isolation.level() == Isolation.Level.SCOPE ? new ScopeIsolation(this, isolation) : new ContextIsolation(this);
     log.info("isolation: {}", isolation.level().name().toLowerCase(java.util.Locale.ROOT));
