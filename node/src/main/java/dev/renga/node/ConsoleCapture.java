@@ -1,15 +1,15 @@
 package dev.renga.node;
 
 import dev.renga.core.Header;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * A request's console output as {@code x-haiku-console} returns it to the client (DESIGN §4): none, instead of the
- * body, in a response header, or in a trailer. Bounded by renga.sandbox.console.max-bytes; output after the response
- * ended is never returned.
+ * A request's console output as {@code x-haiku-console} returns it to the client (DESIGN §4), as haiku-http did: none,
+ * instead of the body (output up to {@code end()}), in a response header (output up to the handler's first
+ * {@code writeHead}, {@code write} or {@code end}), or in a trailer (up to {@code end()}). Bounded by
+ * renga.sandbox.console.max-bytes; output after the response ended is never returned.
  */
 final class ConsoleCapture {
   static final String HEADER = "x-haiku-console";
@@ -49,6 +49,8 @@ final class ConsoleCapture {
   private final StringBuilder text = new StringBuilder();
   private int bytes;
   private boolean cut;
+  /** The output when the handler first wrote its head (writeHead, write or end); null before. */
+  private String atHead;
 
   ConsoleCapture(Mode mode, int maxBytes) {
     this.mode = mode;
@@ -78,8 +80,39 @@ final class ConsoleCapture {
     return text.toString();
   }
 
-  /** The output as a header or trailer value: URL-encoded, so a newline is %0A and a space %20. */
+  /** The handler called writeHead, write or end for the first time: what the header mode returns is fixed now. */
+  void headWritten() {
+    if (atHead == null) {
+      atHead = text();
+    }
+  }
+
+  /** The header mode's value: the output up to the head, encoded as {@link #encode} does. */
   Header asHeader() {
-    return new Header(HEADER, URLEncoder.encode(text(), StandardCharsets.UTF_8).replace("+", "%20"));
+    return new Header(HEADER, encode(atHead != null ? atHead : text()));
+  }
+
+  /** The trailer mode's value: the output up to end(). */
+  Header asTrailer() {
+    return new Header(HEADER, encode(text()));
+  }
+
+  /**
+   * Console output as haiku-http put it in a header: encodeURIComponent's escaping (every UTF-8 byte but
+   * {@code A-Z a-z 0-9 - _ . ! ~ * ' ( )} as %XX), then %20 back to a space. So a newline is {@code %0A}, a space a
+   * space, and no CR or LF can end the header line.
+   */
+  static String encode(String text) {
+    StringBuilder out = new StringBuilder(text.length() + 16);
+    for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if (c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || "-_.!~*'() ".indexOf(c) >= 0) {
+        out.append((char) c);
+      } else {
+        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+      }
+    }
+    return out.toString();
   }
 }

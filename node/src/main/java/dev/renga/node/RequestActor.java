@@ -362,6 +362,10 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     bridge.put("respond", (ProxyExecutable) args -> respond(args[0].asInt(), reason(args), args[1], RuntimeHost.body(args[2])));
     bridge.put("write", (ProxyExecutable) args -> write(args[0].asInt(), reason(args), args[1], RuntimeHost.body(args[2])));
     bridge.put("fail", (ProxyExecutable) args -> failFromJs(args[0].asString()));
+    bridge.put("headWritten", (ProxyExecutable) args -> {
+      captured.headWritten();
+      return null;
+    });
     bridge.put("outbound", (ProxyExecutable) args -> outbound.load(args[0], args[1]));
     if (sandbox.settings().testCapabilities()) {
       bridge.put("blockHost", (ProxyExecutable) args -> blockHost(args[0].asLong()));
@@ -437,7 +441,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
       case TRAILER -> {
         // A trailer needs chunked transfer: the response is sent as a stream, whole or not.
         stream(status, reason, flatHeaders, bytes);
-        answer(new NodeProtocol.Ended(List.of(captured.asHeader())));
+        answer(new NodeProtocol.Ended(List.of(captured.asTrailer())));
       }
       default -> {
         if (streaming) {

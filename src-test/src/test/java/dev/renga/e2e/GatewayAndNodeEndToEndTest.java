@@ -223,7 +223,7 @@ class GatewayAndNodeEndToEndTest {
 
     var header = console("header", true);
     assertEquals("body part\nend\n", header.body());
-    assertEquals("before%20head%0A", header.headers().firstValue("x-haiku-console").orElse(null));
+    assertEquals("before head%0A", header.headers().firstValue("x-haiku-console").orElse(null));
 
     // Trailers are invisible to java.net.http: read the chunked response off the socket.
     URI uri = URI.create(gateway);
@@ -240,7 +240,63 @@ class GatewayAndNodeEndToEndTest {
     assertTrue(lower.contains("transfer-encoding: chunked"), raw);
     assertTrue(lower.contains("trailer: x-haiku-console"), raw);
     assertTrue(
-        raw.contains("\r\n0\r\nx-haiku-console: before%20head%0Aafter%20head%20mode%20hidden%0A\r\n"), raw);
+        raw.contains("\r\n0\r\nx-haiku-console: before head%0Aafter head mode hidden%0A\r\n"), raw);
+  }
+
+  /** The response to haiku-http's console sample, read off the socket (trailers included), for one console mode. */
+  private static String haikuConsole(String mode) throws Exception {
+    URI uri = URI.create(gateway);
+    String query = "x-haiku-handler=" + java.net.URLEncoder.encode(fixtures.url("haiku-console.js"), StandardCharsets.UTF_8)
+        + (mode == null ? "" : "&x-haiku-console=" + mode);
+    try (var socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(
+          ("GET /?" + query + " HTTP/1.1\r\nHost: renga\r\nConnection: close\r\nTE: trailers\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** The body of a raw HTTP/1.1 response, de-chunked when it is chunked. */
+  private static String rawBody(String raw) {
+    String body = raw.substring(raw.indexOf("\r\n\r\n") + 4);
+    if (!raw.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
+      return body;
+    }
+    StringBuilder out = new StringBuilder();
+    int at = 0;
+    while (true) {
+      int eol = body.indexOf("\r\n", at);
+      int size = Integer.parseInt(body.substring(at, eol).trim(), 16);
+      if (size == 0) {
+        return out.toString();
+      }
+      out.append(body, eol + 2, eol + 2 + size);
+      at = eol + 2 + size + 2;
+    }
+  }
+
+  @Test
+  void haikuHttpsOwnConsoleTestsPassVerbatim() throws Exception {
+    String plain = haikuConsole(null);
+    assertTrue(plain.startsWith("HTTP/1.1 200"), plain);
+    assertEquals("Hello, world!\n", rawBody(plain));
+
+    String body = haikuConsole("body");
+    assertTrue(body.startsWith("HTTP/1.1 200"), body);
+    assertEquals("Before writeHead\nAfter writeHead and before write\nAfter write and before end\n", rawBody(body));
+
+    String header = haikuConsole("header");
+    assertTrue(header.startsWith("HTTP/1.1 200"), header);
+    assertTrue(header.contains("\r\nx-haiku-console: Before writeHead%0A\r\n"), header);
+    assertEquals("Hello, world!\n", rawBody(header));
+
+    String trailer = haikuConsole("trailer");
+    assertTrue(trailer.startsWith("HTTP/1.1 200"), trailer);
+    assertTrue(trailer.toLowerCase(java.util.Locale.ROOT).contains("\r\ntrailer: x-haiku-console\r\n"), trailer);
+    assertTrue(trailer.endsWith("\r\n0\r\nx-haiku-console: "
+        + "Before writeHead%0AAfter writeHead and before write%0AAfter write and before end%0A\r\n\r\n"), trailer);
+    assertEquals("Hello, world!\n", rawBody(trailer));
   }
 
   @Test

@@ -25,6 +25,7 @@ final class Requests {
       Map<String, Object> bridge = new HashMap<>();
       bridge.put("handlerUrl", (ProxyExecutable) args -> "http://127.0.0.1/bench.js");
       bridge.put("log", (ProxyExecutable) args -> null);
+      bridge.put("headWritten", (ProxyExecutable) args -> null);
       bridge.put("setTimer", (ProxyExecutable) args -> null);
       bridge.put("clearTimer", (ProxyExecutable) args -> null);
       bridge.put("respond", (ProxyExecutable) args -> {

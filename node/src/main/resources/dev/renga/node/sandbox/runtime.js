@@ -408,6 +408,7 @@
   class ServerResponse extends Emitter {
     constructor() {
       super();
+      this._headWritten = false;
       this.statusCode = 200;
       this.statusMessage = undefined;
       this.headersSent = false;
@@ -441,7 +442,16 @@
       MapPrototypeForEach(this._headers, (entry, key) => { out[key] = entry[1]; });
       return out;
     }
+    // The handler's first writeHead, write or end: the console output up to here is what x-haiku-console: header
+    // returns (as in haiku-http).
+    _writingHead() {
+      if (!this._headWritten) {
+        this._headWritten = true;
+        current.host.headWritten();
+      }
+    }
     writeHead(statusCode, reason, headers) {
+      this._writingHead();
       if (this.headersSent) throw new Error('Cannot write headers after they are sent to the client');
       if (typeof reason !== 'string') { headers = reason; reason = undefined; }
       const status = Number(statusCode);
@@ -460,6 +470,7 @@
     // Writes are collected during a turn and streamed at its end (the host calls flush), unless the same turn also
     // ends the response (then the whole response goes as one message).
     write(chunk, encoding, callback) {
+      this._writingHead();
       if (this.writableEnded) throw new Error('write after end');
       if (typeof encoding === 'function') callback = encoding;
       this.headersSent = true;
@@ -491,6 +502,7 @@
       return flat;
     }
     end(chunk, encoding, callback) {
+      this._writingHead();
       if (this.writableEnded) return this;
       if (typeof chunk === 'function') { callback = chunk; chunk = undefined; }
       if (typeof encoding === 'function') { callback = encoding; encoding = undefined; }

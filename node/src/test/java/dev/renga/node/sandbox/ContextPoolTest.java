@@ -136,6 +136,7 @@ class ContextPoolTest {
             });
     bridge.put("fail", (ProxyExecutable) args -> answers.put("error", args[0].asString()));
     bridge.put("handlerUrl", (ProxyExecutable) args -> "http://127.0.0.1/test.js");
+    bridge.put("headWritten", (ProxyExecutable) args -> null);
     Value handler = prepared.context().eval(engine.handler("http://127.0.0.1/test.js", code));
     prepared
         .runtime()
