@@ -24,16 +24,6 @@ final class ContextIsolation implements Isolation {
   }
 
   @Override
-  public int pooled() {
-    return engine.pooled();
-  }
-
-  @Override
-  public long poolMisses() {
-    return engine.poolMisses();
-  }
-
-  @Override
   public void close() {}
 
   /** One request alone in its context. */

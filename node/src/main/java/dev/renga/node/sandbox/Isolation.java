@@ -19,12 +19,6 @@ public interface Isolation extends AutoCloseable {
    */
   Execution open(HandlerBundle bundle, ProxyObject bridge);
 
-  /** Contexts prepared ahead of demand and waiting now. */
-  int pooled();
-
-  /** Times a request found no prepared context and had one made on its own time. */
-  long poolMisses();
-
   /** Closes every context this isolation level holds. */
   @Override
   void close();

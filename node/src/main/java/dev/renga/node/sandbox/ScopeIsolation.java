@@ -191,16 +191,6 @@ final class ScopeIsolation implements Isolation {
     }
   }
 
-  @Override
-  public int pooled() {
-    return engine.pooled();
-  }
-
-  @Override
-  public long poolMisses() {
-    return engine.poolMisses();
-  }
-
   /** Handler contexts open now. */
   synchronized int contexts() {
     return contexts;
