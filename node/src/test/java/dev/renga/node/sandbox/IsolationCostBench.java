@@ -34,6 +34,60 @@ class IsolationCostBench {
   private static final com.sun.management.OperatingSystemMXBean os =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
+  /** Heap held per waiting request (waits-forever.js: a pending timer), after GC, under each level. */
+  @Test
+  void heapPerWaitingRequest() throws Exception {
+    int n = Integer.getInteger("renga.bench.waiting", 10_000);
+    try (FixtureServer fixtures = new FixtureServer()) {
+      for (Isolation.Level level : List.of(Isolation.Level.SCOPE, Isolation.Level.CONTEXT)) {
+        ActorTestKit testKit =
+            ActorTestKit.create(RengaConfig.withDefaults(ConfigFactory.parseString("pekko.actor.provider = local")));
+        JsEngine engine = new JsEngine(0, Isolation.Settings.CONTEXT.withLevel(level), false);
+        try {
+          var blocking = testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig("renga-blocking-dispatcher"));
+          RunningTurns turns = new RunningTurns();
+          Sandbox sandbox =
+              new Sandbox(
+                  engine,
+                  new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(5), true), blocking),
+                  new SandboxSettings(Duration.ofSeconds(600), Duration.ofSeconds(60), 4L << 30, 1 << 20, true, false),
+                  turns,
+                  blocking);
+          long before = usedAfterGc();
+          var replyTo = testKit.spawn(Behaviors.<NodeProtocol.Reply>ignore());
+          for (int i = 0; i < n; i++) {
+            var invocation =
+                new Invocation("wait-" + i, fixtures.url("waits-forever.js"), "GET", "/", "1.1",
+                    List.of(new Header("host", "bench")), new byte[0]);
+            testKit.spawn(RequestActor.create(invocation, replyTo, sandbox), NodeGuardian.JS_DISPATCHER);
+            while (i - turns.waiting().size() > 500) {
+              Thread.sleep(1); // bounded backlog of requests not yet waiting
+            }
+          }
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+          while (turns.waiting().size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+          }
+          long after = usedAfterGc();
+          System.out.printf("%s: %d waiting requests, %.1f KB of heap each%n",
+              level.name().toLowerCase(), turns.waiting().size(), (after - before) / 1024.0 / n);
+        } finally {
+          // Thousands of request actors take a while to stop.
+          ActorTestKit.shutdown(testKit.system(), Duration.ofSeconds(120), false);
+          engine.close();
+        }
+      }
+    }
+  }
+
+  private static long usedAfterGc() {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    Runtime runtime = Runtime.getRuntime();
+    return runtime.totalMemory() - runtime.freeMemory();
+  }
+
   @Test
   void helloUnderEachIsolationLevel() throws Exception {
     try (FixtureServer fixtures = new FixtureServer()) {
