@@ -110,12 +110,14 @@ class ScopeIsolationTest {
 
   @Test
   void requestDeafToInterruptsClosesItsContextAndOnlyItsNeighboursThereAreLost() {
-    TestProbe<NodeProtocol.Reply> waiting = start("block", "/wait", 4000, Duration.ofSeconds(30));
+    // The neighbour's timer fires long after the context was closed (time limit 5 s + 2 s for the interrupt).
+    TestProbe<NodeProtocol.Reply> waiting = start("block", "/wait", 9_000, Duration.ofSeconds(60));
     awaitStarted(waiting);
-    TestProbe<NodeProtocol.Reply> blocked = start("block", "/block", 0, Duration.ofSeconds(1));
-    var stopped = assertInstanceOf(NodeProtocol.Failed.class, blocked.receiveMessage(Duration.ofSeconds(20)));
+    TestProbe<NodeProtocol.Reply> blocked = start("block", "/block", 0, Duration.ofSeconds(5));
+    awaitStarted(blocked);
+    var stopped = assertInstanceOf(NodeProtocol.Failed.class, blocked.receiveMessage(Duration.ofSeconds(40)));
     assertEquals(ErrorCode.TIMEOUT, stopped.error().code(), stopped.error().cause());
-    var lost = assertInstanceOf(NodeProtocol.Failed.class, waiting.receiveMessage(Duration.ofSeconds(20)));
+    var lost = assertInstanceOf(NodeProtocol.Failed.class, waiting.receiveMessage(Duration.ofSeconds(40)));
     assertEquals(ErrorCode.EXCEPTION, lost.error().code());
     assertTrue(lost.error().cause().contains("its context was closed"), lost.error().cause());
     // The next request of the handler gets a fresh context.
