@@ -65,30 +65,35 @@ class OutboundLatencyBench {
       String query = "url=" + URLEncoder.encode(upstream.base() + "/text", StandardCharsets.UTF_8) + "&n=100";
       OutboundClient client = OutboundClient.get(testKit.system());
       URI text = URI.create(upstream.base() + "/text");
+      // Alternating: requests of one tenant (keep-alive connections) and requests without one (a connection each).
       for (int round = 0; round < 3; round++) {
-        long start = System.nanoTime();
-        long cpu = OS.getProcessCpuTime();
-        for (int i = 0; i < 100; i++) {
-          send(client, text).join();
+        for (String tenant : new String[] {"https://bench.example:443", null}) {
+          long start = System.nanoTime();
+          long cpu = OS.getProcessCpuTime();
+          for (int i = 0; i < 100; i++) {
+            send(client, tenant, text).join();
+          }
+          System.out.printf("round %d, %s: 100 sequential requests from Java (no JS): mean %.2f ms, CPU %.0f us/request%n",
+              round, mode(tenant), (System.nanoTime() - start) / 1e6 / 100, (OS.getProcessCpuTime() - cpu) / 1e3 / 100);
         }
-        System.out.printf("round %d: 100 sequential requests from Java (no JS): mean %.2f ms, CPU %.0f us/request%n",
-            round, (System.nanoTime() - start) / 1e6 / 100, (OS.getProcessCpuTime() - cpu) / 1e3 / 100);
       }
       // Saturating: 16 requests in flight at all times, as a busy node's invocations make them.
       for (int round = 0; round < 5; round++) {
-        int total = 4000;
-        int inFlight = 16;
-        AtomicInteger left = new AtomicInteger(total);
-        long start = System.nanoTime();
-        long cpu = OS.getProcessCpuTime();
-        List<CompletableFuture<Void>> workers = new ArrayList<>();
-        for (int w = 0; w < inFlight; w++) {
-          workers.add(loop(client, text, left));
+        for (String tenant : new String[] {"https://bench.example:443", null}) {
+          int total = 3000;
+          int inFlight = 16;
+          AtomicInteger left = new AtomicInteger(total);
+          long start = System.nanoTime();
+          long cpu = OS.getProcessCpuTime();
+          List<CompletableFuture<Void>> workers = new ArrayList<>();
+          for (int w = 0; w < inFlight; w++) {
+            workers.add(loop(client, tenant, text, left));
+          }
+          CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).join();
+          double seconds = (System.nanoTime() - start) / 1e9;
+          System.out.printf("round %d, %s: %d requests from Java, %d in flight: %.0f requests/s, CPU %.0f us/request%n",
+              round, mode(tenant), total, inFlight, total / seconds, (OS.getProcessCpuTime() - cpu) / 1e3 / total);
         }
-        CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).join();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("round %d: %d requests from Java, %d in flight: %.0f requests/s, CPU %.0f us/request%n",
-            round, total, inFlight, total / seconds, (OS.getProcessCpuTime() - cpu) / 1e3 / total);
       }
       for (int round = 0; round < 5; round++) {
         TestProbe<NodeProtocol.Reply> probe = testKit.createTestProbe();
@@ -108,7 +113,7 @@ class OutboundLatencyBench {
                 .sorted()
                 .toList();
         System.out.printf(
-            "round %d: 100 sequential fetches in %d ms (invocation wall %d ms): mean %.2f ms, p50 %d ms, p90 %d ms,"
+            "round %d: 100 sequential fetches in one invocation in %d ms (wall %d ms): mean %.2f ms, p50 %d ms, p90 %d ms,"
                 + " p99 %d ms, max %d ms; CPU %.0f us/fetch%n",
             round, sorted.stream().mapToInt(Integer::intValue).sum(), wall,
             sorted.stream().mapToInt(Integer::intValue).average().orElse(0), sorted.get(49), sorted.get(89),
@@ -121,21 +126,25 @@ class OutboundLatencyBench {
     }
   }
 
-  private static CompletableFuture<OutboundResponse> send(OutboundClient client, URI uri) {
-    return client
-        .send(
-            new OutboundRequest("GET", uri, List.of(), new byte[0], OutboundRequest.Redirect.FOLLOW),
-            new NetworkPolicy(true),
-            new AtomicLong())
-        .result()
-        .toCompletableFuture();
+  private static String mode(String tenant) {
+    return tenant == null ? "a connection per request" : "keep-alive, one tenant";
+  }
+
+  /** A request of the tenant, or on a connection of its own for null. */
+  private static CompletableFuture<OutboundResponse> send(OutboundClient client, String tenant, URI uri) {
+    var request = new OutboundRequest("GET", uri, List.of(), new byte[0], OutboundRequest.Redirect.FOLLOW);
+    var exchange =
+        tenant == null
+            ? client.send(request, new NetworkPolicy(true), new AtomicLong())
+            : client.send(tenant, request, new NetworkPolicy(true), new AtomicLong());
+    return exchange.result().toCompletableFuture();
   }
 
   /** Sends requests one after the other until none are left. */
-  private static CompletableFuture<Void> loop(OutboundClient client, URI uri, AtomicInteger left) {
+  private static CompletableFuture<Void> loop(OutboundClient client, String tenant, URI uri, AtomicInteger left) {
     if (left.getAndDecrement() <= 0) {
       return CompletableFuture.completedFuture(null);
     }
-    return send(client, uri).thenCompose(response -> loop(client, uri, left));
+    return send(client, tenant, uri).thenCompose(response -> loop(client, tenant, uri, left));
   }
 }
