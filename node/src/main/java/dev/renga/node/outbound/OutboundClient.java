@@ -267,12 +267,20 @@ public final class OutboundClient implements Extension {
     private void send(
         OutboundPool.Key key, HttpRequest httpRequest, boolean fresh, URI uri, String method, List<Header> headers,
         byte[] body, int redirects) {
-      OutboundPool.Claim claimed = pool.claim(key, fresh);
-      synchronized (using) {
-        claim = claimed;
-      }
-      // Aborted meanwhile: fail() may have missed the claim.
+      // Ended while the name was looked up: take no connection (nor room for one).
       if (result.isDone()) {
+        return;
+      }
+      OutboundPool.Claim claimed = pool.claim(key, fresh);
+      // Exactly one side gives back what the claim got: fail() if it finds the claim here, this request otherwise.
+      boolean abandoned;
+      synchronized (using) {
+        abandoned = result.isDone();
+        if (!abandoned) {
+          claim = claimed;
+        }
+      }
+      if (abandoned) {
         pool.cancel(claimed);
         return;
       }
@@ -280,15 +288,18 @@ public final class OutboundClient implements Extension {
           .connection()
           .thenAccept(
               connection -> {
+                boolean ended;
                 synchronized (using) {
-                  if (claim == claimed) {
-                    claim = null;
+                  if (claim != claimed) {
+                    return; // fail() took the claim and gave the connection back
                   }
-                  if (!result.isDone()) {
+                  claim = null;
+                  ended = result.isDone();
+                  if (!ended) {
                     using.add(connection);
                   }
                 }
-                if (result.isDone()) {
+                if (ended) {
                   pool.release(connection, true);
                   return;
                 }

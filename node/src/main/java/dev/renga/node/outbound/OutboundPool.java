@@ -111,7 +111,8 @@ final class OutboundPool {
   void release(OutboundConnection connection, boolean reusable) {
     List<Runnable> after = new ArrayList<>();
     synchronized (this) {
-      if (!connection.counted) {
+      // Gone already, or given back twice: a connection is in the pool at most once.
+      if (!connection.counted || connection.idle) {
         return;
       }
       boolean tooOld = System.nanoTime() - connection.openedAt >= settings.maxLifetime().toNanos();

@@ -164,16 +164,19 @@ class OutboundPoolTest {
       via(send(client, B, server.base() + "/"));
       assertEquals(3, server.accepted());
       assertEquals(2, client.pool().open(A));
-      assertFalse(held.get(2).isDone(), "A's third request went past A's bound");
+      assertTrue(server.held().isEmpty(), "A's third request went past A's bound");
 
-      // A's first connection comes free and serves A's third request.
+      // One of A's connections comes free and serves A's waiting request.
       firstHeld.complete(null);
-      String first = via(held.get(0));
+      CompletableFuture.anyOf(held.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
       CompletableFuture<Void> thirdHeld = server.nextHeld();
       secondHeld.complete(null);
       thirdHeld.complete(null);
-      assertEquals(first, via(held.get(2)));
-      via(held.get(1));
+      java.util.Set<String> connections = new java.util.HashSet<>();
+      for (var response : held) {
+        connections.add(via(response));
+      }
+      assertEquals(2, connections.size(), connections.toString());
       assertEquals(3, server.accepted());
     }
   }
