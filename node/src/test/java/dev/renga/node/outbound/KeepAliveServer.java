@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A keep-alive HTTP/1.1 upstream on one port of one or more loopback addresses that counts the connections it
  * accepts. Every answer names the connection that carried it ({@code conn-N@address}). {@code /hold} answers once the
  * test completes the future it put in {@link #held()}; {@code /close} answers with {@code Connection: close};
- * {@code /drop} answers as if keeping the connection and then closes it.
+ * {@code /drop} answers as if keeping the connection and then closes it; {@code /redirect} redirects to {@code /}.
  */
 final class KeepAliveServer implements AutoCloseable {
   private final List<ServerSocket> sockets = new ArrayList<>();
@@ -131,8 +131,10 @@ final class KeepAliveServer implements AutoCloseable {
         }
         byte[] body = ("conn-" + id + "@" + address).getBytes(StandardCharsets.US_ASCII);
         String close = path.equals("/close") ? "Connection: close\r\n" : "";
+        String status = path.equals("/redirect") ? "302 Found\r\nLocation: /" : "200 OK";
         out.write(
-            ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.length + "\r\n" + close + "\r\n")
+            ("HTTP/1.1 " + status + "\r\nContent-Type: text/plain\r\nContent-Length: " + body.length + "\r\n" + close
+                    + "\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         if (!requestLine.startsWith("HEAD ")) {
           out.write(body);

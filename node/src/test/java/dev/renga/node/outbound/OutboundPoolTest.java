@@ -106,6 +106,17 @@ class OutboundPoolTest {
   }
 
   @Test
+  void aRedirectToTheSameHostFollowsOnTheSameConnection() throws Exception {
+    try (KeepAliveServer server = new KeepAliveServer("127.0.0.1")) {
+      OutboundClient client = client();
+      OutboundResponse response = send(client, A, server.base() + "/redirect").get(10, TimeUnit.SECONDS);
+      assertTrue(response.redirected());
+      assertEquals("conn-1@127.0.0.1", new String(response.body(), StandardCharsets.US_ASCII));
+      assertEquals(1, server.accepted());
+    }
+  }
+
+  @Test
   void tenantsNeverShareAConnection() throws Exception {
     try (KeepAliveServer server = new KeepAliveServer("127.0.0.1")) {
       OutboundClient client = client();
