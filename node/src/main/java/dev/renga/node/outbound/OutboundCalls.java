@@ -44,6 +44,10 @@ public final class OutboundCalls {
   public record Settled(int id, OutboundResponse response, OutboundException error) {}
 
   private final OutboundClient client;
+  /** The handler URL's origin: the connections its requests use serve no other tenant. */
+  private final String tenant;
+  /** Made up for this invocation alone: its idle connections close when it ends. */
+  private final boolean anonymous;
   private final NetworkPolicy policy;
   private final Consumer<CompletionStage<Settled>> whenSettled;
   private final AtomicLong received = new AtomicLong();
@@ -54,11 +58,27 @@ public final class OutboundCalls {
   private Value js;
 
   /**
+   * @param tenant the invocation's tenant ({@code Invocation.tenant()}, the handler URL's origin): its outbound
+   *     requests reuse keep-alive connections of that tenant only
    * @param whenSettled called with each started request's outcome (a stage that never fails); the request's actor
    *     pipes it to itself and then calls {@link #deliver} in a JS turn
    */
+  public OutboundCalls(
+      OutboundClient client, String tenant, NetworkPolicy policy, Consumer<CompletionStage<Settled>> whenSettled) {
+    this(client, tenant, false, policy, whenSettled);
+  }
+
+  /** Outbound calls whose tenant is not known: they reuse connections within this invocation only. */
   public OutboundCalls(OutboundClient client, NetworkPolicy policy, Consumer<CompletionStage<Settled>> whenSettled) {
+    this(client, OutboundClient.anonymousTenant(), true, policy, whenSettled);
+  }
+
+  private OutboundCalls(
+      OutboundClient client, String tenant, boolean anonymous, NetworkPolicy policy,
+      Consumer<CompletionStage<Settled>> whenSettled) {
     this.client = client;
+    this.tenant = tenant;
+    this.anonymous = anonymous;
     this.policy = policy;
     this.whenSettled = whenSettled;
   }
@@ -114,6 +134,9 @@ public final class OutboundCalls {
   public void cancelAll() {
     pending.values().forEach(OutboundClient.Exchange::cancel);
     pending.clear();
+    if (anonymous) {
+      client.closeIdle(tenant);
+    }
   }
 
   private ProxyObject bridge() {
@@ -145,7 +168,7 @@ public final class OutboundCalls {
       var redirect = OutboundRequest.Redirect.valueOf(args[4].asString().toUpperCase(Locale.ROOT));
       started++;
       int id = nextId++;
-      OutboundClient.Exchange exchange = client.send(new OutboundRequest(method, uri, headers, body, redirect), policy, received);
+      OutboundClient.Exchange exchange = client.send(tenant, new OutboundRequest(method, uri, headers, body, redirect), policy, received);
       pending.put(id, exchange);
       whenSettled.accept(exchange.result().handle((response, failure) -> new Settled(id, response, unwrap(failure))));
       return id;

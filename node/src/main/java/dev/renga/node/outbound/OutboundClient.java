@@ -5,9 +5,9 @@ import dev.renga.node.fetch.Lookups;
 import dev.renga.node.fetch.NetworkPolicy;
 import dev.renga.node.outbound.OutboundException.Kind;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,16 +15,13 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.pekko.Done;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
-import org.apache.pekko.http.javadsl.ClientTransport;
 import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.OutgoingConnectionBuilder;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -32,28 +29,25 @@ import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpProtocols;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.Uri;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.model.headers.UserAgent;
 import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
-import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.SharedKillSwitch;
-import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import scala.concurrent.ExecutionContextExecutor;
 
 /**
  * The node's HTTP client for handler code (fetch, http, https), one per actor system. Nothing in it blocks the
- * caller: every request runs on its own Pekko HTTP connection whose host name is resolved (on the blocking
- * dispatcher) and checked address by address against the network policy before the connection is opened to exactly
- * the address that was checked, so DNS cannot answer differently between the check and the connect. Redirects are
- * followed by hand, each one a new checked connection. TLS runs above that transport and still verifies the URL's
- * host name.
+ * caller: each hop of a request resolves its host name (on a virtual thread), checks every address against the
+ * network policy, and then runs on a keep-alive connection of {@link OutboundPool} opened to exactly the address that
+ * was checked, so DNS cannot answer differently between the check and the connect, and a pooled connection serves
+ * only the tenant, host, port and address it was opened for. Redirects are followed by hand, each hop checked again.
+ * TLS runs above that transport and still verifies the URL's host name.
  */
 public final class OutboundClient implements Extension {
   private static final Id ID = new Id();
@@ -63,6 +57,21 @@ public final class OutboundClient implements Extension {
       Set.of("host", "content-length", "transfer-encoding", "connection", "keep-alive", "te", "trailer", "upgrade",
           "expect", "proxy-connection", "content-type");
 
+  /** Methods a request may be sent again for when a reused connection turns out closed (RFC 9110 §9.2.2). */
+  private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
+
+  /** The largest redirect body read to its end so its connection can serve the next hop; larger ones close it. */
+  private static final long DISCARDED_REDIRECT_BODY = 64 * 1024;
+
+  /** Tenants of requests sent without one: each gets connections of its own. */
+  private static final AtomicLong ANONYMOUS = new AtomicLong();
+
+  /** Name resolution, replaceable in tests. */
+  @FunctionalInterface
+  interface Lookup {
+    InetAddress[] addresses(String host) throws UnknownHostException;
+  }
+
   public static OutboundClient get(ActorSystem<?> system) {
     return ID.apply(system);
   }
@@ -71,56 +80,97 @@ public final class OutboundClient implements Extension {
   public static final class Id extends ExtensionId<OutboundClient> {
     @Override
     public OutboundClient createExtension(ActorSystem<?> system) {
-      return new OutboundClient(system, OutboundSettings.from(system.settings().config()));
+      return new OutboundClient(system, OutboundSettings.from(system.settings().config()), InetAddress::getAllByName);
     }
+  }
+
+  /** A tenant name no handler URL has: requests under it share connections with nothing else. */
+  static String anonymousTenant() {
+    return "anonymous:" + ANONYMOUS.incrementAndGet();
   }
 
   private final ActorSystem<?> system;
   private final OutboundSettings settings;
-  private final Http http;
+  private final Lookup lookup;
   private final Materializer materializer;
   private final ExecutionContextExecutor blocking;
-  private final ClientConnectionSettings connectionSettings;
+  private final OutboundPool pool;
 
-  private OutboundClient(ActorSystem<?> system, OutboundSettings settings) {
+  OutboundClient(ActorSystem<?> system, OutboundSettings settings, Lookup lookup) {
     this.system = system;
     this.settings = settings;
+    this.lookup = lookup;
     var classic = Adapter.toClassic(system);
-    this.http = Http.get(classic);
+    Http http = Http.get(classic);
     this.materializer = Materializer.matFromSystem(system);
     this.blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("renga-blocking-dispatcher"));
-    this.connectionSettings =
+    // Pekko's own idle timeout is only a backstop: the pool closes idle connections, the exchange times out requests.
+    Duration backstop =
+        settings.timeout().compareTo(settings.pool().idleTimeout()) > 0 ? settings.timeout() : settings.pool().idleTimeout();
+    ClientConnectionSettings connectionSettings =
         ClientConnectionSettings.create(classic)
             .withConnectingTimeout(settings.timeout())
-            .withIdleTimeout(settings.timeout())
+            .withIdleTimeout(backstop.plusSeconds(1))
             .withUserAgentHeader(java.util.Optional.of(UserAgent.create("renga")));
+    this.pool =
+        new OutboundPool(
+            settings.pool(),
+            key -> new OutboundConnection(key, http, connectionSettings, materializer, this::onClosed),
+            system.scheduler(),
+            system.executionContext());
+  }
+
+  private void onClosed(OutboundConnection connection) {
+    pool.closed(connection);
   }
 
   public OutboundSettings settings() {
     return settings;
   }
 
+  OutboundPool pool() {
+    return pool;
+  }
+
+  /** Closes the tenant's idle connections: it will make no more requests (see {@link #anonymousTenant()}). */
+  void closeIdle(String tenant) {
+    pool.closeIdle(tenant);
+  }
+
   /**
-   * Starts one request (and the redirects it follows) under the given policy; response bodies draw on {@code
-   * budget}, the bytes the invocation has received so far. The exchange ends by itself after the timeout.
+   * Starts one request for {@code tenant} (the handler URL's origin; its connections are never used for another
+   * tenant) and the redirects it follows, under the given policy; response bodies draw on {@code budget}, the bytes
+   * the invocation has received so far. The exchange ends by itself after the timeout.
    */
-  public Exchange send(OutboundRequest request, NetworkPolicy policy, AtomicLong budget) {
-    Exchange exchange = new Exchange(request, policy, budget);
+  public Exchange send(String tenant, OutboundRequest request, NetworkPolicy policy, AtomicLong budget) {
+    Exchange exchange = new Exchange(tenant, request, policy, budget);
     exchange.hop(request.uri(), request.method(), request.headers(), request.body(), 0);
+    return exchange;
+  }
+
+  /** Starts a request on connections of its own (reused by no other request). */
+  public Exchange send(OutboundRequest request, NetworkPolicy policy, AtomicLong budget) {
+    String tenant = anonymousTenant();
+    Exchange exchange = send(tenant, request, policy, budget);
+    exchange.result().whenComplete((r, failure) -> pool.closeIdle(tenant));
     return exchange;
   }
 
   /** One outbound request in flight: its result, and a way to abort it. */
   public final class Exchange {
     private final CompletableFuture<OutboundResponse> result = new CompletableFuture<>();
+    private final String tenant;
     private final OutboundRequest request;
     private final NetworkPolicy policy;
     private final AtomicLong budget;
     private final Cancellable timeout;
-    /** Each hop's switch, on both sides of its connection and on its body stream: aborting it closes the socket. */
-    private final List<SharedKillSwitch> switches = new ArrayList<>();
+    /** The connections this exchange is using (one, but for a moment during redirects); aborting closes them. */
+    private final List<OutboundConnection> using = new ArrayList<>();
+    /** Its claim on a connection while it waits for one; guarded by {@link #using}. */
+    private OutboundPool.Claim claim;
 
-    private Exchange(OutboundRequest request, NetworkPolicy policy, AtomicLong budget) {
+    private Exchange(String tenant, OutboundRequest request, NetworkPolicy policy, AtomicLong budget) {
+      this.tenant = tenant;
       this.request = request;
       this.policy = policy;
       this.budget = budget;
@@ -150,36 +200,38 @@ public final class OutboundClient implements Extension {
 
     private void fail(Throwable failure) {
       if (result.completeExceptionally(describe(failure))) {
-        abortStreams(failure);
+        timeout.cancel();
+        List<OutboundConnection> open;
+        OutboundPool.Claim waiting;
+        synchronized (using) {
+          open = List.copyOf(using);
+          using.clear();
+          waiting = claim;
+          claim = null;
+        }
+        if (waiting != null) {
+          pool.cancel(waiting);
+        }
+        // A request in flight on a connection cannot be taken back: the connection closes with it.
+        open.forEach(c -> c.abort(failure));
       }
     }
 
     private void succeed(OutboundResponse response) {
       if (result.complete(response)) {
         timeout.cancel();
-        // The body is read: end the request side too, so the connection closes cleanly.
-        close(List.copyOf(switches), SharedKillSwitch::shutdown);
       }
     }
 
-    private void abortStreams(Throwable failure) {
-      timeout.cancel();
-      close(List.copyOf(switches), s -> s.abort(failure));
-    }
-
-    private void close(List<SharedKillSwitch> open, java.util.function.Consumer<SharedKillSwitch> how) {
-      synchronized (switches) {
-        switches.removeAll(open);
+    /** The exchange is done with the connection; false if an abort already took it (and closed it). */
+    private boolean letGo(OutboundConnection connection, boolean reusable) {
+      synchronized (using) {
+        if (!using.remove(connection)) {
+          return false;
+        }
       }
-      open.forEach(how);
-    }
-
-    private SharedKillSwitch newSwitch() {
-      SharedKillSwitch killSwitch = KillSwitches.shared("outbound");
-      synchronized (switches) {
-        switches.add(killSwitch);
-      }
-      return killSwitch;
+      pool.release(connection, reusable);
+      return true;
     }
 
     private void hop(URI uri, String method, List<Header> headers, byte[] body, int redirects) {
@@ -198,55 +250,96 @@ public final class OutboundClient implements Extension {
       }
       boolean https = "https".equals(uri.getScheme());
       int port = uri.getPort() != -1 ? uri.getPort() : https ? 443 : 80;
-      ClientConnectionSettings checked =
-          connectionSettings.withTransport(ClientTransport.withCustomResolver((host, p) -> resolve(host, (Integer) p)));
-      OutgoingConnectionBuilder builder =
-          http.connectionTo(hostOf(uri)).toPort(port).withClientConnectionSettings(checked);
-      CompletableFuture<HttpResponse> response = new CompletableFuture<>();
-      SharedKillSwitch killSwitch = newSwitch();
-      // The request side stays open until the switch ends it: a connection whose request side completed would wait
-      // for the response, deaf to cancellation of the response side.
-      CompletionStage<Done> connection =
-          Source.single(httpRequest)
-              .concat(Source.never())
-              .via(killSwitch.flow())
-              .via(https ? builder.https() : builder.http())
-              .via(killSwitch.flow())
-              .toMat(Sink.foreach(response::complete), Keep.right())
-              .run(materializer);
-      // Cancelled while the stream was being started: close it too.
-      if (result.isDone()) {
-        killSwitch.abort(new OutboundException(Kind.ABORTED, "the request was aborted"));
-      }
-      connection
+      String host = hostOf(uri);
+      resolve(host)
           .whenComplete(
-              (done, failure) -> {
+              (address, failure) -> {
                 if (failure != null) {
-                  response.completeExceptionally(failure);
-                } else if (!response.isDone()) {
-                  response.completeExceptionally(
-                      new OutboundException(Kind.NETWORK, uri + " closed the connection without a response"));
+                  fail(failure);
+                } else {
+                  var key = new OutboundPool.Key(tenant, https, host, port, address);
+                  send(key, httpRequest, false, uri, method, headers, body, redirects);
                 }
               });
-      response.whenComplete(
-          (r, failure) -> {
-            if (failure != null) {
-              fail(failure);
-            } else {
-              onResponse(uri, method, headers, body, redirects, r, killSwitch);
-            }
-          });
+    }
+
+    /** Sends one hop on a connection for its key: a pooled one, a new one, or one it waits for. */
+    private void send(
+        OutboundPool.Key key, HttpRequest httpRequest, boolean fresh, URI uri, String method, List<Header> headers,
+        byte[] body, int redirects) {
+      // Ended while the name was looked up: take no connection (nor room for one).
+      if (result.isDone()) {
+        return;
+      }
+      OutboundPool.Claim claimed = pool.claim(key, fresh);
+      // Exactly one side gives back what the claim got: fail() if it finds the claim here, this request otherwise.
+      boolean abandoned;
+      synchronized (using) {
+        abandoned = result.isDone();
+        if (!abandoned) {
+          claim = claimed;
+        }
+      }
+      if (abandoned) {
+        pool.cancel(claimed);
+        return;
+      }
+      claimed
+          .connection()
+          .thenAccept(
+              connection -> {
+                boolean ended;
+                synchronized (using) {
+                  if (claim != claimed) {
+                    return; // fail() took the claim and gave the connection back
+                  }
+                  claim = null;
+                  ended = result.isDone();
+                  if (!ended) {
+                    using.add(connection);
+                  }
+                }
+                if (ended) {
+                  pool.release(connection, true);
+                  return;
+                }
+                boolean reused = connection.reused();
+                connection
+                    .send(httpRequest)
+                    .whenComplete(
+                        (r, failure) -> {
+                          if (failure == null) {
+                            onResponse(uri, method, headers, body, redirects, r, connection);
+                            return;
+                          }
+                          synchronized (using) {
+                            using.remove(connection);
+                          }
+                          // The server closed a kept-alive connection as the request went out: nothing was processed.
+                          if (reused && IDEMPOTENT.contains(method) && !result.isDone()) {
+                            send(key, httpRequest, true, uri, method, headers, body, redirects);
+                          } else {
+                            fail(failure);
+                          }
+                        });
+              })
+          .exceptionally(
+              failure -> {
+                if (!(failure instanceof java.util.concurrent.CancellationException)
+                    && !(failure.getCause() instanceof java.util.concurrent.CancellationException)) {
+                  fail(failure);
+                }
+                return null;
+              });
     }
 
     private void onResponse(
         URI uri, String method, List<Header> headers, byte[] body, int redirects, HttpResponse r,
-        SharedKillSwitch killSwitch) {
+        OutboundConnection connection) {
       int status = r.status().intValue();
       var location = r.getHeader("location");
       boolean redirect = (status == 301 || status == 302 || status == 303 || status == 307 || status == 308);
       if (redirect && location.isPresent() && request.redirect() != OutboundRequest.Redirect.MANUAL) {
-        r.discardEntityBytes(materializer);
-        close(List.of(killSwitch), SharedKillSwitch::shutdown);
         if (request.redirect() == OutboundRequest.Redirect.ERROR) {
           fail(new OutboundException(Kind.REDIRECT, uri + " redirected and redirect mode is 'error'"));
           return;
@@ -282,13 +375,27 @@ public final class OutboundClient implements Extension {
           }
           nextHeaders.add(h);
         }
-        hop(next, toGet ? "GET" : method, nextHeaders, toGet ? new byte[0] : body, redirects + 1);
+        Runnable nextHop = () -> hop(next, toGet ? "GET" : method, nextHeaders, toGet ? new byte[0] : body, redirects + 1);
+        var declared = r.entity().getContentLengthOption();
+        if (declared.isPresent() && declared.getAsLong() <= DISCARDED_REDIRECT_BODY) {
+          // A small body: read it away, so the connection can serve the next hop if it goes to the same place.
+          r.discardEntityBytes(materializer)
+              .completionStage()
+              .whenComplete(
+                  (done, failure) -> {
+                    letGo(connection, failure == null && reusable(r));
+                    nextHop.run();
+                  });
+        } else {
+          letGo(connection, false);
+          nextHop.run();
+        }
         return;
       }
-      readBody(uri, redirects > 0, r, killSwitch);
+      readBody(uri, redirects > 0, r, connection);
     }
 
-    private void readBody(URI uri, boolean redirected, HttpResponse r, SharedKillSwitch killSwitch) {
+    private void readBody(URI uri, boolean redirected, HttpResponse r, OutboundConnection connection) {
       HttpEntity entity = r.entity().withoutSizeLimit();
       long max = settings.maxResponseSize();
       var declared = entity.getContentLengthOption();
@@ -299,7 +406,7 @@ public final class OutboundClient implements Extension {
       CompletionStage<ByteString> bytes =
           entity
               .getDataBytes()
-              .via(killSwitch.flow())
+              .via(connection.killSwitch().flow())
               .map(
                   chunk -> {
                     if (budget.addAndGet(chunk.size()) > max) {
@@ -314,6 +421,8 @@ public final class OutboundClient implements Extension {
                 if (failure != null) {
                   fail(failure);
                 } else {
+                  // Read to its end: the connection can serve the tenant's next request.
+                  letGo(connection, reusable(r));
                   succeed(
                       new OutboundResponse(
                           r.status().intValue(),
@@ -334,7 +443,7 @@ public final class OutboundClient implements Extension {
     }
 
     /** Resolves the host and checks every address it has; the connection goes to the first, exactly. */
-    private CompletionStage<InetSocketAddress> resolve(String host, int port) {
+    private CompletionStage<InetAddress> resolve(String host) {
       return CompletableFuture.supplyAsync(
           () -> {
             policy.hostDenial(host).ifPresent(reason -> {
@@ -342,7 +451,7 @@ public final class OutboundClient implements Extension {
             });
             InetAddress[] addresses;
             try {
-              addresses = InetAddress.getAllByName(host);
+              addresses = lookup.addresses(host);
             } catch (UnknownHostException e) {
               throw new OutboundException(Kind.NETWORK, "unknown host " + host);
             }
@@ -351,7 +460,7 @@ public final class OutboundClient implements Extension {
                 throw forbidden(host, reason);
               });
             }
-            return new InetSocketAddress(addresses[0], port);
+            return addresses[0];
           },
           Lookups.executor());
     }
@@ -378,6 +487,14 @@ public final class OutboundClient implements Extension {
       String detail = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
       return new OutboundException(Kind.NETWORK, "request to " + request.uri() + " failed: " + detail);
     }
+  }
+
+  /** Whether the connection may serve another request after this response (HTTP/1.1 without Connection: close). */
+  private static boolean reusable(HttpResponse r) {
+    if (!r.protocol().equals(HttpProtocols.HTTP_1_1)) {
+      return false;
+    }
+    return r.getHeader("connection").map(h -> !h.value().toLowerCase(Locale.ROOT).contains("close")).orElse(true);
   }
 
   private static HttpRequest toPekko(URI uri, String method, List<Header> headers, byte[] body) {

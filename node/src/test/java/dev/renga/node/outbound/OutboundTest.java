@@ -467,6 +467,15 @@ class OutboundTest {
   }
 
   @Test
+  void fetchesOfOneInvocationReuseOneKeepAliveConnection() throws Exception {
+    try (KeepAliveServer server = new KeepAliveServer("127.0.0.1")) {
+      String json = body("fetch-many.js", q("url", server.base() + "/") + "&n=5");
+      assertEquals("[200,200,200,200,200]", json);
+      assertEquals(1, server.accepted());
+    }
+  }
+
+  @Test
   void destroyAndAbortSignalAbortPendingRequests() {
     // Not aborted, the fetch would fail with ETIMEDOUT after the outbound timeout.
     String json = body("aborts.js", q("url", upstream.base() + "/slow?ms=10000"));
