@@ -145,6 +145,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     this.outbound =
         new OutboundCalls(
             OutboundClient.get(context.getSystem()),
+            invocation.tenant(),
             new NetworkPolicy(sandbox.settings().allowPrivateNetwork()),
             settled -> context.pipeToSelf(settled, (result, failure) -> new OutboundSettled(result)));
     context.pipeToSelf(
