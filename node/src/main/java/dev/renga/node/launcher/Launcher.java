@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The small parent process of a node JVM ({@code bin/renga node}): starts the node, starts a fresh one whenever it
@@ -17,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * at once, and a new standby starts warming a little later. A recycle or crash therefore costs a cluster join, not a JVM start.
  *
  * <p>Arguments are the node JVM's options (for example {@code -Xmx2g -Drenga.node.js-threads=4}); the node runs on
- * this launcher's JVM and class path, with GraalJS moved to the module path so that it compiles ({@link NodeCommand}).
+ * this launcher's JVM and class path, with GraalJS moved to the module path so that it compiles ({@link NodeCommand}),
+ * and with the JDK's AOT cache when it can ({@link AotCache}).
  */
 public final class Launcher {
   private static final Duration MIN_BACKOFF = Duration.ofMillis(500);
@@ -29,21 +33,23 @@ public final class Launcher {
   private static final Duration STOP_GRACE = Duration.ofSeconds(45);
   private static final Duration STANDBY_DELAY = Duration.ofSeconds(10);
 
-  private final List<String> command;
+  private final String java;
+  private final List<String> nodeOptions;
+  private final AotCache aotCache;
   private volatile boolean stopping;
   private volatile Process node;
   private volatile Process standby;
+  /** Completes once the last node JVM started with AOT options has exited and its cache, if any, is in place. */
+  private volatile CompletableFuture<Void> aotCacheWritten = CompletableFuture.completedFuture(null);
 
   Launcher(List<String> nodeJvmOptions) {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(java);
-    cmd.addAll(nodeJvmOptions);
-    cmd.add("-D" + ParentProcess.PID_PROPERTY + "=" + ProcessHandle.current().pid());
-    cmd.add("-D" + NodeMain.STANDBY_PROPERTY + "=true");
-    cmd.addAll(NodeCommand.paths(System.getProperty("java.class.path")));
-    cmd.add(NodeMain.class.getName());
-    this.command = List.copyOf(cmd);
+    this.java = ProcessHandle.current().info().command().orElse("java");
+    List<String> options = new ArrayList<>(nodeJvmOptions);
+    options.add("-D" + ParentProcess.PID_PROPERTY + "=" + ProcessHandle.current().pid());
+    options.add("-D" + NodeMain.STANDBY_PROPERTY + "=true");
+    options.addAll(NodeCommand.paths(System.getProperty("java.class.path")));
+    this.nodeOptions = List.copyOf(options);
+    this.aotCache = AotCache.forNode(nodeOptions, java);
   }
 
   public static void main(String[] args) throws InterruptedException {
@@ -120,10 +126,22 @@ public final class Launcher {
   }
 
   private Process startStandby() throws IOException {
-    return new ProcessBuilder(command)
-        .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+    List<String> aot = aotCache.options();
+    List<String> command = new ArrayList<>();
+    command.add(java);
+    command.addAll(aot);
+    command.addAll(nodeOptions);
+    command.add(NodeMain.class.getName());
+    Process process =
+        new ProcessBuilder(command)
+            .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    CompletableFuture<Void> exited = process.onExit().thenRun(() -> aotCache.exited(aot));
+    if (!aot.isEmpty()) {
+      aotCacheWritten = exited;
+    }
+    return process;
   }
 
   /** SIGTERM/Ctrl-C: stop the node gracefully (it drains), and forcibly if it does not exit in time. */
@@ -143,6 +161,10 @@ public final class Launcher {
         log("node did not stop within " + STOP_GRACE.toSeconds() + "s; killing it");
         current.destroyForcibly().waitFor();
       }
+      // This JVM is shutting down: keep the cache a node JVM just wrote before it does.
+      aotCacheWritten.get(STOP_GRACE.toSeconds(), TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      log("the AOT cache was not kept: " + e);
     } catch (InterruptedException e) {
       current.destroyForcibly();
       Thread.currentThread().interrupt();
