@@ -13,6 +13,9 @@ import dev.renga.node.sandbox.JsEngine;
 import dev.renga.node.sandbox.RunningTurns;
 import dev.renga.node.sandbox.Sandbox;
 import dev.renga.node.sandbox.SandboxSettings;
+import dev.renga.node.warmup.WarmUp;
+import dev.renga.node.warmup.WarmUpSettings;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.BufferedReader;
@@ -20,6 +23,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -33,9 +37,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts a node JVM: warms the engine, then joins the cluster with role "node".
  *
- * <p>Under its launcher a node starts as a standby: it warms its engine, then waits for the launcher's word on
- * standard input before it starts its actor system and joins, so a replacement is ready the moment its
- * predecessor exits.
+ * <p>Under its launcher a node starts as a standby: it warms its engine, runs a warm-up workload ({@link WarmUp})
+ * until the launcher's word on standard input (or until its cost levels off), then starts its actor system and joins,
+ * so a replacement is ready, and warm, the moment its predecessor needs one.
  */
 public final class NodeMain {
   private static final Logger log = LoggerFactory.getLogger(NodeMain.class);
@@ -50,15 +54,41 @@ public final class NodeMain {
     Config config = RengaConfig.load("node");
     NodeSettings settings = NodeSettings.from(config);
     JsEngine engine = warmEngine(settings);
+    WarmUp.Result warmUp = WarmUp.Result.NONE;
     if (Boolean.getBoolean(STANDBY_PROPERTY)) {
+      CompletableFuture<Boolean> promotion = promotion();
+      warmUp = WarmUp.run(engine, config, WarmUpSettings.from(config), promotion::isDone);
+      if (!warmUp.ended().equals("off")) {
+        log.info(
+            "warm-up workload: {} requests in {} ms, {} us of CPU per request in the last round ({})",
+            warmUp.requests(), warmUp.took().toMillis(), warmUp.requestCpu().toNanos() / 1000, warmUp.ended());
+      }
       log.info("standing by with a warm engine until the launcher promotes this JVM");
-      if (new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine() == null) {
+      if (!promotion.join()) {
         log.info("the launcher is gone; a standby has nothing to finish");
         System.exit(0);
       }
       log.info("promoted: joining the cluster");
     }
-    start(config, settings, engine);
+    start(config, settings, engine, warmUp);
+  }
+
+  /** Completes with true at the launcher's line on standard input, false when it is closed without one. */
+  private static CompletableFuture<Boolean> promotion() {
+    CompletableFuture<Boolean> promoted = new CompletableFuture<>();
+    Thread.ofPlatform()
+        .daemon()
+        .name("renga-standby-promotion")
+        .start(
+            () -> {
+              try {
+                promoted.complete(
+                    new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine() != null);
+              } catch (IOException e) {
+                promoted.complete(false);
+              }
+            });
+    return promoted;
   }
 
   /**
@@ -87,9 +117,18 @@ public final class NodeMain {
     return engine;
   }
 
-  private static ActorSystem<?> start(Config config, NodeSettings settings, JsEngine engine) {
+  private static ActorSystem<?> start(Config config, NodeSettings settings, JsEngine engine, WarmUp.Result warmUp) {
     NodeStatus status = new NodeStatus();
     PrometheusMeterRegistry metrics = RengaMetrics.install("node");
+    // Strong references: nothing else keeps the warm-up's result, and a gauge only holds its object weakly otherwise.
+    Gauge.builder("renga.node.warm.up.seconds", warmUp, w -> w.took().toNanos() / 1e9)
+        .description("How long this JVM ran its warm-up workload as a standby, before it was promoted")
+        .strongReference(true)
+        .register(Metrics.globalRegistry);
+    Gauge.builder("renga.node.warm.up.request.cpu.seconds", warmUp, w -> w.requestCpu().toNanos() / 1e9)
+        .description("Process CPU time per request in the warm-up's last round: the cost the warm-up reached")
+        .strongReference(true)
+        .register(Metrics.globalRegistry);
     Metrics.gauge("renga.node.in.flight", status, NodeStatus::inFlight);
     Metrics.more().counter("renga.node.started", List.of(), status, NodeStatus::started);
     Metrics.gauge("renga.node.dispatcher.lag.seconds", status, s -> s.heartbeatLagMillis() / 1000.0);

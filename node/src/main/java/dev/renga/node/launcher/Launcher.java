@@ -15,8 +15,8 @@ import java.util.concurrent.TimeoutException;
  * The small parent process of a node JVM ({@code bin/renga node}): starts the node, starts a fresh one whenever it
  * exits (quota recycle, fatal error, OOM), backs off on crash loops, and passes SIGTERM on for a graceful stop.
  *
- * <p>It keeps one standby JVM beside the serving one: started with {@link NodeMain#STANDBY_PROPERTY}, it warms its
- * engine and waits. When the serving node exits, the standby is promoted with a line on its standard input and joins
+ * <p>It keeps one standby JVM beside the serving one: started with {@link NodeMain#STANDBY_PROPERTY} at low CPU
+ * priority ({@link StandbyPriority}), it warms its engine and runs a warm-up workload while it waits. When the serving node exits, the standby is promoted with a line on its standard input and joins
  * at once, and a new standby starts warming a little later. A recycle or crash therefore costs a cluster join, not a JVM start.
  *
  * <p>Arguments are the node JVM's options (for example {@code -Xmx2g -Drenga.node.js-threads=4}); the node runs on
@@ -39,6 +39,7 @@ public final class Launcher {
   private volatile boolean stopping;
   private volatile Process node;
   private volatile Process standby;
+  private final StandbyPriority priority = new StandbyPriority();
   /** Completes once the last node JVM started with AOT options has exited and its cache, if any, is in place. */
   private volatile CompletableFuture<Void> aotCacheWritten = CompletableFuture.completedFuture(null);
 
@@ -122,12 +123,13 @@ public final class Launcher {
     } catch (IOException e) {
       // It died between the check and the word: its exit is handled like any other node exit.
     }
+    priority.serving(promoted);
     return promoted;
   }
 
   private Process startStandby() throws IOException {
     List<String> aot = aotCache.options();
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(priority.standbyPrefix());
     command.add(java);
     command.addAll(aot);
     command.addAll(nodeOptions);
