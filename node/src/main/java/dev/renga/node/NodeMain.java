@@ -1,6 +1,7 @@
 package dev.renga.node;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueFactory;
 import dev.renga.core.NodeProtocol;
 import dev.renga.core.ParentProcess;
 import dev.renga.core.RengaConfig;
@@ -9,6 +10,7 @@ import dev.renga.node.fetch.HandlerCache;
 import dev.renga.node.fetch.HandlerFetcher;
 import dev.renga.node.fetch.HandlerSettings;
 import dev.renga.node.fetch.Lookups;
+import dev.renga.node.launcher.LauncherLink;
 import dev.renga.node.sandbox.JsEngine;
 import dev.renga.node.sandbox.RunningTurns;
 import dev.renga.node.sandbox.Sandbox;
@@ -23,6 +25,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -51,7 +54,14 @@ public final class NodeMain {
 
   public static void main(String[] args) throws IOException {
     exitOnOutOfMemoryOutsideHandlers();
+    Optional<LauncherLink> launcher = LauncherLink.ofThisJvm();
     Config config = RengaConfig.load("node");
+    if (launcher.isPresent()) {
+      // The launcher's role lets the node it replaces recognise this JVM among the cluster's members.
+      config =
+          config.withValue(
+              "pekko.cluster.roles", ConfigValueFactory.fromIterable(List.of("node", launcher.get().role())));
+    }
     NodeSettings settings = NodeSettings.from(config);
     JsEngine engine = warmEngine(settings);
     WarmUp.Result warmUp = WarmUp.Result.NONE;
@@ -70,7 +80,26 @@ public final class NodeMain {
       }
       log.info("promoted: joining the cluster");
     }
-    start(config, settings, engine, warmUp);
+    start(config, settings, engine, warmUp, replacement(config, launcher));
+  }
+
+  /**
+   * Its launcher, which replaces this node before it leaves at its quota; none without one, or on a fixed cluster port,
+   * which the replacement could not bind while this JVM holds it.
+   */
+  private static Replacement replacement(Config config, Optional<LauncherLink> launcher) {
+    if (launcher.isEmpty()) {
+      return Replacement.NONE;
+    }
+    Config artery = config.getConfig("pekko.remote.artery");
+    boolean fixedPort =
+        artery.getInt("canonical.port") != 0
+            || (artery.hasPath("bind.port") && !artery.getString("bind.port").isBlank() && artery.getInt("bind.port") != 0);
+    if (fixedPort) {
+      log.info("fixed cluster port: at its request quota this node drains before its replacement can bind the port");
+      return Replacement.NONE;
+    }
+    return launcher.get();
   }
 
   /** Completes with true at the launcher's line on standard input, false when it is closed without one. */
@@ -117,7 +146,8 @@ public final class NodeMain {
     return engine;
   }
 
-  private static ActorSystem<?> start(Config config, NodeSettings settings, JsEngine engine, WarmUp.Result warmUp) {
+  private static ActorSystem<?> start(
+      Config config, NodeSettings settings, JsEngine engine, WarmUp.Result warmUp, Replacement replacement) {
     NodeStatus status = new NodeStatus();
     PrometheusMeterRegistry metrics = RengaMetrics.install("node");
     // Strong references: nothing else keeps the warm-up's result, and a gauge only holds its object weakly otherwise.
@@ -137,7 +167,8 @@ public final class NodeMain {
     Metrics.gauge("renga.node.context.pool.ready", engine, JsEngine::pooled);
     Metrics.more().counter("renga.node.context.pool.misses", List.of(), engine, JsEngine::poolMisses);
     ActorSystem<NodeProtocol.Command> system =
-        ActorSystem.create(guardian(engine, settings, status, metrics, config), RengaConfig.systemName(config), config);
+        ActorSystem.create(
+            guardian(engine, settings, status, metrics, config, replacement), RengaConfig.systemName(config), config);
     // A graceful stop (SIGTERM, Ctrl-C, the launcher stopping) first leaves routing and lets requests in flight end.
     CoordinatedShutdown.get(system)
         .addTask(
@@ -152,7 +183,12 @@ public final class NodeMain {
   }
 
   private static Behavior<NodeProtocol.Command> guardian(
-      JsEngine engine, NodeSettings settings, NodeStatus status, PrometheusMeterRegistry metrics, Config config) {
+      JsEngine engine,
+      NodeSettings settings,
+      NodeStatus status,
+      PrometheusMeterRegistry metrics,
+      Config config,
+      Replacement replacement) {
     return Behaviors.setup(
         context -> {
           var blocking =
@@ -162,7 +198,7 @@ public final class NodeMain {
               new Sandbox(
                   engine, fetcher, SandboxSettings.from(config), new RunningTurns(), blocking, new HandlerCache(fetcher));
           NodeAdmin.bind(context.getSystem(), settings, status, metrics);
-          return NodeGuardian.create(settings, sandbox, status);
+          return NodeGuardian.create(settings, sandbox, status, replacement);
         });
   }
 }
