@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -28,24 +29,29 @@ final class AotCache {
   static final String DIR_PROPERTY = "renga.launcher.aot-dir";
 
   private final Optional<Path> cache;
+  /** The node JVM's command without its main class, to check a recorded cache with. */
+  private final List<String> jvm;
   private final AtomicBoolean recording = new AtomicBoolean();
 
-  private AotCache(Optional<Path> cache) {
+  private AotCache(Optional<Path> cache, List<String> jvm) {
     this.cache = cache;
+    this.jvm = jvm;
   }
 
   /** The cache for node JVMs started with {@code nodeOptions} (the path options included), or none when off. */
   static AotCache forNode(List<String> nodeOptions, String javaCommand) {
     String dir = System.getProperty(DIR_PROPERTY, "");
     if (dir.isBlank() || Runtime.version().feature() < 25) {
-      return new AotCache(Optional.empty());
+      return new AotCache(Optional.empty(), List.of());
     }
     if (nodeOptions.stream().anyMatch(o -> o.startsWith("--upgrade-module-path"))) {
       log("node JVMs start without the JDK's AOT cache: the JDK disables it with --upgrade-module-path, which"
           + " Graal's compiler needs (RENGA_NODE_COMPILE=off runs nodes interpreted, with the cache)");
-      return new AotCache(Optional.empty());
+      return new AotCache(Optional.empty(), List.of());
     }
-    return new AotCache(Optional.of(Path.of(dir, "node-" + key(nodeOptions, javaCommand) + ".aot")));
+    List<String> jvm = new ArrayList<>(List.of(javaCommand));
+    jvm.addAll(nodeOptions);
+    return new AotCache(Optional.of(Path.of(dir, "node-" + key(nodeOptions, javaCommand) + ".aot")), List.copyOf(jvm));
   }
 
   /** The JVM options for the next node JVM: map the cache, record it (one JVM at a time), or none. */
@@ -71,17 +77,34 @@ final class AotCache {
     }
     Path recorded = recordingFile();
     try {
-      if (Files.isRegularFile(recorded) && Files.size(recorded) > 0) {
+      if (Files.isRegularFile(recorded) && Files.size(recorded) > 0 && mapsCleanly(recorded)) {
         Files.move(recorded, cache.get(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         log("AOT cache written: " + cache.get());
       } else {
-        // Killed before it could write the cache: the next JVM records again.
+        // Killed before it wrote a whole cache: the next JVM records again.
+        Files.deleteIfExists(recorded);
         recording.set(false);
       }
       Files.deleteIfExists(Path.of(recorded + ".config"));
     } catch (IOException e) {
       log("could not keep the AOT cache " + recorded + ": " + e.getMessage());
       recording.set(false);
+    }
+  }
+
+  /** Whether a JVM with the node's options maps this cache (AOTMode=on fails on one cut short by a kill). */
+  private boolean mapsCleanly(Path file) {
+    List<String> check = new ArrayList<>(jvm);
+    check.addAll(1, List.of("-XX:AOTCache=" + file, "-XX:AOTMode=on"));
+    check.add("-version");
+    try {
+      return new ProcessBuilder(check).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+          .waitFor() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
