@@ -70,8 +70,9 @@ public final class NodeMain {
       warmUp = WarmUp.run(engine, config, WarmUpSettings.from(config), promotion::isDone);
       if (!warmUp.ended().equals("off")) {
         log.info(
-            "warm-up workload: {} requests in {} ms, {} us of CPU per request in the last round ({})",
-            warmUp.requests(), warmUp.took().toMillis(), warmUp.requestCpu().toNanos() / 1000, warmUp.ended());
+            "warm-up workload: {} requests ({} not answered 200) in {} ms, {} us of CPU per request in the last round ({})",
+            warmUp.requests(), warmUp.failed(), warmUp.took().toMillis(), warmUp.requestCpu().toNanos() / 1000,
+            warmUp.ended());
       }
       log.info("standing by with a warm engine until the launcher promotes this JVM");
       if (!promotion.join()) {

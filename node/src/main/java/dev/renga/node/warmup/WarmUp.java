@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -57,10 +58,11 @@ public final class WarmUp {
    * @param took wall-clock time of the workload
    * @param requests requests run
    * @param requestCpu process CPU time per request in the last round (compiler threads included)
+   * @param failed requests not answered 200 (a warm-up handler that fails would warm the wrong path)
    * @param ended why it ended: levelled, budget, promoted, off or failed
    */
-  public record Result(Duration took, long requests, Duration requestCpu, String ended) {
-    public static final Result NONE = new Result(Duration.ZERO, 0, Duration.ZERO, "off");
+  public record Result(Duration took, long requests, Duration requestCpu, long failed, String ended) {
+    public static final Result NONE = new Result(Duration.ZERO, 0, Duration.ZERO, 0, "off");
   }
 
   private WarmUp() {}
@@ -71,7 +73,7 @@ public final class WarmUp {
       return Result.NONE;
     }
     if (promoted.getAsBoolean()) {
-      return new Result(Duration.ZERO, 0, Duration.ZERO, "promoted"); // a first start: join at once
+      return new Result(Duration.ZERO, 0, Duration.ZERO, 0, "promoted"); // a first start: join at once
     }
     long start = System.nanoTime();
     HttpServer handlers;
@@ -79,7 +81,7 @@ public final class WarmUp {
       handlers = handlerServer();
     } catch (IOException e) {
       log.warn("warm-up skipped: cannot serve its handlers on loopback: {}", e.toString());
-      return new Result(Duration.ZERO, 0, Duration.ZERO, "failed");
+      return new Result(Duration.ZERO, 0, Duration.ZERO, 0, "failed");
     }
     // Local only (no cluster, never exits the JVM), and allowed to fetch its handlers from loopback.
     Config local =
@@ -104,7 +106,7 @@ public final class WarmUp {
       return rounds(system, sandbox, base, settings, promoted, start);
     } catch (RuntimeException e) {
       log.warn("warm-up ended early", e);
-      return new Result(Duration.ofNanos(System.nanoTime() - start), 0, Duration.ZERO, "failed");
+      return new Result(Duration.ofNanos(System.nanoTime() - start), 0, Duration.ZERO, 0, "failed");
     } finally {
       system.terminate();
       try {
@@ -121,6 +123,7 @@ public final class WarmUp {
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long deadline = start + settings.budget().toNanos();
     Semaphore slots = new Semaphore(settings.concurrency());
+    AtomicLong failed = new AtomicLong();
     long requests = 0;
     double best = Double.MAX_VALUE;
     double last = 0;
@@ -130,18 +133,18 @@ public final class WarmUp {
       int done = 0;
       for (; done < settings.roundRequests(); done++) {
         if (promoted.getAsBoolean()) {
-          return result(start, requests, last, "promoted");
+          return result(start, requests, last, failed, "promoted");
         }
         if (System.nanoTime() > deadline) {
-          return result(start, requests, last, "budget");
+          return result(start, requests, last, failed, "budget");
         }
         if (!acquire(slots)) {
           continue; // a slot did not free in time: check promotion and the budget again
         }
-        send(system, sandbox, invocation(base, requests++), slots);
+        send(system, sandbox, invocation(base, requests++), slots, failed);
       }
       if (!acquireAll(slots, settings.concurrency())) {
-        return result(start, requests, last, "failed");
+        return result(start, requests, last, failed, "failed");
       }
       slots.release(settings.concurrency());
       last = (os.getProcessCpuTime() - cpuBefore) / (double) done;
@@ -149,13 +152,14 @@ public final class WarmUp {
         best = last;
         withoutGain = 0;
       } else if (++withoutGain >= settings.roundsWithoutGain()) {
-        return result(start, requests, last, "levelled");
+        return result(start, requests, last, failed, "levelled");
       }
     }
   }
 
-  private static Result result(long start, long requests, double requestCpuNanos, String ended) {
-    return new Result(Duration.ofNanos(System.nanoTime() - start), requests, Duration.ofNanos((long) requestCpuNanos), ended);
+  private static Result result(long start, long requests, double requestCpuNanos, AtomicLong failed, String ended) {
+    return new Result(
+        Duration.ofNanos(System.nanoTime() - start), requests, Duration.ofNanos((long) requestCpuNanos), failed.get(), ended);
   }
 
   private static boolean acquire(Semaphore slots) {
@@ -177,12 +181,16 @@ public final class WarmUp {
   }
 
   /** Runs one invocation in a RequestActor; its slot frees with the first reply (every warm-up handler ends at once). */
-  private static void send(ActorSystem<Void> system, Sandbox sandbox, Invocation invocation, Semaphore slots) {
+  private static void send(
+      ActorSystem<Void> system, Sandbox sandbox, Invocation invocation, Semaphore slots, AtomicLong failed) {
     ActorRef<NodeProtocol.Reply> reply =
         system.systemActorOf(
             Behaviors.receive(NodeProtocol.Reply.class)
                 .onAnyMessage(
                     any -> {
+                      if (!(any instanceof NodeProtocol.Completed completed && completed.status() == 200)) {
+                        failed.incrementAndGet();
+                      }
                       slots.release();
                       return Behaviors.stopped();
                     })
