@@ -668,7 +668,7 @@ class Bench:
         cluster of one gateway and one node, warmed and measured for the same time."""
         result = {"quota": RECYCLE_QUOTA, "warmup_s": RECYCLE_WARMUP_S, "seconds": RECYCLE_S,
                   "connections": CONNECTIONS}
-        for key, quota in (("no_quota", 0), ("quota", RECYCLE_QUOTA)):
+        for key, quota in (("no_quota", 0), ("with_quota", RECYCLE_QUOTA)):
             target, procs, _ = self.start_cluster(f"recycle-{quota}", 1, [f"-Drenga.node.max-requests={quota}"])
             try:
                 wrk(target, "hello", CONNECTIONS, RECYCLE_WARMUP_S)
@@ -683,7 +683,7 @@ class Bench:
                     f"{res['errors']} errors, {res['recycles']} recycles")
             finally:
                 self.stop_cluster(procs)
-        result["share"] = result["quota"]["rps"] / result["no_quota"]["rps"] if result["no_quota"]["rps"] else None
+        result["share"] = result["with_quota"]["rps"] / result["no_quota"]["rps"] if result["no_quota"]["rps"] else None
         return result
 
     def run_noisy_neighbour(self):

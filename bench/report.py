@@ -369,8 +369,8 @@ class Report:
         if rec.get("share") is not None:
             x = rec["share"]
             rows.append((f"hello with recycles (quota {rec['quota']:,}) ≥ 80 % of hello without",
-                         f"{100 * x:.0f} % ({rec['quota']['rps']:,.0f} vs {rec['no_quota']['rps']:,.0f} req/s, "
-                         f"{rec['quota']['recycles']} recycles, {rec['quota']['errors']} errors)", x >= 0.8,
+                         f"{100 * x:.0f} % ({rec['with_quota']['rps']:,.0f} vs {rec['no_quota']['rps']:,.0f} req/s, "
+                         f"{rec['with_quota']['recycles']} recycles, {rec['with_quota']['errors']} errors)", x >= 0.8,
                          f"{x / 0.8:.2f} of target"))
         self.w("## Targets")
         self.w()
@@ -451,8 +451,8 @@ class Report:
         if "share" in rec:
             self.w(f"`hello` on a fresh gateway and node, {rec['warmup_s']} s of warm-up then {rec['seconds']} s measured, "
                    f"with `renga.node.max-requests={rec['quota']}` and without a quota: "
-                   f"{rec['quota']['rps']:,.0f} vs {rec['no_quota']['rps']:,.0f} req/s ({rec['quota']['recycles']} "
-                   f"recycles during the run, {rec['quota']['errors']} errors; p99 {rec['quota']['p99_us'] / 1000:.1f} vs "
+                   f"{rec['with_quota']['rps']:,.0f} vs {rec['no_quota']['rps']:,.0f} req/s ({rec['with_quota']['recycles']} "
+                   f"recycles during the run, {rec['with_quota']['errors']} errors; p99 {rec['with_quota']['p99_us'] / 1000:.1f} vs "
                    f"{rec['no_quota']['p99_us'] / 1000:.1f} ms).")
             self.w()
 
