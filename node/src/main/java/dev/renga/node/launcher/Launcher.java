@@ -8,8 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -37,6 +39,8 @@ public final class Launcher {
   /** Above renga.node.drain-timeout (30 s), so a draining node is not killed while its requests end. */
   private static final Duration STOP_GRACE = Duration.ofSeconds(45);
   private static final Duration STANDBY_DELAY = Duration.ofSeconds(10);
+  /** How long a stopping launcher waits for the rest of an exited node's output. */
+  private static final Duration OUTPUT_GRACE = Duration.ofSeconds(5);
 
   private final String java;
   private final List<String> nodeOptions;
@@ -46,6 +50,8 @@ public final class Launcher {
   private volatile Process standby;
   /** A standby promoted while the serving node still serves, at that node's request; it serves next. */
   private volatile Process successor;
+  /** The thread copying each live node JVM's standard output. */
+  private final Map<Process, Thread> relays = new ConcurrentHashMap<>();
   private final LauncherLink link =
       new LauncherLink(Long.toString(ProcessHandle.current().pid(), 36) + "-" + UUID.randomUUID().toString().substring(0, 8),
           UUID.randomUUID().toString());
@@ -200,10 +206,11 @@ public final class Launcher {
   /** Copies a node JVM's standard output to this launcher's, and acts on its request for a replacement. */
   private void relayOutput(Process process) {
     String replaceLine = link.replaceLine();
-    Thread.ofPlatform()
+    Thread relay =
+        Thread.ofPlatform()
         .daemon()
         .name("renga-node-output-" + process.pid())
-        .start(
+        .unstarted(
             () -> {
               try (BufferedReader lines = process.inputReader(StandardCharsets.UTF_8)) {
                 String line;
@@ -216,8 +223,20 @@ public final class Launcher {
                 }
               } catch (IOException e) {
                 // The node is gone; its exit is handled by the run loop.
+              } finally {
+                relays.remove(process);
               }
             });
+    relays.put(process, relay);
+    relay.start();
+  }
+
+  /** Waits (briefly) until everything a node JVM that has exited wrote is copied: its last lines say how it left. */
+  private void awaitOutput(Process process) throws InterruptedException {
+    Thread relay = relays.get(process);
+    if (relay != null) {
+      relay.join(OUTPUT_GRACE.toMillis());
+    }
   }
 
   /** SIGTERM/Ctrl-C: stop the node gracefully (it drains), and forcibly if it does not exit in time. */
@@ -242,6 +261,7 @@ public final class Launcher {
           log("node did not stop within " + STOP_GRACE.toSeconds() + "s; killing it");
           serving.destroyForcibly().waitFor();
         }
+        awaitOutput(serving);
       }
       // This JVM is shutting down: keep the cache a node JVM just wrote before it does.
       aotCacheWritten.get(STOP_GRACE.toSeconds(), TimeUnit.SECONDS);
