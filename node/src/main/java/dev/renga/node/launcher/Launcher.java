@@ -246,15 +246,17 @@ public final class Launcher {
     if (spare != null) {
       spare.destroyForcibly();
     }
+    // SIGTERM through the process handle: Process.destroy() would also close the pipe of the node's output, and with
+    // it the lines that say how it left.
     Process next = successor;
     if (next != null) {
-      next.destroy();
+      next.toHandle().destroy();
     }
     Process current = node;
     if (current == null || !current.isAlive()) {
       return;
     }
-    current.destroy();
+    current.toHandle().destroy();
     try {
       for (Process serving : next == null ? List.of(current) : List.of(current, next)) {
         if (!serving.waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS)) {
