@@ -23,7 +23,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, "bench")
 JAVA_HOME = os.environ["JAVA_HOME"]
 # noisy-neighbour last: its never-ending requests stay on the node until the request time limit.
-ALL_SCENARIOS = ["hello", "echo", "fetch-proxy", "compute", "density", "jmh", "noisy-neighbour"]
+ALL_SCENARIOS = ["hello", "echo", "fetch-proxy", "compute", "density", "jmh", "cold-start", "recycle",
+                 "noisy-neighbour"]
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -31,7 +32,7 @@ def env_num(name, default):
     return type(default)(os.environ.get(name, default))
 
 
-# Every knob has a default that keeps a full run under 20 minutes on 2 cores.
+# Every knob has a default that keeps a full run under 35 minutes on 2 cores (cold-start and recycle take 12 of them).
 SECONDS = env_num("BENCH_SECONDS", 10)  # measured wrk run
 WARMUP = env_num("BENCH_WARMUP", 5)  # wrk warm-up before the first round of each target
 # Before any scenario: GraalJS on the JVM needs about a minute of load to reach steady state (the peers need
@@ -60,10 +61,18 @@ NOISY_CONNECTIONS = env_num("BENCH_NOISY_CONNECTIONS", 16)
 ECHO_BYTES = 4096
 WORKERD = os.environ.get("BENCH_WORKERD", "")
 # A scenario that would not end within this many seconds of the start (by its usual duration) is skipped, so an
-# unattended run ends within 20 minutes.
-BUDGET_S = env_num("BENCH_BUDGET_S", 1500)
+# unattended run ends within about 45 minutes.
+BUDGET_S = env_num("BENCH_BUDGET_S", 1500 + 390 + 360)
+# cold-start and recycle start clusters of their own (the main one idles meanwhile): a fresh `bin/renga up`-like
+# cluster measured in consecutive windows from its ready line, and hello on a node with a request quota against one
+# without, both of the same age.
+COLD_START_S = env_num("BENCH_COLD_START_S", 300)
+COLD_START_WINDOW_S = env_num("BENCH_COLD_START_WINDOW_S", 10)
+RECYCLE_QUOTA = env_num("BENCH_RECYCLE_QUOTA", 20000)
+RECYCLE_WARMUP_S = env_num("BENCH_RECYCLE_WARMUP_S", 60)
+RECYCLE_S = env_num("BENCH_RECYCLE_S", 60)
 USUAL_S = {"hello": 130, "echo": 100, "fetch-proxy": 80, "compute": 100, "density": 560, "noisy-neighbour": 60,
-           "jmh": 150}
+           "jmh": 150, "cold-start": COLD_START_S + 90, "recycle": 2 * (RECYCLE_WARMUP_S + RECYCLE_S + 60)}
 
 
 def log(*args):
@@ -456,6 +465,91 @@ class Renga:
                     entry["steps"][-1]["capped_from"] = capped_from
                 time.sleep(3)
             result["targets"][t.name] = entry
+        return result
+
+    def start_cluster(self, name, nodes, props):
+        """A fresh gateway and `nodes` launched nodes, as `bin/renga up` starts them, in a cluster of their own.
+        Returns (Target, processes, seconds from the first start to every node routed)."""
+        cluster, http, admin = free_port(), free_port(), free_port()
+        extra = [f"-Drenga.cluster-name=renga-{name}-{os.getpid()}", f"-Drenga.seed-nodes=127.0.0.1:{cluster}",
+                 "-Drenga.sandbox.network.allow-private=true"] + props + self.props
+        t0 = time.time()
+        procs = [self.procs.start(f"{name}-gateway", [os.path.join(ROOT, "bin", "renga"), "gateway"] + extra,
+                                  env={"RENGA_PORT": str(cluster), "RENGA_HTTP_PORT": str(http),
+                                       "RENGA_ADMIN_PORT": str(admin), "RENGA_PARENT_PID": str(os.getpid())})]
+        for i in range(nodes):
+            procs.append(self.procs.start(f"{name}-node-{i}", [os.path.join(ROOT, "bin", "renga"), "node"] + extra,
+                                          env={"RENGA_PORT": "0", "RENGA_NODE_ADMIN_PORT": "0",
+                                               "RENGA_PARENT_PID": str(os.getpid())}))
+
+        def routed():
+            nodes_json = json.loads(http_get(f"http://127.0.0.1:{admin}/admin/nodes", timeout=2)[1])
+            return sum(1 for n in nodes_json["nodes"] if n.get("routed")) >= nodes
+
+        wait_until(routed, 180, f"the {name} cluster's {nodes} node(s) to be routed", procs)
+        ready_s = time.time() - t0
+        target = Target(name, f"Renga ({name})", f"http://127.0.0.1:{http}", self.origin, lambda: [])
+        return target, procs, ready_s
+
+    def stop_cluster(self, procs):
+        for proc in reversed(procs):
+            self.procs.stop(proc, grace=60)
+
+    def run_cold_start(self):
+        """`bin/renga up`'s shape (a gateway, two nodes, default quota): from the ready line, one request at a time,
+        then hello in consecutive windows."""
+        target, procs, ready_s = self.start_cluster("cold", 2, [])
+        try:
+            latencies = []
+            for _ in range(20):
+                t0 = time.perf_counter()
+                status, _, _ = http_get(target.url("hello"), {"x-haiku-handler": f"{self.origin}/hello.js"})
+                if status == 200:
+                    latencies.append((time.perf_counter() - t0) * 1000)
+            latencies.sort()
+            windows = []
+            for i in range(max(1, COLD_START_S // COLD_START_WINDOW_S)):
+                res = wrk(target, "hello", CONNECTIONS, COLD_START_WINDOW_S)
+                rps = res["requests"] / (res["duration_us"] / 1e6)
+                windows.append({"end_s": (i + 1) * COLD_START_WINDOW_S, "rps": rps,
+                                "p99_us": res.get("p99_us"), "errors": res["status_errors"] + res["timeouts"]})
+                log(f"cold-start window {i + 1}: {rps:.0f} req/s")
+        finally:
+            self.stop_cluster(procs)
+        first30 = [w["rps"] for w in windows if w["end_s"] <= 30]
+        steady = [w["rps"] for w in windows[-3:]]
+        result = {"ready_s": round(ready_s, 1), "connections": CONNECTIONS, "window_s": COLD_START_WINDOW_S,
+                  "windows": windows, "one_at_a_time_ms": latencies,
+                  "one_at_a_time_p50_ms": latencies[len(latencies) // 2] if latencies else None,
+                  "first_30s_rps": sum(first30) / len(first30) if first30 else None,
+                  "steady_rps": sum(steady) / len(steady) if steady else None}
+        if result["first_30s_rps"] and result["steady_rps"]:
+            result["first_30s_share"] = result["first_30s_rps"] / result["steady_rps"]
+        log(f"cold-start: ready after {ready_s:.0f} s, one at a time p50 {result['one_at_a_time_p50_ms']} ms, "
+            f"first 30 s {result['first_30s_rps'] or 0:.0f} req/s, last 30 s {result['steady_rps'] or 0:.0f} req/s")
+        return result
+
+    def run_recycle(self):
+        """hello on a node with a request quota (it recycles under the load) against one without, each on a fresh
+        cluster of one gateway and one node, warmed and measured for the same time."""
+        result = {"quota": RECYCLE_QUOTA, "warmup_s": RECYCLE_WARMUP_S, "seconds": RECYCLE_S,
+                  "connections": CONNECTIONS}
+        for key, quota in (("no_quota", 0), ("with_quota", RECYCLE_QUOTA)):
+            target, procs, _ = self.start_cluster(f"recycle-{quota}", 1, [f"-Drenga.node.max-requests={quota}"])
+            try:
+                wrk(target, "hello", CONNECTIONS, RECYCLE_WARMUP_S)
+                res = wrk(target, "hello", CONNECTIONS, RECYCLE_S)
+                res["rps"] = res["requests"] / (res["duration_us"] / 1e6)
+                res["errors"] = (res["connect_errors"] + res["read_errors"] + res["write_errors"]
+                                 + res["status_errors"] + res["timeouts"])
+                log_text = open(os.path.join(self.run_dir, f"recycle-{quota}-node-0.log")).read()
+                res["recycles"] = log_text.count("exited 0 after")
+                result[key] = res
+                log(f"recycle {key}: {res['rps']:.0f} req/s, p99 {res['p99_us'] / 1000:.1f} ms, "
+                    f"{res['errors']} errors, {res['recycles']} recycles")
+            finally:
+                self.stop_cluster(procs)
+        result["share"] = result["with_quota"]["rps"] / result["no_quota"]["rps"] if result["no_quota"]["rps"] else None
         return result
 
     def run_noisy_neighbour(self):

@@ -22,7 +22,7 @@ LABELS = {"renga": "Renga (context)", "renga-scope": "Renga (scope)", "nodevm": 
 COLORS = {"renga": "#c0392b", "renga-scope": "#8e44ad", "nodevm": "#2e86c1", "workerd": "#f39c12", "pekko": "#7f8c8d"}
 THROUGHPUT = ["hello", "echo", "fetch-proxy", "compute"]
 ORDER = ["renga", "renga-scope", "nodevm", "workerd", "pekko"]
-SCENARIOS = THROUGHPUT + ["density", "jmh", "noisy-neighbour"]
+SCENARIOS = THROUGHPUT + ["density", "jmh", "cold-start", "recycle", "noisy-neighbour"]
 
 
 def ordered(d):
@@ -389,6 +389,23 @@ class Report:
                          None if idle else v < 100, f"{v / 100:.2f}× the limit"))
         elif not cw:
             rows.append(("pooled context creation < 100 µs", "not measured in this run (see JMH below)", None, ""))
+        cold = self.sc.get("cold-start", {})
+        if cold.get("first_30s_share") is not None:
+            x = cold["first_30s_share"]
+            rows.append(("cold start: hello in the first 30 s after ready ≥ 70 % of the last 30 s of the run",
+                         f"{100 * x:.0f} % ({cold['first_30s_rps']:,.0f} vs {cold['steady_rps']:,.0f} req/s)", x >= 0.7,
+                         f"{x / 0.7:.2f} of target"))
+        if cold.get("one_at_a_time_p50_ms") is not None:
+            v = cold["one_at_a_time_p50_ms"]
+            rows.append(("cold start: one request at a time on a fresh cluster, p50 ≤ 10 ms", f"{v:.1f} ms", v <= 10,
+                         f"{v / 10:.2f}× the limit"))
+        rec = self.sc.get("recycle", {})
+        if rec.get("share") is not None:
+            x = rec["share"]
+            rows.append((f"hello with recycles (quota {rec['quota']:,}) ≥ 80 % of hello without",
+                         f"{100 * x:.0f} % ({rec['with_quota']['rps']:,.0f} vs {rec['no_quota']['rps']:,.0f} req/s, "
+                         f"{rec['with_quota']['recycles']} recycles, {rec['with_quota']['errors']} errors)", x >= 0.8,
+                         f"{x / 0.8:.2f} of target"))
         self.w("## Targets")
         self.w()
         self.w("| target | measured | met? | ratio to target |")
@@ -447,6 +464,31 @@ class Report:
                    f"(created at {m['us_per_context_created']:,.0f} µs each, sequentially). At that rate 10,000 "
                    f"waiting requests need {m['kb_per_context'] * 10000 / 1024:,.0f} MB of heap for their contexts.")
         self.w()
+
+    def warmth(self):
+        cold, rec = self.sc.get("cold-start", {}), self.sc.get("recycle", {})
+        if not cold.get("windows") and "share" not in rec:
+            return
+        self.w("## Cold start and recycles")
+        self.w()
+        if cold.get("windows"):
+            self.w(f"A fresh cluster shaped like `bin/renga up` (a gateway, two launched nodes, default quota) was routed "
+                   f"{cold['ready_s']} s after its first JVM started. One request at a time right after: p50 "
+                   f"{fmt(cold['one_at_a_time_p50_ms'])} ms. Then `hello` at {cold['connections']} connections in "
+                   f"consecutive {cold['window_s']} s windows:")
+            self.w()
+            self.w("| window ends at | req/s |")
+            self.w("|---|---|")
+            for w in cold["windows"]:
+                self.w(f"| {w['end_s']} s | {w['rps']:,.0f} |")
+            self.w()
+        if "share" in rec:
+            self.w(f"`hello` on a fresh gateway and node, {rec['warmup_s']} s of warm-up then {rec['seconds']} s measured, "
+                   f"with `renga.node.max-requests={rec['quota']}` and without a quota: "
+                   f"{rec['with_quota']['rps']:,.0f} vs {rec['no_quota']['rps']:,.0f} req/s ({rec['with_quota']['recycles']} "
+                   f"recycles during the run, {rec['with_quota']['errors']} errors; p99 {rec['with_quota']['p99_us'] / 1000:.1f} vs "
+                   f"{rec['no_quota']['p99_us'] / 1000:.1f} ms).")
+            self.w()
 
     def charts_md(self, charts):
         self.w("## Charts")
@@ -521,6 +563,19 @@ class Report:
             fig.savefig(os.path.join(out, "density.png"), dpi=110)
             plt.close(fig)
             made.append(("density.png", "Density: answered share and memory"))
+        cold = self.sc.get("cold-start", {})
+        if cold.get("windows"):
+            fig, ax = plt.subplots(figsize=(8, 4))
+            ax.plot([w["end_s"] for w in cold["windows"]], [w["rps"] for w in cold["windows"]], "o-",
+                    color=COLORS["renga"])
+            ax.set_xlabel("seconds after the cluster was ready")
+            ax.set_ylabel("hello req/s")
+            ax.set_title(f"Cold start: hello at {cold['connections']} connections, {cold['window_s']} s windows")
+            ax.grid(alpha=0.3)
+            fig.tight_layout()
+            fig.savefig(os.path.join(out, "cold-start.png"), dpi=110)
+            plt.close(fig)
+            made.append(("cold-start.png", "Cold start: throughput per window after ready"))
         s = self.sc.get("noisy-neighbour")
         if s and "alone" in s:
             fig, ax = plt.subplots(figsize=(6, 4))
@@ -549,10 +604,11 @@ class Report:
         self.throughput_tables()
         self.density()
         self.noisy()
+        self.warmth()
         self.jmh()
         self.charts_md(self.charts(chart_dir))
         ran = [x for x in SCENARIOS if x in self.sc]
-        self.w(f"Scenarios in this run: {', '.join(ran)}. Reproduce with `bin/renga bench` (all, about 15 minutes) "
+        self.w(f"Scenarios in this run: {', '.join(ran)}. Reproduce with `bin/renga bench` (all, about 30 minutes) "
                "or `bin/renga bench SCENARIO...`; knobs: `BENCH_SECONDS`, `BENCH_ROUNDS`, `BENCH_WARMUP`, "
                "`BENCH_CONNECTIONS`, `BENCH_DENSITY_STEPS`, `BENCH_DENSITY_WAIT_MS`, `BENCH_DENSITY_RATE` (see "
                "`bench/bench.py`).")

@@ -23,7 +23,9 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
  * The node's guardian: registers the node with the cluster's Receptionist and runs every invocation in its own
  * supervised {@link RequestActor} on the JS dispatcher; a request that fails never touches the guardian. It also
  * ends the node's life: after the request quota (recycle, exit 0) or when the Watchdog finds the JS dispatcher
- * blocked (exit 70). Either way it first leaves routing and refuses new work, so no request is lost.
+ * blocked (exit 70). Either way it first leaves routing and refuses new work, so no request is lost. Under a launcher,
+ * a node at its quota first asks for its replacement and serves on until that one is routed ({@link Replacement}),
+ * so a planned recycle never lowers the cluster's capacity; past a hard ceiling it recycles regardless.
  */
 public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
   /** The dispatcher that runs JavaScript (renga-js-dispatcher in reference.conf). */
@@ -33,6 +35,14 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
   public static final DispatcherSelector WATCHDOG_DISPATCHER = DispatcherSelector.fromConfig("renga-watchdog-dispatcher");
 
   private record RequestEnded(String requestId) implements NodeProtocol.Command {}
+
+  /** The Receptionist's nodes changed: perhaps the replacement this node waits for is among them. */
+  private record NodesListed(Receptionist.Listing listing) implements NodeProtocol.Command {}
+
+  /** The replacement has been routed for the handover time: leave. */
+  private enum HandedOver implements NodeProtocol.Command {
+    INSTANCE
+  }
 
   private enum DrainTimedOut implements NodeProtocol.Command {
     INSTANCE
@@ -47,8 +57,15 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
   private final List<ActorRef<Done>> drainWaiters = new ArrayList<>();
 
   public static Behavior<NodeProtocol.Command> create(NodeSettings settings, Sandbox sandbox, NodeStatus status) {
+    return create(settings, sandbox, status, Replacement.NONE);
+  }
+
+  /** A guardian that, at its request quota, asks {@code replacement} for a successor and leaves once it is routed. */
+  public static Behavior<NodeProtocol.Command> create(
+      NodeSettings settings, Sandbox sandbox, NodeStatus status, Replacement replacement) {
     return Behaviors.setup(
-        context -> Behaviors.withTimers(timers -> new NodeGuardian(context, timers, settings, sandbox, status)));
+        context ->
+            Behaviors.withTimers(timers -> new NodeGuardian(context, timers, settings, sandbox, status, replacement)));
   }
 
   private final TimerScheduler<NodeProtocol.Command> timers;
@@ -56,6 +73,12 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
   private final Sandbox sandbox;
   private final NodeStatus status;
   private final long quota;
+  /** The hard ceiling: past this many requests the node recycles even without a routed replacement. */
+  private final long ceiling;
+  private final Replacement replacement;
+  /** At its quota, serving on until the replacement it asked for is routed. */
+  private boolean awaitingReplacement;
+  private boolean handingOver;
   private boolean exiting;
   private final ActorRef<NodeReporter.Publish> reporter;
 
@@ -64,13 +87,16 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
       TimerScheduler<NodeProtocol.Command> timers,
       NodeSettings settings,
       Sandbox sandbox,
-      NodeStatus status) {
+      NodeStatus status,
+      Replacement replacement) {
     super(context);
     this.timers = timers;
     this.settings = settings;
     this.sandbox = sandbox;
     this.status = status;
     this.quota = settings.drawQuota(ThreadLocalRandom.current());
+    this.ceiling = Math.max(quota, Math.round(quota * settings.maxRequestsCeiling()));
+    this.replacement = replacement;
     status.quota(quota);
     var heartbeat = new HeartbeatActor.Heartbeat();
     context.spawn(HeartbeatActor.create(heartbeat, settings.heartbeatInterval()), "heartbeat", JS_DISPATCHER);
@@ -103,6 +129,8 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
         .onMessage(RequestEnded.class, this::onRequestEnded)
         .onMessage(Watchdog.Unhealthy.class, this::onUnhealthy)
         .onMessage(Drain.class, this::onDrain)
+        .onMessage(NodesListed.class, this::onNodesListed)
+        .onMessageEquals(HandedOver.INSTANCE, this::onHandedOver)
         .onMessageEquals(DrainTimedOut.INSTANCE, this::onDrainTimedOut)
         .build();
   }
@@ -130,10 +158,72 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
                 JS_DISPATCHER);
     getContext().watchWith(child, new RequestEnded(invoke.invocation().requestId()));
     if (quota > 0 && status.started() >= quota) {
+      quotaReached();
+    }
+    return this;
+  }
+
+  /**
+   * Make-before-break: at the quota the node asks for its replacement and serves on until that one is routed; at the
+   * hard ceiling, or with no one to ask, it drains at once.
+   */
+  private void quotaReached() {
+    if (status.state() != NodeStatus.State.UP) {
+      return;
+    }
+    if (awaitingReplacement && status.started() >= ceiling) {
+      getContext().getLog().warn("hard request ceiling of {} reached before the replacement was routed: recycling", ceiling);
+      recycle();
+    } else if (!awaitingReplacement && ceiling > quota && replacement.ask()) {
+      awaitingReplacement = true;
+      getContext().getLog().info(
+          "request quota of {} reached: serving on until the replacement is routed (at most {} requests)", quota, ceiling);
+      getContext().getSystem().receptionist().tell(
+          Receptionist.subscribe(
+              NodeProtocol.NODE_SERVICE, getContext().messageAdapter(Receptionist.Listing.class, NodesListed::new)));
+    } else if (!awaitingReplacement) {
       getContext().getLog().info("request quota of {} reached: draining, then recycling", quota);
-      leaveRouting(NodeStatus.State.DRAINING);
-      timers.startSingleTimer(DrainTimedOut.INSTANCE, settings.drainTimeout());
-      exitWhenDrained();
+      recycle();
+    }
+  }
+
+  private void recycle() {
+    leaveRouting(NodeStatus.State.DRAINING);
+    timers.startSingleTimer(DrainTimedOut.INSTANCE, settings.drainTimeout());
+    exitWhenDrained();
+  }
+
+  /** The replacement is registered (so gateways route to it once they have the same listing): hand over shortly. */
+  private Behavior<NodeProtocol.Command> onNodesListed(NodesListed listed) {
+    if (!awaitingReplacement || handingOver || status.state() != NodeStatus.State.UP) {
+      return this;
+    }
+    var cluster = org.apache.pekko.cluster.typed.Cluster.get(getContext().getSystem());
+    var self = cluster.selfMember().address();
+    for (var node : listed.listing().getServiceInstances(NodeProtocol.NODE_SERVICE)) {
+      var address = node.path().address();
+      if (address.hasLocalScope() || address.equals(self)) {
+        continue;
+      }
+      for (var member : cluster.state().getMembers()) {
+        if (member.address().equals(address)
+            && member.status() == org.apache.pekko.cluster.MemberStatus.up()
+            && replacement.isReplacement(member)) {
+          handingOver = true;
+          getContext().getLog().info(
+              "replacement {} is registered: leaving routing in {} ms", address, settings.handover().toMillis());
+          timers.startSingleTimer(HandedOver.INSTANCE, settings.handover());
+          return this;
+        }
+      }
+    }
+    return this;
+  }
+
+  private Behavior<NodeProtocol.Command> onHandedOver() {
+    if (status.state() == NodeStatus.State.UP) {
+      getContext().getLog().info("replacement routed: draining, then recycling");
+      recycle();
     }
     return this;
   }

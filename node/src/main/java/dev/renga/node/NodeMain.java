@@ -1,6 +1,7 @@
 package dev.renga.node;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueFactory;
 import dev.renga.core.NodeProtocol;
 import dev.renga.core.ParentProcess;
 import dev.renga.core.RengaConfig;
@@ -9,10 +10,14 @@ import dev.renga.node.fetch.HandlerCache;
 import dev.renga.node.fetch.HandlerFetcher;
 import dev.renga.node.fetch.HandlerSettings;
 import dev.renga.node.fetch.Lookups;
+import dev.renga.node.launcher.LauncherLink;
 import dev.renga.node.sandbox.JsEngine;
 import dev.renga.node.sandbox.RunningTurns;
 import dev.renga.node.sandbox.Sandbox;
 import dev.renga.node.sandbox.SandboxSettings;
+import dev.renga.node.warmup.WarmUp;
+import dev.renga.node.warmup.WarmUpSettings;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.BufferedReader;
@@ -20,6 +25,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -33,9 +40,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts a node JVM: warms the engine, then joins the cluster with role "node".
  *
- * <p>Under its launcher a node starts as a standby: it warms its engine, then waits for the launcher's word on
- * standard input before it starts its actor system and joins, so a replacement is ready the moment its
- * predecessor exits.
+ * <p>Under its launcher a node starts as a standby: it warms its engine, runs a warm-up workload ({@link WarmUp})
+ * until the launcher's word on standard input (or until its cost levels off), then starts its actor system and joins,
+ * so a replacement is ready, and warm, the moment its predecessor needs one.
  */
 public final class NodeMain {
   private static final Logger log = LoggerFactory.getLogger(NodeMain.class);
@@ -47,18 +54,71 @@ public final class NodeMain {
 
   public static void main(String[] args) throws IOException {
     exitOnOutOfMemoryOutsideHandlers();
+    Optional<LauncherLink> launcher = LauncherLink.ofThisJvm();
     Config config = RengaConfig.load("node");
+    if (launcher.isPresent()) {
+      // The launcher's role lets the node it replaces recognise this JVM among the cluster's members.
+      config =
+          config.withValue(
+              "pekko.cluster.roles", ConfigValueFactory.fromIterable(List.of("node", launcher.get().role())));
+    }
     NodeSettings settings = NodeSettings.from(config);
     JsEngine engine = warmEngine(settings, SandboxSettings.from(config));
+    WarmUp.Result warmUp = WarmUp.Result.NONE;
     if (Boolean.getBoolean(STANDBY_PROPERTY)) {
+      CompletableFuture<Boolean> promotion = promotion();
+      warmUp = WarmUp.run(engine, config, WarmUpSettings.from(config), promotion::isDone);
+      if (!warmUp.ended().equals("off")) {
+        log.info(
+            "warm-up workload: {} requests ({} not answered 200) in {} ms, {} us of CPU per request in the last round ({})",
+            warmUp.requests(), warmUp.failed(), warmUp.took().toMillis(), warmUp.requestCpu().toNanos() / 1000,
+            warmUp.ended());
+      }
       log.info("standing by with a warm engine until the launcher promotes this JVM");
-      if (new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine() == null) {
+      if (!promotion.join()) {
         log.info("the launcher is gone; a standby has nothing to finish");
         System.exit(0);
       }
       log.info("promoted: joining the cluster");
     }
-    start(config, settings, engine);
+    start(config, settings, engine, warmUp, replacement(config, launcher));
+  }
+
+  /**
+   * Its launcher, which replaces this node before it leaves at its quota; none without one, or on a fixed cluster port,
+   * which the replacement could not bind while this JVM holds it.
+   */
+  private static Replacement replacement(Config config, Optional<LauncherLink> launcher) {
+    if (launcher.isEmpty()) {
+      return Replacement.NONE;
+    }
+    Config artery = config.getConfig("pekko.remote.artery");
+    boolean fixedPort =
+        artery.getInt("canonical.port") != 0
+            || (artery.hasPath("bind.port") && !artery.getString("bind.port").isBlank() && artery.getInt("bind.port") != 0);
+    if (fixedPort) {
+      log.info("fixed cluster port: at its request quota this node drains before its replacement can bind the port");
+      return Replacement.NONE;
+    }
+    return launcher.get();
+  }
+
+  /** Completes with true at the launcher's line on standard input, false when it is closed without one. */
+  private static CompletableFuture<Boolean> promotion() {
+    CompletableFuture<Boolean> promoted = new CompletableFuture<>();
+    Thread.ofPlatform()
+        .daemon()
+        .name("renga-standby-promotion")
+        .start(
+            () -> {
+              try {
+                promoted.complete(
+                    new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine() != null);
+              } catch (IOException e) {
+                promoted.complete(false);
+              }
+            });
+    return promoted;
   }
 
   /**
@@ -87,9 +147,19 @@ public final class NodeMain {
     return engine;
   }
 
-  private static ActorSystem<?> start(Config config, NodeSettings settings, JsEngine engine) {
+  private static ActorSystem<?> start(
+      Config config, NodeSettings settings, JsEngine engine, WarmUp.Result warmUp, Replacement replacement) {
     NodeStatus status = new NodeStatus();
     PrometheusMeterRegistry metrics = RengaMetrics.install("node");
+    // Strong references: nothing else keeps the warm-up's result, and a gauge only holds its object weakly otherwise.
+    Gauge.builder("renga.node.warm.up.seconds", warmUp, w -> w.took().toNanos() / 1e9)
+        .description("How long this JVM ran its warm-up workload as a standby, before it was promoted")
+        .strongReference(true)
+        .register(Metrics.globalRegistry);
+    Gauge.builder("renga.node.warm.up.request.cpu.seconds", warmUp, w -> w.requestCpu().toNanos() / 1e9)
+        .description("Process CPU time per request in the warm-up's last round: the cost the warm-up reached")
+        .strongReference(true)
+        .register(Metrics.globalRegistry);
     Metrics.gauge("renga.node.in.flight", status, NodeStatus::inFlight);
     Metrics.more().counter("renga.node.started", List.of(), status, NodeStatus::started);
     Metrics.gauge("renga.node.dispatcher.lag.seconds", status, s -> s.heartbeatLagMillis() / 1000.0);
@@ -98,7 +168,8 @@ public final class NodeMain {
     Metrics.gauge("renga.node.context.pool.ready", engine, JsEngine::pooled);
     Metrics.more().counter("renga.node.context.pool.misses", List.of(), engine, JsEngine::poolMisses);
     ActorSystem<NodeProtocol.Command> system =
-        ActorSystem.create(guardian(engine, settings, status, metrics, config), RengaConfig.systemName(config), config);
+        ActorSystem.create(
+            guardian(engine, settings, status, metrics, config, replacement), RengaConfig.systemName(config), config);
     // A graceful stop (SIGTERM, Ctrl-C, the launcher stopping) first leaves routing and lets requests in flight end.
     CoordinatedShutdown.get(system)
         .addTask(
@@ -113,7 +184,12 @@ public final class NodeMain {
   }
 
   private static Behavior<NodeProtocol.Command> guardian(
-      JsEngine engine, NodeSettings settings, NodeStatus status, PrometheusMeterRegistry metrics, Config config) {
+      JsEngine engine,
+      NodeSettings settings,
+      NodeStatus status,
+      PrometheusMeterRegistry metrics,
+      Config config,
+      Replacement replacement) {
     return Behaviors.setup(
         context -> {
           var blocking =
@@ -123,7 +199,7 @@ public final class NodeMain {
               new Sandbox(
                   engine, fetcher, SandboxSettings.from(config), new RunningTurns(), blocking, new HandlerCache(fetcher));
           NodeAdmin.bind(context.getSystem(), settings, status, metrics);
-          return NodeGuardian.create(settings, sandbox, status);
+          return NodeGuardian.create(settings, sandbox, status, replacement);
         });
   }
 }

@@ -48,7 +48,7 @@ class NodeGuardianTest {
 
   static NodeSettings settings(long maxRequests, int maxConcurrent) {
     return new NodeSettings(
-        4, maxConcurrent, 0, 0, maxRequests, 0.0, Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(10),
+        4, maxConcurrent, 0, 0, maxRequests, 0.0, 2.0, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(10),
         Duration.ofMillis(10), 0.75, Duration.ofSeconds(1), "127.0.0.1", 0);
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.renga.node.testing.FixtureServer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Nodes restart their JVMs after a request quota, and not one request is lost or failed by it. */
+/** Nodes restart their JVMs after a request quota, and not one request is lost, failed or delayed by it. */
 class RecycleEndToEndTest {
   private static final RengaProcesses renga = new RengaProcesses(false);
   private static final FixtureServer fixtures = new FixtureServer();
@@ -29,7 +30,13 @@ class RecycleEndToEndTest {
       renga.launchedNode(
           node,
           started.seeds(),
-          Map.of("renga.node.max-requests", "50", "renga.node.js-threads", "4", "renga.sandbox.request-timeout", "30s"));
+          Map.of(
+              "renga.node.max-requests", "50",
+              // A replacement JVM needs 10-60 s here to start and join, thousands of requests at this load: the hard
+              // ceiling is raised so that it does not cut in.
+              "renga.node.max-requests-ceiling", "100",
+              "renga.node.js-threads", "4",
+              "renga.sandbox.request-timeout", "30s"));
     }
     renga.awaitRouted(started, 2);
   }
@@ -40,22 +47,31 @@ class RecycleEndToEndTest {
     fixtures.close();
   }
 
-  private static int recycles() {
-    Pattern recycled = Pattern.compile("exited 0 after");
-    return NODES.stream().mapToInt(n -> (int) recycled.matcher(RengaProcesses.log(n)).results().count()).sum();
+  private static int count(String pattern) {
+    Pattern p = Pattern.compile(pattern);
+    return NODES.stream().mapToInt(n -> (int) p.matcher(RengaProcesses.log(n)).results().count()).sum();
   }
 
+  /**
+   * Load in batches of 100 until each node has been replaced at least once and 1,000 requests were sent. A node at its
+   * quota serves on until its replacement is routed, so no request waits for a JVM start or a join: p99 under 1 s.
+   */
   @Test
-  void thousandRequestsThroughNodesRecyclingEveryFiftyAllSucceed() {
+  void thousandRequestsThroughNodesRecyclingEveryFiftyAllSucceedWithoutWaitingForAJoin() {
     long start = System.nanoTime();
-    var results = Load.run(1000, 16, i -> Load.request(gateway, fixtures.url("hello.js")));
+    long deadline = start + Duration.ofMinutes(4).toNanos();
+    List<Load.Result> results = new ArrayList<>();
+    while (results.size() < 1000 || count(MakeBeforeBreakEndToEndTest.HANDOVER) < 2) {
+      assertTrue(System.nanoTime() < deadline, "no two make-before-break recycles within 4 minutes");
+      results.addAll(Load.run(100, 16, i -> Load.request(gateway, fixtures.url("hello.js"))));
+    }
     long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
     var failed = results.stream().filter(r -> !r.ok()).toList();
     assertEquals(List.of(), failed);
-    assertEquals(1000, results.size());
-    int recycles = recycles();
-    System.out.printf("recycle: 1000 requests at 16 in %d s, %d recycles, p50 %d ms, p99 %d ms, max %d ms%n",
-        seconds, recycles, Load.percentile(results, 50), Load.percentile(results, 99), Load.percentile(results, 100));
-    assertTrue(recycles >= 15, "only " + recycles + " recycles");
+    long p99 = Load.percentile(results, 99);
+    System.out.printf("recycle: %d requests at 16 in %d s, %d recycles (%d after a handover), p50 %d ms, p99 %d ms, max %d ms%n",
+        results.size(), seconds, count("exited 0 after"), count(MakeBeforeBreakEndToEndTest.HANDOVER),
+        Load.percentile(results, 50), p99, Load.percentile(results, 100));
+    assertTrue(p99 < 1000, "p99 " + p99 + " ms: requests waited for a node");
   }
 }

@@ -117,6 +117,8 @@ public final class RengaProcesses implements AutoCloseable {
     all.put("renga.seed-nodes", seeds);
     all.put("renga.sandbox.network.allow-private", "true");
     all.put("renga.node.warm-up-contexts", "5");
+    // The standby's warm-up workload would spend these tests' two cores on compiling; tests that want it set a budget.
+    all.put("renga.node.warm-up.budget", "0s");
     isolation(all);
     all.putAll(props);
     List<String> command = new ArrayList<>(prefix);

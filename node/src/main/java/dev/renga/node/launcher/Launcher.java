@@ -2,22 +2,33 @@ package dev.renga.node.launcher;
 
 import dev.renga.core.ParentProcess;
 import dev.renga.node.NodeMain;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The small parent process of a node JVM ({@code bin/renga node}): starts the node, starts a fresh one whenever it
  * exits (quota recycle, fatal error, OOM), backs off on crash loops, and passes SIGTERM on for a graceful stop.
  *
- * <p>It keeps one standby JVM beside the serving one: started with {@link NodeMain#STANDBY_PROPERTY}, it warms its
- * engine and waits. When the serving node exits, the standby is promoted with a line on its standard input and joins
- * at once, and a new standby starts warming a little later. A recycle or crash therefore costs a cluster join, not a JVM start.
+ * <p>It keeps one standby JVM beside the serving one: started with {@link NodeMain#STANDBY_PROPERTY} at low CPU
+ * priority ({@link StandbyPriority}), it warms its engine and runs a warm-up workload while it waits. When the serving node exits, the standby is promoted with a line on its standard input and joins
+ * at once, and a new standby starts warming a little later. A crash therefore costs a cluster join, not a JVM start,
+ * and a quota recycle costs nothing: the node at its quota asks for its replacement with a line on its standard output
+ * ({@link LauncherLink}), the standby is promoted at once, and the old node leaves only once the new one is routed.
  *
  * <p>Arguments are the node JVM's options (for example {@code -Xmx2g -Drenga.node.js-threads=4}); the node runs on
- * this launcher's JVM and class path, with GraalJS moved to the module path so that it compiles ({@link NodeCommand}).
+ * this launcher's JVM and class path, with GraalJS moved to the module path so that it compiles ({@link NodeCommand}),
+ * and with the JDK's AOT cache when it can ({@link AotCache}).
  */
 public final class Launcher {
   private static final Duration MIN_BACKOFF = Duration.ofMillis(500);
@@ -28,22 +39,36 @@ public final class Launcher {
   /** Above renga.node.drain-timeout (30 s), so a draining node is not killed while its requests end. */
   private static final Duration STOP_GRACE = Duration.ofSeconds(45);
   private static final Duration STANDBY_DELAY = Duration.ofSeconds(10);
+  /** How long a stopping launcher waits for the rest of an exited node's output. */
+  private static final Duration OUTPUT_GRACE = Duration.ofSeconds(5);
 
-  private final List<String> command;
+  private final String java;
+  private final List<String> nodeOptions;
+  private final AotCache aotCache;
   private volatile boolean stopping;
   private volatile Process node;
   private volatile Process standby;
+  /** A standby promoted while the serving node still serves, at that node's request; it serves next. */
+  private volatile Process successor;
+  /** The thread copying each live node JVM's standard output. */
+  private final Map<Process, Thread> relays = new ConcurrentHashMap<>();
+  private final LauncherLink link =
+      new LauncherLink(Long.toString(ProcessHandle.current().pid(), 36) + "-" + UUID.randomUUID().toString().substring(0, 8),
+          UUID.randomUUID().toString());
+  private final StandbyPriority priority = new StandbyPriority();
+  /** Completes once the last node JVM started with AOT options has exited and its cache, if any, is in place. */
+  private volatile CompletableFuture<Void> aotCacheWritten = CompletableFuture.completedFuture(null);
 
   Launcher(List<String> nodeJvmOptions) {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(java);
-    cmd.addAll(nodeJvmOptions);
-    cmd.add("-D" + ParentProcess.PID_PROPERTY + "=" + ProcessHandle.current().pid());
-    cmd.add("-D" + NodeMain.STANDBY_PROPERTY + "=true");
-    cmd.addAll(NodeCommand.paths(System.getProperty("java.class.path")));
-    cmd.add(NodeMain.class.getName());
-    this.command = List.copyOf(cmd);
+    this.java = ProcessHandle.current().info().command().orElse("java");
+    List<String> options = new ArrayList<>(nodeJvmOptions);
+    options.add("-D" + ParentProcess.PID_PROPERTY + "=" + ProcessHandle.current().pid());
+    options.add("-D" + NodeMain.STANDBY_PROPERTY + "=true");
+    options.add("-D" + LauncherLink.ID_PROPERTY + "=" + link.role().substring("launcher-".length()));
+    options.add("-D" + LauncherLink.TOKEN_PROPERTY + "=" + link.token());
+    options.addAll(NodeCommand.paths(System.getProperty("java.class.path")));
+    this.nodeOptions = List.copyOf(options);
+    this.aotCache = AotCache.forNode(nodeOptions, java);
   }
 
   public static void main(String[] args) throws InterruptedException {
@@ -71,12 +96,14 @@ public final class Launcher {
       long startedAt = System.nanoTime();
       int exit;
       try {
-        node = promoteStandby();
+        Process early = takeSuccessor();
+        node = early != null ? early : promoteStandby();
         generation++;
-        log("node " + generation + " serving (pid " + node.pid() + ")");
+        log("node " + generation + " serving (pid " + node.pid() + ")"
+            + (early != null ? ", promoted while its predecessor still served" : ""));
         // The standby starts once the promoted node had time to join, so the two never compete for CPU while it does.
         if (!node.waitFor(STANDBY_DELAY.toMillis(), TimeUnit.MILLISECONDS) && !stopping) {
-          standby = startStandby();
+          ensureStandby();
         }
         exit = node.waitFor();
       } catch (IOException e) {
@@ -87,13 +114,19 @@ public final class Launcher {
         break;
       }
       Duration ran = Duration.ofNanos(System.nanoTime() - startedAt);
+      boolean replaced = successor != null;
       if (exit == 0) {
-        log("node " + generation + " exited 0 after " + ran.toSeconds() + "s (recycle); starting a fresh one");
+        log("node " + generation + " exited 0 after " + ran.toSeconds() + "s (recycle); "
+            + (replaced ? "its replacement already serves" : "starting a fresh one"));
         backoff = MIN_BACKOFF;
         continue;
       }
       if (ran.compareTo(STABLE_AFTER) >= 0) {
         backoff = MIN_BACKOFF;
+      }
+      if (replaced) {
+        log("node " + generation + " exited with " + exit + " after " + ran.toSeconds() + "s; its replacement already serves");
+        continue;
       }
       log("node " + generation + " exited with " + exit + " after " + ran.toSeconds() + "s; restarting in "
           + backoff.toMillis() + " ms");
@@ -106,8 +139,38 @@ public final class Launcher {
     }
   }
 
+  /** The node promoted at its predecessor's request, if any: it serves next. */
+  private synchronized Process takeSuccessor() {
+    Process early = successor;
+    successor = null;
+    return early;
+  }
+
+  private synchronized void ensureStandby() throws IOException {
+    if (standby == null || !standby.isAlive()) {
+      standby = startStandby();
+    }
+  }
+
+  /**
+   * The serving node reached its request quota and asks for its replacement (make-before-break): promote the standby
+   * now, so that it joins while the node still serves; the node leaves once it sees the replacement routed.
+   */
+  private synchronized void replaceEarly(Process asking) {
+    if (stopping || asking != node || successor != null) {
+      return;
+    }
+    try {
+      successor = promoteStandby();
+      log("the serving node (pid " + asking.pid() + ") reached its quota: promoted its replacement (pid "
+          + successor.pid() + ")");
+    } catch (IOException e) {
+      log("could not start a replacement node JVM: " + e.getMessage());
+    }
+  }
+
   /** The warm standby told to join, or, when there is none alive, a fresh JVM told so at once. */
-  private Process promoteStandby() throws IOException {
+  private synchronized Process promoteStandby() throws IOException {
     Process promoted = standby != null && standby.isAlive() ? standby : startStandby();
     standby = null;
     try {
@@ -116,14 +179,64 @@ public final class Launcher {
     } catch (IOException e) {
       // It died between the check and the word: its exit is handled like any other node exit.
     }
+    priority.serving(promoted);
     return promoted;
   }
 
   private Process startStandby() throws IOException {
-    return new ProcessBuilder(command)
-        .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+    List<String> aot = aotCache.options();
+    List<String> command = new ArrayList<>(priority.standbyPrefix());
+    command.add(java);
+    command.addAll(aot);
+    command.addAll(nodeOptions);
+    command.add(NodeMain.class.getName());
+    Process process =
+        new ProcessBuilder(command)
+            .redirectOutput(ProcessBuilder.Redirect.PIPE)
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    relayOutput(process);
+    CompletableFuture<Void> exited = process.onExit().thenRun(() -> aotCache.exited(aot));
+    if (!aot.isEmpty()) {
+      aotCacheWritten = exited;
+    }
+    return process;
+  }
+
+  /** Copies a node JVM's standard output to this launcher's, and acts on its request for a replacement. */
+  private void relayOutput(Process process) {
+    String replaceLine = link.replaceLine();
+    Thread relay =
+        Thread.ofPlatform()
+        .daemon()
+        .name("renga-node-output-" + process.pid())
+        .unstarted(
+            () -> {
+              try (BufferedReader lines = process.inputReader(StandardCharsets.UTF_8)) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                  if (line.equals(replaceLine)) {
+                    replaceEarly(process);
+                  } else {
+                    System.out.println(line);
+                  }
+                }
+              } catch (IOException e) {
+                // The node is gone; its exit is handled by the run loop.
+              } finally {
+                relays.remove(process);
+              }
+            });
+    relays.put(process, relay);
+    relay.start();
+  }
+
+  /** Waits (briefly) until everything a node JVM that has exited wrote is copied: its last lines say how it left. */
+  private void awaitOutput(Process process) throws InterruptedException {
+    Thread relay = relays.get(process);
+    if (relay != null) {
+      relay.join(OUTPUT_GRACE.toMillis());
+    }
   }
 
   /** SIGTERM/Ctrl-C: stop the node gracefully (it drains), and forcibly if it does not exit in time. */
@@ -133,16 +246,29 @@ public final class Launcher {
     if (spare != null) {
       spare.destroyForcibly();
     }
+    // SIGTERM through the process handle: Process.destroy() would also close the pipe of the node's output, and with
+    // it the lines that say how it left.
+    Process next = successor;
+    if (next != null) {
+      next.toHandle().destroy();
+    }
     Process current = node;
     if (current == null || !current.isAlive()) {
       return;
     }
-    current.destroy();
+    current.toHandle().destroy();
     try {
-      if (!current.waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS)) {
-        log("node did not stop within " + STOP_GRACE.toSeconds() + "s; killing it");
-        current.destroyForcibly().waitFor();
+      for (Process serving : next == null ? List.of(current) : List.of(current, next)) {
+        if (!serving.waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS)) {
+          log("node did not stop within " + STOP_GRACE.toSeconds() + "s; killing it");
+          serving.destroyForcibly().waitFor();
+        }
+        awaitOutput(serving);
       }
+      // This JVM is shutting down: keep the cache a node JVM just wrote before it does.
+      aotCacheWritten.get(STOP_GRACE.toSeconds(), TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      log("the AOT cache was not kept: " + e);
     } catch (InterruptedException e) {
       current.destroyForcibly();
       Thread.currentThread().interrupt();

@@ -1,0 +1,243 @@
+package dev.renga.node.warmup;
+
+import com.sun.net.httpserver.HttpServer;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import dev.renga.core.Header;
+import dev.renga.core.Invocation;
+import dev.renga.core.NodeProtocol;
+import dev.renga.node.NodeGuardian;
+import dev.renga.node.RequestActor;
+import dev.renga.node.fetch.HandlerFetcher;
+import dev.renga.node.fetch.HandlerSettings;
+import dev.renga.node.fetch.Lookups;
+import dev.renga.node.sandbox.JsEngine;
+import dev.renga.node.sandbox.RunningTurns;
+import dev.renga.node.sandbox.Sandbox;
+import dev.renga.node.sandbox.SandboxSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A standby node's warm-up workload: requests of the shapes Renga serves, run through the very {@link RequestActor}
+ * code a served request uses (handler fetch and cache, a fresh context, runtime.js, req/res, timers, promises), in a
+ * local actor system of its own, against handlers served from this JVM on loopback. It runs in rounds until the CPU
+ * cost per request has levelled off, the budget is spent, or the JVM is promoted, so that a promoted JVM serves with
+ * GraalJS's Java code and the hot JavaScript already compiled.
+ */
+public final class WarmUp {
+  private static final Logger log = LoggerFactory.getLogger(WarmUp.class);
+  private static final List<String> HANDLERS = List.of("hello.js", "echo.js", "json.js", "compute.js");
+  private static final byte[] ECHO_BODY = "x".repeat(512).getBytes(StandardCharsets.UTF_8);
+  private static final byte[] JSON_BODY = "{\"items\":[1,2,3,4,5,6,7,8,9,10]}".getBytes(StandardCharsets.UTF_8);
+  /** A warm-up request that does not answer within this is counted as done: the warm-up must never hang. */
+  private static final Duration REQUEST_LIMIT = Duration.ofSeconds(70);
+
+  /**
+   * What a warm-up reached.
+   *
+   * @param took wall-clock time of the workload
+   * @param requests requests run
+   * @param requestCpu process CPU time per request in the last round (compiler threads included)
+   * @param failed requests not answered 200 (a warm-up handler that fails would warm the wrong path)
+   * @param ended why it ended: levelled, budget, promoted, off or failed
+   */
+  public record Result(Duration took, long requests, Duration requestCpu, long failed, String ended) {
+    public static final Result NONE = new Result(Duration.ZERO, 0, Duration.ZERO, 0, "off");
+  }
+
+  private WarmUp() {}
+
+  /** Runs the workload on {@code engine} until it levels off, the budget is spent or {@code promoted} says so. */
+  public static Result run(JsEngine engine, Config config, WarmUpSettings settings, BooleanSupplier promoted) {
+    if (!settings.enabled()) {
+      return Result.NONE;
+    }
+    if (promoted.getAsBoolean()) {
+      return new Result(Duration.ZERO, 0, Duration.ZERO, 0, "promoted"); // a first start: join at once
+    }
+    long start = System.nanoTime();
+    HttpServer handlers;
+    try {
+      handlers = handlerServer();
+    } catch (IOException e) {
+      log.warn("warm-up skipped: cannot serve its handlers on loopback: {}", e.toString());
+      return new Result(Duration.ZERO, 0, Duration.ZERO, 0, "failed");
+    }
+    // Local only (no cluster, never exits the JVM), and allowed to fetch its handlers from loopback.
+    Config local =
+        config
+            .withValue("pekko.actor.provider", ConfigValueFactory.fromAnyRef("local"))
+            .withValue("pekko.coordinated-shutdown.exit-jvm", ConfigValueFactory.fromAnyRef(false))
+            .withValue("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", ConfigValueFactory.fromAnyRef(false))
+            .withValue("renga.sandbox.network.allow-private", ConfigValueFactory.fromAnyRef(true))
+            // A cold JVM's first requests are slow (that is why it warms up): they must finish, not time out.
+            .withValue("renga.sandbox.request-timeout", ConfigValueFactory.fromAnyRef("60s"))
+            .withValue("renga.handlers.allow", ConfigValueFactory.fromIterable(List.of("*")))
+            .withFallback(ConfigFactory.empty());
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "renga-warm-up", local);
+    try {
+      var blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("renga-blocking-dispatcher"));
+      Sandbox sandbox =
+          new Sandbox(
+              engine,
+              new HandlerFetcher(HandlerSettings.from(local), Lookups.executor()),
+              SandboxSettings.from(local),
+              new RunningTurns(),
+              blocking);
+      String base = "http://127.0.0.1:" + handlers.getAddress().getPort() + "/";
+      return rounds(system, sandbox, base, settings, promoted, start);
+    } catch (RuntimeException e) {
+      log.warn("warm-up ended early", e);
+      return new Result(Duration.ofNanos(System.nanoTime() - start), 0, Duration.ZERO, 0, "failed");
+    } finally {
+      system.terminate();
+      try {
+        system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("the warm-up's actor system did not stop in time: {}", e.toString());
+      }
+      handlers.stop(0);
+    }
+  }
+
+  private static Result rounds(
+      ActorSystem<Void> system, Sandbox sandbox, String base, WarmUpSettings settings, BooleanSupplier promoted, long start) {
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long deadline = start + settings.budget().toNanos();
+    Semaphore slots = new Semaphore(settings.concurrency());
+    AtomicLong failed = new AtomicLong();
+    long requests = 0;
+    double best = Double.MAX_VALUE;
+    double last = 0;
+    int withoutGain = 0;
+    while (true) {
+      long cpuBefore = os.getProcessCpuTime();
+      int done = 0;
+      for (; done < settings.roundRequests(); done++) {
+        if (promoted.getAsBoolean()) {
+          return result(start, requests, last, failed, "promoted");
+        }
+        if (System.nanoTime() > deadline) {
+          return result(start, requests, last, failed, "budget");
+        }
+        if (!acquire(slots)) {
+          continue; // a slot did not free in time: check promotion and the budget again
+        }
+        send(system, sandbox, invocation(base, requests++), slots, failed);
+      }
+      if (!acquireAll(slots, settings.concurrency())) {
+        return result(start, requests, last, failed, "failed");
+      }
+      slots.release(settings.concurrency());
+      last = (os.getProcessCpuTime() - cpuBefore) / (double) done;
+      if (last < best * (1 - settings.minGain())) {
+        best = last;
+        withoutGain = 0;
+      } else if (++withoutGain >= settings.roundsWithoutGain()) {
+        return result(start, requests, last, failed, "levelled");
+      }
+    }
+  }
+
+  private static Result result(long start, long requests, double requestCpuNanos, AtomicLong failed, String ended) {
+    return new Result(
+        Duration.ofNanos(System.nanoTime() - start), requests, Duration.ofNanos((long) requestCpuNanos), failed.get(), ended);
+  }
+
+  private static boolean acquire(Semaphore slots) {
+    try {
+      return slots.tryAcquire(100, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static boolean acquireAll(Semaphore slots, int permits) {
+    try {
+      return slots.tryAcquire(permits, REQUEST_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Runs one invocation in a RequestActor; its slot frees with the first reply (every warm-up handler ends at once). */
+  private static void send(
+      ActorSystem<Void> system, Sandbox sandbox, Invocation invocation, Semaphore slots, AtomicLong failed) {
+    ActorRef<NodeProtocol.Reply> reply =
+        system.systemActorOf(
+            Behaviors.receive(NodeProtocol.Reply.class)
+                .onAnyMessage(
+                    any -> {
+                      if (!(any instanceof NodeProtocol.Completed completed && completed.status() == 200)) {
+                        failed.incrementAndGet();
+                        log.warn("warm-up request {} ({}) answered {}", invocation.requestId(), invocation.handlerUrl(), any);
+                      }
+                      slots.release();
+                      return Behaviors.stopped();
+                    })
+                .build(),
+            "reply-" + invocation.requestId(),
+            Props.empty());
+    system.systemActorOf(
+        RequestActor.create(invocation, reply, sandbox), "request-" + invocation.requestId(), NodeGuardian.JS_DISPATCHER);
+  }
+
+  private static Invocation invocation(String base, long n) {
+    String handler = HANDLERS.get((int) (n % HANDLERS.size()));
+    List<Header> headers = List.of(new Header("host", "warm-up"), new Header("user-agent", "renga-warm-up"));
+    return switch (handler) {
+      case "echo.js" -> new Invocation("warm-up-" + n, base + handler, "POST", "/echo?i=" + n, "1.1",
+          List.of(new Header("content-type", "application/octet-stream"), new Header("content-length", "512")), ECHO_BODY);
+      case "json.js" -> new Invocation("warm-up-" + n, base + handler, "POST", "/json?i=" + n, "1.1",
+          List.of(new Header("content-type", "application/json"), new Header("user-agent", "renga-warm-up")), JSON_BODY);
+      default -> new Invocation("warm-up-" + n, base + handler, "GET", "/" + handler + "?i=" + n, "1.1", headers, new byte[0]);
+    };
+  }
+
+  /** The warm-up handlers (resources beside this class), cacheable for an hour like a well-served handler. */
+  private static HttpServer handlerServer() throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+    server.createContext(
+        "/",
+        exchange -> {
+          String name = exchange.getRequestURI().getPath().substring(1);
+          try (exchange; InputStream in = HANDLERS.contains(name) ? WarmUp.class.getResourceAsStream(name) : null) {
+            if (in == null) {
+              exchange.sendResponseHeaders(404, -1);
+              return;
+            }
+            byte[] code = in.readAllBytes();
+            exchange.getResponseHeaders().add("content-type", "application/javascript");
+            exchange.getResponseHeaders().add("cache-control", "max-age=3600");
+            exchange.sendResponseHeaders(200, code.length);
+            exchange.getResponseBody().write(code);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+    server.start();
+    return server;
+  }
+}

@@ -1,0 +1,45 @@
+package dev.renga.node.warmup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.renga.core.RengaConfig;
+import dev.renga.node.sandbox.JsEngine;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** The standby's warm-up workload: every request of every shape answers 200, and promotion ends it at once. */
+class WarmUpTest {
+  private static final JsEngine engine = new JsEngine();
+  private static final Config config = RengaConfig.withDefaults(ConfigFactory.empty()).resolve();
+
+  @AfterAll
+  static void close() {
+    engine.close();
+  }
+
+  @Test
+  void everyWarmUpRequestIsAnsweredOkUntilTheCostLevelsOffOrTheBudgetEnds() {
+    var settings = new WarmUpSettings(Duration.ofSeconds(20), 20, 2, 0.05, 2);
+    WarmUp.Result result = WarmUp.run(engine, config, settings, () -> false);
+    assertTrue(result.requests() >= 20, "only " + result.requests() + " warm-up requests ran");
+    assertEquals(0, result.failed(), "warm-up requests not answered 200");
+    assertTrue(result.ended().equals("levelled") || result.ended().equals("budget"), result.ended());
+    assertTrue(result.requestCpu().toNanos() > 0, "no cost measured");
+  }
+
+  @Test
+  void promotionEndsTheWarmUpWithinARequest() {
+    var settings = new WarmUpSettings(Duration.ofMinutes(5), 1000, 1, 0.05, 4);
+    AtomicInteger checks = new AtomicInteger();
+    // Promoted after a few requests: the warm-up ends there, not at the end of its round or budget.
+    WarmUp.Result result = WarmUp.run(engine, config, settings, () -> checks.incrementAndGet() > 5);
+    assertEquals("promoted", result.ended());
+    assertTrue(result.requests() < 10, result.requests() + " requests ran after the promotion");
+    assertEquals(0, result.failed());
+  }
+}

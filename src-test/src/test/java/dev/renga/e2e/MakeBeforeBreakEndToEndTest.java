@@ -1,0 +1,80 @@
+package dev.renga.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.renga.node.testing.FixtureServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node at its request quota is replaced before it leaves (its launcher promotes the standby, the old node drains only
+ * once the new one is routed), so recycles never take capacity away: with the gateway's default queue timeout, not one
+ * request waits for a node long enough to fail, even when both nodes recycle every few seconds.
+ */
+class MakeBeforeBreakEndToEndTest {
+  private static final RengaProcesses renga = new RengaProcesses(false);
+  private static final FixtureServer fixtures = new FixtureServer();
+  private static final List<String> NODES = List.of("mbb-node-0", "mbb-node-1");
+  private static String gateway;
+  /** What a node logs when it leaves because its replacement is routed (not because of its hard ceiling). */
+  static final String HANDOVER = "replacement routed: draining";
+
+  @BeforeAll
+  static void start() {
+    // The gateway's defaults (a request waits 10 s at most for a node): the point is that nothing needs to wait.
+    var started = renga.seedGateway("mbb-gateway", Map.of());
+    gateway = started.url();
+    for (String node : NODES) {
+      // A replacement JVM needs 10-60 s here to start and join (two cores, interpreted, beside the load), while a node
+      // serves 40 requests in a second or two: the hard ceiling is raised far enough that it does not cut in. A generous
+      // time limit too: this test is about recycling losing no capacity, not about a slow machine timing out.
+      renga.launchedNode(
+          node,
+          started.seeds(),
+          Map.of(
+              "renga.node.max-requests", "40",
+              "renga.node.max-requests-ceiling", "100",
+              "renga.node.js-threads", "4",
+              "renga.sandbox.request-timeout", "30s"));
+    }
+    renga.awaitRouted(started, 2);
+  }
+
+  @AfterAll
+  static void stop() {
+    renga.close();
+    fixtures.close();
+  }
+
+  private static int count(String pattern) {
+    Pattern p = Pattern.compile(pattern);
+    return NODES.stream().mapToInt(n -> (int) p.matcher(RengaProcesses.log(n)).results().count()).sum();
+  }
+
+  /**
+   * Load in batches of 40 until both nodes have been replaced before leaving and at least 400 requests were sent: at
+   * this quota the requests outrun the replacements, so a fixed 400 would end before the first handover.
+   */
+  @Test
+  void hundredsOfRequestsAtAQuotaOfFortyOnTwoNodesAllSucceedThroughRecycles() {
+    List<Load.Result> results = new ArrayList<>();
+    long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+    while (results.size() < 400 || count(HANDOVER) < 2) {
+      assertTrue(System.nanoTime() < deadline, "no two make-before-break recycles within 4 minutes");
+      results.addAll(Load.run(40, 8, i -> Load.request(gateway, fixtures.url("hello.js"))));
+    }
+    var failed = results.stream().filter(r -> !r.ok()).toList();
+    System.out.printf(
+        "make-before-break: %d requests at 8, %d failed, %d handovers, %d hard ceilings, p50 %d ms, p99 %d ms, max %d ms%n",
+        results.size(), failed.size(), count(HANDOVER), count("hard request ceiling"), Load.percentile(results, 50),
+        Load.percentile(results, 99), Load.percentile(results, 100));
+    assertEquals(List.of(), failed);
+  }
+}
