@@ -10,7 +10,6 @@ import dev.renga.gateway.http.HandlerInvoker;
 import dev.renga.gateway.http.Routes;
 import dev.renga.gateway.http.TlsSettings;
 import dev.renga.gateway.routing.InFlightInvocations;
-import dev.renga.gateway.routing.InvocationActor;
 import dev.renga.gateway.routing.Invocations;
 import dev.renga.gateway.routing.NodeDirectory;
 import dev.renga.gateway.routing.NodeReports;
@@ -70,10 +69,10 @@ public final class GatewayMain {
           var invocations =
               context.spawn(
                   Invocations.create(
-                      new InvocationActor.Routing(router, inFlight, quarantine, settings.nodeTimeout(), settings.queueTimeout()),
+                      new Invocations.Routing(router, inFlight, quarantine, settings.nodeTimeout(), settings.queueTimeout()),
                       new TenantShares(router, routing)),
                   "invocations");
-          HandlerInvoker invoker = new HandlerInvoker(system, settings, invocations, quarantine);
+          HandlerInvoker invoker = new HandlerInvoker(system, settings, invocations.narrow(), quarantine);
           Routes routes = new Routes(invoker);
           // A graceful stop (SIGTERM): stop accepting, answer every request and finish every streamed response (Pekko
           // HTTP's own graceful termination counts a response as done once its head is sent), then close connections.
