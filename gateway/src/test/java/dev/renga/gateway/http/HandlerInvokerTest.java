@@ -55,7 +55,7 @@ class HandlerInvokerTest {
     binding =
         Http.get(testKit.system())
             .newServerAt("127.0.0.1", 0)
-            .bind(new Routes(new HandlerInvoker(testKit.system(), settings, invocations(), quarantine)).route())
+            .bind(new Routes(new HandlerInvoker(testKit.system(), settings, invocations(), quarantine)).handler())
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
   }
@@ -249,7 +249,7 @@ class HandlerInvokerTest {
     useEchoNode();
     var invoker = new HandlerInvoker(testKit.system(), settings, invocations(), quarantine);
     var stopping =
-        Http.get(testKit.system()).newServerAt("127.0.0.1", 0).bind(new Routes(invoker).route()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Http.get(testKit.system()).newServerAt("127.0.0.1", 0).bind(new Routes(invoker).handler()).toCompletableFuture().get(10, TimeUnit.SECONDS);
     try (var socket = new java.net.Socket("127.0.0.1", stopping.localAddress().getPort())) {
       socket.setSoTimeout(10_000);
       var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
