@@ -19,9 +19,14 @@ public final class NodeProtocol {
   /**
    * Run one handler invocation. The node answers {@code replyTo} with {@link Accepted} then exactly one
    * {@link Completed} or {@link Failed}, or a streamed response ({@link Head}, {@link Chunk}s, then {@link Ended} or
-   * {@link Failed}); or with {@link NotAccepted} alone when it takes no new work.
+   * {@link Failed}); or with {@link NotAccepted} alone when it takes no new work. Every reply comes as a
+   * {@link Replied} with this {@code id}: a gateway has one actor for the replies to all its invocations, not one per
+   * request, and tells them apart by the id (a new one for each attempt).
    */
-  public record Invoke(Invocation invocation, ActorRef<Reply> replyTo) implements Command, CborSerializable {}
+  public record Invoke(Invocation invocation, long id, ActorRef<Replied> replyTo) implements Command, CborSerializable {}
+
+  /** A reply to the {@link Invoke} with this id. */
+  public record Replied(long id, Reply reply) implements CborSerializable {}
 
   /** The answer to an {@link Invoke}. */
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "t")

@@ -33,7 +33,7 @@ class NodeProtocolSerializationTest {
 
   @Test
   void invokeCarriesTheWholeInvocationAndTheReplyAddress() {
-    TestProbe<NodeProtocol.Reply> probe = testKit.createTestProbe();
+    TestProbe<NodeProtocol.Replied> probe = testKit.createTestProbe();
     var invocation =
         new Invocation(
             "req-1",
@@ -43,8 +43,9 @@ class NodeProtocolSerializationTest {
             "1.1",
             List.of(new Header("content-type", "text/plain")),
             "hi".getBytes(StandardCharsets.UTF_8));
-    var back = roundTrip(new NodeProtocol.Invoke(invocation, probe.getRef()));
+    var back = roundTrip(new NodeProtocol.Invoke(invocation, 42L, probe.getRef()));
     assertEquals(probe.getRef(), back.replyTo());
+    assertEquals(42L, back.id());
     assertEquals(invocation.handlerUrl(), back.invocation().handlerUrl());
     assertEquals(invocation.headers(), back.invocation().headers());
     assertArrayEquals(invocation.body(), back.invocation().body());
@@ -62,6 +63,15 @@ class NodeProtocolSerializationTest {
 
     var failed = roundTrip((NodeProtocol.Reply) new NodeProtocol.Failed(new HandlerError(ErrorCode.TIMEOUT, "slow")));
     assertEquals(new NodeProtocol.Failed(new HandlerError(ErrorCode.TIMEOUT, "slow")), failed);
+  }
+
+  @Test
+  void aReplyTravelsWithTheIdOfItsInvocation() {
+    var replied = roundTrip(new NodeProtocol.Replied(7L, new NodeProtocol.Chunk(new byte[] {3})));
+    assertEquals(7L, replied.id());
+    assertArrayEquals(new byte[] {3}, assertInstanceOf(NodeProtocol.Chunk.class, replied.reply()).data());
+    assertEquals(
+        new NodeProtocol.Replied(8L, new NodeProtocol.Accepted()), roundTrip(new NodeProtocol.Replied(8L, new NodeProtocol.Accepted())));
   }
 
   @Test

@@ -10,7 +10,6 @@ import dev.renga.gateway.http.HandlerInvoker;
 import dev.renga.gateway.http.Routes;
 import dev.renga.gateway.http.TlsSettings;
 import dev.renga.gateway.routing.InFlightInvocations;
-import dev.renga.gateway.routing.InvocationActor;
 import dev.renga.gateway.routing.Invocations;
 import dev.renga.gateway.routing.NodeDirectory;
 import dev.renga.gateway.routing.NodeReports;
@@ -29,6 +28,7 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.HandlerProvider;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 import org.apache.pekko.http.javadsl.ServerBuilder;
@@ -70,10 +70,10 @@ public final class GatewayMain {
           var invocations =
               context.spawn(
                   Invocations.create(
-                      new InvocationActor.Routing(router, inFlight, quarantine, settings.nodeTimeout(), settings.queueTimeout()),
+                      new Invocations.Routing(router, inFlight, quarantine, settings.nodeTimeout(), settings.queueTimeout()),
                       new TenantShares(router, routing)),
                   "invocations");
-          HandlerInvoker invoker = new HandlerInvoker(system, settings, invocations, quarantine);
+          HandlerInvoker invoker = new HandlerInvoker(system, settings, invocations.narrow(), quarantine);
           Routes routes = new Routes(invoker);
           // A graceful stop (SIGTERM): stop accepting, answer every request and finish every streamed response (Pekko
           // HTTP's own graceful termination counts a response as done once its head is sent), then close connections.
@@ -90,7 +90,7 @@ public final class GatewayMain {
                   CoordinatedShutdown.PhaseServiceRequestsDone(),
                   "renga-finish-requests",
                   () -> when(system, () -> invoker.unanswered() == 0 && inFlight.isEmpty()));
-          bind(system, "http", settings.httpHost(), settings.httpPort(), tls.context(), routes.route());
+          bind(system, "http", settings.httpHost(), settings.httpPort(), tls.context(), actorSystem -> routes.handler());
           bind(
               system,
               "admin",
@@ -126,14 +126,14 @@ public final class GatewayMain {
       String host,
       int port,
       Optional<HttpsConnectionContext> https,
-      org.apache.pekko.http.javadsl.server.Route route) {
+      HandlerProvider handler) {
     ServerSettings settings = ExtraMethods.accept(ServerSettings.create(system.classicSystem()));
     ServerBuilder server = Http.get(system).newServerAt(host, port).withSettings(settings);
     // With TLS, clients that negotiate HTTP/2 through ALPN get it; plain HTTP stays HTTP/1.1.
     https
         .map(context -> server.enableHttps(context).withSettings(settings.withEnableHttp2(true)))
         .orElse(server)
-        .bind(route)
+        .bind(handler)
         .whenComplete(
             (binding, failure) -> {
               if (failure != null) {

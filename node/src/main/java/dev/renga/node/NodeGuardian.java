@@ -137,15 +137,15 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
 
   private Behavior<NodeProtocol.Command> onInvoke(NodeProtocol.Invoke invoke) {
     if (status.state() != NodeStatus.State.UP) {
-      invoke.replyTo().tell(new NodeProtocol.NotAccepted("node is " + status.state().name().toLowerCase()));
+      invoke.replyTo().tell(new NodeProtocol.Replied(invoke.id(), new NodeProtocol.NotAccepted("node is " + status.state().name().toLowerCase())));
       return this;
     }
     // Gateways keep below the capacity the node reports; this catches their stale views and several gateways at once.
     if (status.inFlight() >= settings.maxConcurrent()) {
-      invoke.replyTo().tell(new NodeProtocol.NotAccepted("node is at capacity (" + settings.maxConcurrent() + " requests)"));
+      invoke.replyTo().tell(new NodeProtocol.Replied(invoke.id(), new NodeProtocol.NotAccepted("node is at capacity (" + settings.maxConcurrent() + " requests)")));
       return this;
     }
-    invoke.replyTo().tell(new NodeProtocol.Accepted());
+    invoke.replyTo().tell(new NodeProtocol.Replied(invoke.id(), new NodeProtocol.Accepted()));
     status.requestStarted();
     var child =
         getContext()
@@ -153,7 +153,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
                 Behaviors.withMdc(
                     RequestActor.Command.class,
                     Map.of("requestId", invoke.invocation().requestId()),
-                    RequestActor.create(invoke.invocation(), invoke.replyTo(), sandbox)),
+                    RequestActor.create(invoke.invocation(), reply -> invoke.replyTo().tell(new NodeProtocol.Replied(invoke.id(), reply)), sandbox)),
                 "request-" + status.started(),
                 JS_DISPATCHER);
     getContext().watchWith(child, new RequestEnded(invoke.invocation().requestId()));

@@ -77,13 +77,19 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
 
   public static Behavior<Command> create(
       Invocation invocation, ActorRef<NodeProtocol.Reply> replyTo, Sandbox sandbox) {
+    return create(invocation, replyTo::tell, sandbox);
+  }
+
+  /** {@code replyTo} takes the replies in order; the guardian wraps them with the invocation's id for the gateway. */
+  public static Behavior<Command> create(
+      Invocation invocation, Consumer<NodeProtocol.Reply> replyTo, Sandbox sandbox) {
     return Behaviors.setup(
         context -> Behaviors.withTimers(timers -> new RequestActor(context, timers, invocation, replyTo, sandbox)));
   }
 
   private final TimerScheduler<Command> timers;
   private final Invocation invocation;
-  private final ActorRef<NodeProtocol.Reply> replyTo;
+  private final Consumer<NodeProtocol.Reply> replyTo;
   private static final Timer CONTEXT_CREATION =
       Timer.builder("renga.node.context.creation")
           .description("Time a request waits for its place to run: a fresh context (from the pool, or made on the spot "
@@ -121,7 +127,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
       Invocation invocation,
-      ActorRef<NodeProtocol.Reply> replyTo,
+      Consumer<NodeProtocol.Reply> replyTo,
       Sandbox sandbox) {
     super(context);
     this.timers = timers;
@@ -257,7 +263,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     if (!answered) {
       answered = true;
       deadline.cancel();
-      replyTo.tell(reply);
+      replyTo.accept(reply);
       String outcome = reply instanceof NodeProtocol.Failed failed ? failed.error().code().code() : "ok";
       if (reply instanceof NodeProtocol.Failed failed) {
         getContext().getLog().info("{} failed: {}: {}", invocation.handlerUrl(), outcome, firstLine(failed.error().cause()));
@@ -471,10 +477,10 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   private void stream(int status, String reason, Value flatHeaders, byte[] bytes) {
     if (!streaming) {
       streaming = true;
-      replyTo.tell(new NodeProtocol.Head(status, reason, headOf(flatHeaders)));
+      replyTo.accept(new NodeProtocol.Head(status, reason, headOf(flatHeaders)));
     }
     if (bytes.length > 0) {
-      replyTo.tell(new NodeProtocol.Chunk(bytes));
+      replyTo.accept(new NodeProtocol.Chunk(bytes));
     }
   }
 

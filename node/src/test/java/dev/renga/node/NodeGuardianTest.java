@@ -24,6 +24,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -149,10 +150,20 @@ class NodeGuardianTest {
       String url,
       int i) {
     TestProbe<NodeProtocol.Reply> probe = testKit.createTestProbe();
+    // The replies come tagged with the invocation's id; the tests look at the replies themselves.
+    var unwrap =
+        testKit.spawn(
+            Behaviors.<NodeProtocol.Replied>receiveMessage(
+                replied -> {
+                  assertEquals(i, replied.id());
+                  probe.getRef().tell(replied.reply());
+                  return Behaviors.same();
+                }));
     guardian.tell(
         new NodeProtocol.Invoke(
             new Invocation("r" + i + fixture, fixtures.url(fixture), "GET", url, "1.1", List.of(), new byte[0]),
-            probe.getRef()));
+            i,
+            unwrap));
     return probe;
   }
 }

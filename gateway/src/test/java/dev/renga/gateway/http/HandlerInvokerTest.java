@@ -12,7 +12,6 @@ import dev.renga.core.NodeProtocol;
 import dev.renga.core.RengaConfig;
 import dev.renga.gateway.GatewaySettings;
 import dev.renga.gateway.routing.InFlightInvocations;
-import dev.renga.gateway.routing.InvocationActor;
 import dev.renga.gateway.routing.Invocations;
 import dev.renga.gateway.routing.NodeRouter;
 import dev.renga.gateway.routing.Quarantine;
@@ -56,15 +55,20 @@ class HandlerInvokerTest {
     binding =
         Http.get(testKit.system())
             .newServerAt("127.0.0.1", 0)
-            .bind(new Routes(new HandlerInvoker(testKit.system(), settings, invocations(), quarantine)).route())
+            .bind(new Routes(new HandlerInvoker(testKit.system(), settings, invocations(), quarantine)).handler())
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
   }
 
   private static org.apache.pekko.actor.typed.ActorRef<Invocations.Start> invocations() {
     var routing =
-        new InvocationActor.Routing(router, inFlight, quarantine, settings.nodeTimeout(), settings.queueTimeout());
-    return testKit.spawn(Invocations.create(routing, new TenantShares(router, RoutingSettings.DEFAULTS)));
+        new Invocations.Routing(router, inFlight, quarantine, settings.nodeTimeout(), settings.queueTimeout());
+    return testKit.spawn(Invocations.create(routing, new TenantShares(router, RoutingSettings.DEFAULTS))).narrow();
+  }
+
+  /** What a node does: a reply tagged with the attempt's id. */
+  private static void reply(NodeProtocol.Invoke invoke, NodeProtocol.Reply reply) {
+    invoke.replyTo().tell(new NodeProtocol.Replied(invoke.id(), reply));
   }
 
   @AfterAll
@@ -82,7 +86,8 @@ class HandlerInvokerTest {
                   if (message instanceof NodeProtocol.Invoke invoke) {
                     var inv = invoke.invocation();
                     String seen = inv.method() + " " + inv.url() + " " + inv.headers() + " body=" + new String(inv.body(), StandardCharsets.UTF_8);
-                    invoke.replyTo().tell(
+                    reply(
+                        invoke,
                         new NodeProtocol.Completed(
                             299,
                             List.of(new Header("Content-Type", "text/x-seen; charset=utf-8"), new Header("X-Handler", "yes"), new Header("content-length", "999")),
@@ -99,7 +104,7 @@ class HandlerInvokerTest {
             Behaviors.<NodeProtocol.Command>receiveMessage(
                 message -> {
                   if (message instanceof NodeProtocol.Invoke invoke && answer != null) {
-                    invoke.replyTo().tell(answer);
+                    reply(invoke, answer);
                   }
                   return Behaviors.same();
                 }));
@@ -244,7 +249,7 @@ class HandlerInvokerTest {
     useEchoNode();
     var invoker = new HandlerInvoker(testKit.system(), settings, invocations(), quarantine);
     var stopping =
-        Http.get(testKit.system()).newServerAt("127.0.0.1", 0).bind(new Routes(invoker).route()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Http.get(testKit.system()).newServerAt("127.0.0.1", 0).bind(new Routes(invoker).handler()).toCompletableFuture().get(10, TimeUnit.SECONDS);
     try (var socket = new java.net.Socket("127.0.0.1", stopping.localAddress().getPort())) {
       socket.setSoTimeout(10_000);
       var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));

@@ -36,7 +36,7 @@ class InvocationsTest {
     testKit.shutdownTestKit();
   }
 
-  private record Cluster(NodeRouter router, TestProbe<NodeProtocol.Command> node, ActorRef<Invocations.Start> invocations) {
+  private record Cluster(NodeRouter router, TestProbe<NodeProtocol.Command> node, ActorRef<Invocations.Command> invocations) {
     CompletableFuture<Invocations.Answer> send(String handlerUrl) {
       var result = new CompletableFuture<Invocations.Answer>();
       invocations.tell(
@@ -55,9 +55,14 @@ class InvocationsTest {
     var address = node.getRef().path().address();
     router.reported(address, new NodeReport(address.toString(), "up", 0, 0, 0, 0, capacity));
     var routing =
-        new InvocationActor.Routing(
+        new Invocations.Routing(
             router, inFlight, new Quarantine(2, Duration.ofMinutes(1), Duration.ofMinutes(1)), Duration.ofSeconds(10), Duration.ofSeconds(10));
     return new Cluster(router, node, testKit.spawn(Invocations.create(routing, new TenantShares(router, settings))));
+  }
+
+  /** What a node does: a reply tagged with the attempt's id. */
+  private static void reply(NodeProtocol.Invoke invoke, NodeProtocol.Reply reply) {
+    invoke.replyTo().tell(new NodeProtocol.Replied(invoke.id(), reply));
   }
 
   private static ErrorCode errorOf(CompletableFuture<Invocations.Answer> result) throws Exception {
@@ -94,7 +99,7 @@ class InvocationsTest {
     // A request ends: the node has room, the first waiting request takes it. (a1 and a2 reach the node in either order.)
     var ended = firstRun.invocation().handlerUrl().endsWith("/h.js") ? a1 : a2;
     var stillRunning = ended == a1 ? a2 : a1;
-    firstRun.replyTo().tell(new NodeProtocol.Completed(200, List.of(), new byte[0]));
+    reply(firstRun, new NodeProtocol.Completed(200, List.of(), new byte[0]));
     assertEquals(200, assertInstanceOf(NodeProtocol.Completed.class, ended.get(5, TimeUnit.SECONDS).reply()).status());
     cluster.node().expectMessageClass(NodeProtocol.Invoke.class);
     assertFalse(stillRunning.isDone());
@@ -120,13 +125,13 @@ class InvocationsTest {
     var a2 = cluster.send("https://a.example/h.js");
     awaitWaiting(cluster, 1);
     assertEquals(ErrorCode.TENANT_OVERLOADED, errorOf(cluster.send("https://a.example/h.js")));
-    running.replyTo().tell(new NodeProtocol.Completed(200, List.of(), new byte[0]));
+    reply(running, new NodeProtocol.Completed(200, List.of(), new byte[0]));
     a1.get(5, TimeUnit.SECONDS);
-    cluster.node().expectMessageClass(NodeProtocol.Invoke.class).replyTo().tell(new NodeProtocol.Completed(200, List.of(), new byte[0]));
+    reply(cluster.node().expectMessageClass(NodeProtocol.Invoke.class), new NodeProtocol.Completed(200, List.of(), new byte[0]));
     a2.get(5, TimeUnit.SECONDS);
     // Both ended and nothing waits: the tenant is welcome again.
     var a3 = cluster.send("https://a.example/h.js");
-    cluster.node().expectMessageClass(NodeProtocol.Invoke.class).replyTo().tell(new NodeProtocol.Completed(200, List.of(), new byte[0]));
+    reply(cluster.node().expectMessageClass(NodeProtocol.Invoke.class), new NodeProtocol.Completed(200, List.of(), new byte[0]));
     assertTrue(a3.get(5, TimeUnit.SECONDS).reply() instanceof NodeProtocol.Completed);
   }
 

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
@@ -29,6 +30,8 @@ class NodeRouterTest {
   private static final ActorTestKit testKit =
       ActorTestKit.create(RengaConfig.withDefaults(ConfigFactory.parseString("pekko.actor.provider = local")));
   private static final StandInNodes nodes = new StandInNodes("router-node", 5);
+  /** Attempt ids for the invocations the tests make a gateway count. */
+  private static final AtomicLong attempts = new AtomicLong();
 
   @AfterAll
   static void stop() {
@@ -44,7 +47,7 @@ class NodeRouterTest {
     /** Makes this gateway count {@code count} more invocations on node i. */
     void running(int i, int count) {
       for (int n = 0; n < count; n++) {
-        inFlight.add(nodes.address(i), testKit.<InvocationActor.Command>createTestProbe().getRef());
+        inFlight.add(nodes.address(i), attempts.incrementAndGet());
       }
     }
   }
@@ -180,7 +183,7 @@ class NodeRouterTest {
     assertEquals(2, gateway.router().capacity());
     gateway.running(0, 1);
     assertEquals(1, gateway.pick("https://a.example/h.js"));
-    var last = testKit.<InvocationActor.Command>createTestProbe().getRef();
+    long last = attempts.incrementAndGet();
     gateway.inFlight().add(nodes.address(1), last);
     assertEquals(Optional.empty(), gateway.router().pick("https://a.example/h.js", Set.of()));
 

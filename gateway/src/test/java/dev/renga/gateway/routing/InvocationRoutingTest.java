@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** How an invocation finds its way to a node and back when nodes drain, leave, die or are missing. */
 @ExtendWith(LogCapturingExtension.class)
-class InvocationActorTest {
+class InvocationRoutingTest {
   private static final ActorTestKit testKit =
       ActorTestKit.create(RengaConfig.withDefaults(ConfigFactory.parseString("pekko.actor.provider = local")));
   private static final Quarantine quarantine = new Quarantine(2, Duration.ofMinutes(1), Duration.ofMinutes(1));
@@ -45,7 +45,7 @@ class InvocationActorTest {
       NodeRouter router,
       InFlightInvocations inFlight,
       CompletableFuture<Invocations.Answer> result,
-      ActorRef<InvocationActor.Command> actor) {}
+      ActorRef<Invocations.Command> invocations) {}
 
   private static Setup start(Duration queueTimeout, List<ActorRef<NodeProtocol.Command>> nodes) {
     var inFlight = new InFlightInvocations();
@@ -54,14 +54,25 @@ class InvocationActorTest {
     return spawn(router, inFlight, queueTimeout);
   }
 
-  /** An InvocationActor for {@code invocation} over this router, with a node timeout of 5 s. */
+  /** {@code invocation} started over this router, with a node timeout of 5 s. */
   private static Setup spawn(NodeRouter router, InFlightInvocations inFlight, Duration queueTimeout) {
+    return spawn(router, inFlight, Duration.ofSeconds(5), queueTimeout);
+  }
+
+  private static Setup spawn(NodeRouter router, InFlightInvocations inFlight, Duration nodeTimeout, Duration queueTimeout) {
     var result = new CompletableFuture<Invocations.Answer>();
-    var actor =
+    var invocations =
         testKit.spawn(
-            InvocationActor.create(
-                invocation, new InvocationActor.Routing(router, inFlight, quarantine, Duration.ofSeconds(5), queueTimeout), result));
-    return new Setup(router, inFlight, result, actor);
+            Invocations.create(
+                new Invocations.Routing(router, inFlight, quarantine, nodeTimeout, queueTimeout),
+                new TenantShares(router, RoutingSettings.DEFAULTS)));
+    invocations.tell(new Invocations.Start(invocation, result));
+    return new Setup(router, inFlight, result, invocations);
+  }
+
+  /** What a node does: a reply tagged with the attempt's id. */
+  private static void reply(NodeProtocol.Invoke invoke, NodeProtocol.Reply reply) {
+    invoke.replyTo().tell(new NodeProtocol.Replied(invoke.id(), reply));
   }
 
   private static NodeProtocol.Reply await(CompletableFuture<Invocations.Answer> result) throws Exception {
@@ -80,8 +91,8 @@ class InvocationActorTest {
     var invoke = draining.expectMessageClass(NodeProtocol.Invoke.class);
     // The other node is known before the refusal arrives (waiting for a node to appear has its own test).
     setup.router().update(List.of(draining.getRef(), healthy.getRef()));
-    invoke.replyTo().tell(new NodeProtocol.NotAccepted("draining"));
-    healthy.expectMessageClass(NodeProtocol.Invoke.class).replyTo().tell(new NodeProtocol.Completed(200, List.of(), new byte[0]));
+    reply(invoke, new NodeProtocol.NotAccepted("draining"));
+    reply(healthy.expectMessageClass(NodeProtocol.Invoke.class), new NodeProtocol.Completed(200, List.of(), new byte[0]));
     assertEquals(200, assertInstanceOf(NodeProtocol.Completed.class, await(setup.result())).status());
     draining.expectNoMessage(Duration.ofMillis(100));
   }
@@ -94,7 +105,7 @@ class InvocationActorTest {
     lost.expectMessageClass(NodeProtocol.Invoke.class);
     setup.inFlight().nodeGone(nodes.address(0));
     setup.router().update(List.of(fresh.getRef()));
-    fresh.expectMessageClass(NodeProtocol.Invoke.class).replyTo().tell(new NodeProtocol.Completed(200, List.of(), new byte[0]));
+    reply(fresh.expectMessageClass(NodeProtocol.Invoke.class), new NodeProtocol.Completed(200, List.of(), new byte[0]));
     assertEquals(200, assertInstanceOf(NodeProtocol.Completed.class, await(setup.result())).status());
   }
 
@@ -108,10 +119,10 @@ class InvocationActorTest {
     setup.inFlight().nodeUnreachable(nodes.address(0));
     var second = other.expectMessageClass(NodeProtocol.Invoke.class);
     // The paused node comes back and works off its mailbox: it runs the request, then refuses, too late for both.
-    first.replyTo().tell(new NodeProtocol.Completed(500, List.of(), new byte[0]));
-    first.replyTo().tell(new NodeProtocol.NotAccepted("draining"));
-    second.replyTo().tell(new NodeProtocol.Accepted());
-    second.replyTo().tell(new NodeProtocol.Completed(200, List.of(), new byte[0]));
+    reply(first, new NodeProtocol.Completed(500, List.of(), new byte[0]));
+    reply(first, new NodeProtocol.NotAccepted("draining"));
+    reply(second, new NodeProtocol.Accepted());
+    reply(second, new NodeProtocol.Completed(200, List.of(), new byte[0]));
     assertEquals(200, assertInstanceOf(NodeProtocol.Completed.class, await(setup.result())).status());
   }
 
@@ -128,7 +139,7 @@ class InvocationActorTest {
     // A new JVM joined on the same host and port (NodeDirectory: MemberUp), then registered (a new listing).
     inFlight.nodeBack(nodes.address(0));
     router.update(List.of(restarted.getRef()));
-    restarted.expectMessageClass(NodeProtocol.Invoke.class).replyTo().tell(new NodeProtocol.Completed(200, List.of(), new byte[0]));
+    reply(restarted.expectMessageClass(NodeProtocol.Invoke.class), new NodeProtocol.Completed(200, List.of(), new byte[0]));
     assertEquals(200, assertInstanceOf(NodeProtocol.Completed.class, await(setup.result())).status());
   }
 
@@ -140,7 +151,7 @@ class InvocationActorTest {
     var invoke = node.expectMessageClass(NodeProtocol.Invoke.class);
     setup.router().update(List.of(node.getRef(), other.getRef()));
     // Both reach the actor's one mailbox in the order sent: Accepted first, then the node is gone.
-    invoke.replyTo().tell(new NodeProtocol.Accepted());
+    reply(invoke, new NodeProtocol.Accepted());
     setup.inFlight().nodeGone(node.getRef().path().address());
     assertEquals(ErrorCode.NODE_LOST, errorOf(await(setup.result())));
     assertTrue(quarantine.remaining(invocation.handlerUrl()).isEmpty(), "one node loss does not quarantine");
@@ -154,12 +165,12 @@ class InvocationActorTest {
     var setup = start(Duration.ofSeconds(1), List.of(paused.getRef()));
     var invoke = paused.expectMessageClass(NodeProtocol.Invoke.class);
     setup.router().update(List.of(paused.getRef(), other.getRef()));
-    invoke.replyTo().tell(new NodeProtocol.Accepted());
+    reply(invoke, new NodeProtocol.Accepted());
     // A long GC pause: the failure detector gives up on the node, which then answers after all.
     setup.inFlight().nodeUnreachable(paused.getRef().path().address());
     other.expectNoMessage(Duration.ofMillis(200));
     assertTrue(!setup.result().isDone(), "the request waits for the node that runs it");
-    invoke.replyTo().tell(new NodeProtocol.Completed(200, List.of(), new byte[0]));
+    reply(invoke, new NodeProtocol.Completed(200, List.of(), new byte[0]));
     assertEquals(200, assertInstanceOf(NodeProtocol.Completed.class, await(setup.result())).status());
   }
 
@@ -171,7 +182,7 @@ class InvocationActorTest {
     silent.expectMessageClass(NodeProtocol.Invoke.class);
     setup.router().update(List.of(silent.getRef(), other.getRef()));
     setup.inFlight().nodeUnreachable(silent.getRef().path().address());
-    other.expectMessageClass(NodeProtocol.Invoke.class).replyTo().tell(new NodeProtocol.Completed(200, List.of(), new byte[0]));
+    reply(other.expectMessageClass(NodeProtocol.Invoke.class), new NodeProtocol.Completed(200, List.of(), new byte[0]));
     assertEquals(200, assertInstanceOf(NodeProtocol.Completed.class, await(setup.result())).status());
   }
 
@@ -180,15 +191,18 @@ class InvocationActorTest {
     TestProbe<NodeProtocol.Command> node = testKit.createTestProbe();
     var setup = start(Duration.ofSeconds(1), List.of(node.getRef()));
     var invoke = node.expectMessageClass(NodeProtocol.Invoke.class);
-    invoke.replyTo().tell(new NodeProtocol.Accepted());
-    invoke.replyTo().tell(new NodeProtocol.Head(200, "OK", List.of()));
+    reply(invoke, new NodeProtocol.Accepted());
+    reply(invoke, new NodeProtocol.Head(200, "OK", List.of()));
     var body = setup.result().get(5, TimeUnit.SECONDS).body().orElseThrow();
-    invoke.replyTo().tell(new NodeProtocol.Chunk("streamed".getBytes(StandardCharsets.UTF_8)));
-    invoke.replyTo().tell(new NodeProtocol.Ended(List.of()));
+    reply(invoke, new NodeProtocol.Chunk("streamed".getBytes(StandardCharsets.UTF_8)));
+    reply(invoke, new NodeProtocol.Ended(List.of()));
     // The node is done and the invocation over, but the client has read nothing yet: a stopping gateway must still
     // wait for this response.
     TestProbe<Object> watcher = testKit.createTestProbe();
-    watcher.expectTerminated(setup.actor(), Duration.ofSeconds(5));
+    watcher.awaitAssert(Duration.ofSeconds(5), () -> {
+      assertEquals(0, setup.inFlight().count(node.getRef().path().address()), "the invocation is over on the node");
+      return null;
+    });
     assertTrue(!setup.inFlight().isEmpty(), "a streamed response not yet written counts as in flight");
     var chunks = body.runWith(Sink.seq(), testKit.system()).toCompletableFuture().get(5, TimeUnit.SECONDS);
     assertEquals("streamed", chunks.get(0).data().utf8String());
@@ -203,7 +217,7 @@ class InvocationActorTest {
     var setup = start(Duration.ofSeconds(5), List.of());
     TestProbe<NodeProtocol.Command> late = testKit.createTestProbe();
     setup.router().update(List.of(late.getRef()));
-    late.expectMessageClass(NodeProtocol.Invoke.class).replyTo().tell(new NodeProtocol.Completed(201, List.of(), new byte[0]));
+    reply(late.expectMessageClass(NodeProtocol.Invoke.class), new NodeProtocol.Completed(201, List.of(), new byte[0]));
     assertEquals(201, assertInstanceOf(NodeProtocol.Completed.class, await(setup.result())).status());
   }
 
@@ -219,24 +233,20 @@ class InvocationActorTest {
     var inFlight = new InFlightInvocations();
     var router = new NodeRouter(10, inFlight, RoutingSettings.DEFAULTS);
     router.update(List.of(silent.getRef()));
-    var result = new CompletableFuture<Invocations.Answer>();
-    testKit.spawn(
-        InvocationActor.create(
-            invocation,
-            new InvocationActor.Routing(router, inFlight, quarantine, Duration.ofMillis(200), Duration.ofSeconds(1)),
-            result));
-    assertEquals(ErrorCode.NODE_LOST, errorOf(await(result)));
+    var setup = spawn(router, inFlight, Duration.ofMillis(200), Duration.ofSeconds(1));
+    silent.expectMessageClass(NodeProtocol.Invoke.class);
+    assertEquals(ErrorCode.NODE_LOST, errorOf(await(setup.result())));
   }
 
   /** One node with the given capacity, as its report says; nothing running on it yet. */
   private static Setup startWithCapacity(
-      TestProbe<NodeProtocol.Command> node, int capacity, Duration queueTimeout, ActorRef<InvocationActor.Command> occupant) {
+      TestProbe<NodeProtocol.Command> node, int capacity, Duration queueTimeout, long occupant) {
     var inFlight = new InFlightInvocations();
     var router = new NodeRouter(10, inFlight, RoutingSettings.DEFAULTS);
     router.update(List.of(node.getRef()));
     var address = node.getRef().path().address();
     router.reported(address, new NodeReport(address.toString(), "up", 0, 0, 0, 0, capacity));
-    if (occupant != null) {
+    if (occupant != 0) {
       inFlight.add(address, occupant);
     }
     return spawn(router, inFlight, queueTimeout);
@@ -246,7 +256,7 @@ class InvocationActorTest {
   void requestWaitsWhileEveryNodeIsAtCapacityAndGoesToTheFirstWithRoom() throws Exception {
     TestProbe<NodeProtocol.Command> node = testKit.createTestProbe();
     // Probes of one test kit share an address: the occupant counts as running on the node.
-    ActorRef<InvocationActor.Command> occupant = testKit.<InvocationActor.Command>createTestProbe().getRef();
+    long occupant = -1;
     var setup = startWithCapacity(node, 1, Duration.ofSeconds(5), occupant);
     node.expectNoMessage(Duration.ofMillis(200));
     node.awaitAssert(() -> {
@@ -254,14 +264,14 @@ class InvocationActorTest {
       return null;
     });
     setup.inFlight().remove(node.getRef().path().address(), occupant);
-    node.expectMessageClass(NodeProtocol.Invoke.class).replyTo().tell(new NodeProtocol.Completed(200, List.of(), new byte[0]));
+    reply(node.expectMessageClass(NodeProtocol.Invoke.class), new NodeProtocol.Completed(200, List.of(), new byte[0]));
     assertEquals(200, assertInstanceOf(NodeProtocol.Completed.class, await(setup.result())).status());
   }
 
   @Test
   void requestThatFindsEveryNodeAtCapacityGets503NoCapacityAfterTheQueueTimeout() throws Exception {
     TestProbe<NodeProtocol.Command> node = testKit.createTestProbe();
-    var setup = startWithCapacity(node, 1, Duration.ofMillis(300), testKit.<InvocationActor.Command>createTestProbe().getRef());
+    var setup = startWithCapacity(node, 1, Duration.ofMillis(300), -1);
     assertEquals(ErrorCode.NO_CAPACITY, errorOf(await(setup.result())));
     assertEquals(0, setup.router().waiting(), "a request that gave up no longer counts as waiting");
     node.expectNoMessage(Duration.ofMillis(50));
@@ -270,13 +280,13 @@ class InvocationActorTest {
   @Test
   void nodeThatRefusedTheRequestAtCapacityIsTriedAgainOnceItReportsRoom() throws Exception {
     TestProbe<NodeProtocol.Command> node = testKit.createTestProbe();
-    var setup = startWithCapacity(node, 5, Duration.ofSeconds(5), null);
+    var setup = startWithCapacity(node, 5, Duration.ofSeconds(5), 0);
     // Other gateways filled it before this gateway heard of it.
-    node.expectMessageClass(NodeProtocol.Invoke.class).replyTo().tell(new NodeProtocol.NotAccepted("node is at capacity (5 requests)"));
+    reply(node.expectMessageClass(NodeProtocol.Invoke.class), new NodeProtocol.NotAccepted("node is at capacity (5 requests)"));
     node.expectNoMessage(Duration.ofMillis(200));
     var address = node.getRef().path().address();
     setup.router().reported(address, new NodeReport(address.toString(), "up", 3, 0, 0, 0, 5));
-    node.expectMessageClass(NodeProtocol.Invoke.class).replyTo().tell(new NodeProtocol.Completed(200, List.of(), new byte[0]));
+    reply(node.expectMessageClass(NodeProtocol.Invoke.class), new NodeProtocol.Completed(200, List.of(), new byte[0]));
     assertEquals(200, assertInstanceOf(NodeProtocol.Completed.class, await(setup.result())).status());
   }
 }
