@@ -69,11 +69,8 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   /** The deadline passed (the context is already cancelled). */
   private record Cancelled() implements Command {}
 
-  /** A turn found the request's context busy with another request's turn: run it again. */
+  /** A turn found the request's context busy with another request's turn, and the context is free now: run it again. */
   private record RetryTurn(Consumer<Value> turn) implements Command {}
-
-  /** How long a turn that found its context busy waits before it tries again. */
-  private static final Duration RETRY_BUSY = Duration.ofMillis(1);
 
   public static Behavior<Command> create(
       Invocation invocation, ActorRef<NodeProtocol.Reply> replyTo, Sandbox sandbox) {
@@ -221,6 +218,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     if (cancelled.get() != null) {
       return fail(cancelled.get());
     }
+    ActorRef<Command> self = getContext().getSelf(); // the wake-up may come from any thread
     RunningTurns.Turn running = sandbox.turns().enter(invocation.requestId(), usage, this::cancel);
     try {
       js.turn(
@@ -230,14 +228,14 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
               // Still waiting on something: what the turn wrote goes to the client now (streaming).
               request.getMember("flush").executeVoid();
             }
-          });
+          },
+          () -> self.tell(new RetryTurn(turn)));
     } catch (PolyglotException e) {
       return fail(classify(e));
     } catch (Execution.Lost e) {
       return fail(new HandlerError(ErrorCode.EXCEPTION, e.getMessage()));
     } catch (Execution.Busy e) {
-      // Nothing ran: give the thread back and try again shortly (the turn's message is not lost).
-      timers.startSingleTimer(new RetryTurn(turn), RETRY_BUSY);
+      // Nothing ran: give the thread back; the context tells this actor (RetryTurn) when it is free.
       return this;
     } finally {
       usage = sandbox.turns().exit(running);

@@ -42,7 +42,7 @@ final class ContextIsolation implements Isolation {
     }
 
     @Override
-    public void turn(Consumer<Value> work) {
+    public void turn(Consumer<Value> work, Runnable retry) {
       if (request == null) {
         request = runtime.invokeMember("open", bridge);
       }

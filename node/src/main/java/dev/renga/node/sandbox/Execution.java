@@ -14,9 +14,10 @@ public interface Execution {
    * (runtime.js's {@code run}, {@code fireTimer}, {@code flush}); anything else it calls into JS during the turn (an
    * outbound result) acts for this request too.
    *
-   * @throws Busy when the request's context runs another request's turn now: nothing ran, try again shortly
+   * @throws Busy when the request's context runs another request's turn now: nothing ran; {@code retry} is called
+   *     (from any thread) once the context is free, and the caller runs the turn again then
    */
-  void turn(Consumer<Value> work);
+  void turn(Consumer<Value> work, Runnable retry);
 
   /** The handler's function, compiled in this request's context; call inside a turn. */
   Value handler();
@@ -31,8 +32,8 @@ public interface Execution {
   void close();
 
   /**
-   * The request's context is running another request's turn: the caller retries later instead of holding its thread
-   * (a JS dispatcher thread) while it waits.
+   * The request's context is running another request's turn: the caller gives its thread (a JS dispatcher thread)
+   * back instead of waiting, and is told when to try again.
    */
   final class Busy extends RuntimeException {
     public Busy() {

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * reachable only from its own scope.
  *
  * <p>A context runs one turn at a time, so a handler has up to {@code contexts-per-handler} of them (a turn that finds
- * its context busy gives its thread back and is retried, so requests of one slow handler cannot hold every JS thread
- * waiting for their contexts); a node keeps at
+ * its context busy gives its thread back and is woken when the context frees, so requests of one slow handler cannot
+ * hold every JS thread waiting for their contexts); a node keeps at
  * most {@code max-contexts} (the least recently used handlers' idle ones close first), and each is retired after
  * {@code requests-per-context} requests. A request that must be stopped is interrupted ({@link Context#interrupt}):
  * its turn ends with an exception, the context stays usable, and the other requests in it carry on. Only if the
@@ -37,8 +37,6 @@ import org.slf4j.LoggerFactory;
 final class ScopeIsolation implements Isolation {
   private static final Logger log = LoggerFactory.getLogger(ScopeIsolation.class);
   static final Duration INTERRUPT_TIMEOUT = Duration.ofSeconds(2);
-  /** How long a turn waits for its context before it gives its thread back and is retried. */
-  private static final long LOCK_WAIT_MICROS = 500;
   private static final Execution.Busy BUSY = new Execution.Busy();
 
   private final JsEngine engine;
@@ -236,6 +234,8 @@ final class ScopeIsolation implements Isolation {
     final Version version;
     /** One thread in the context at a time: a turn holds it. */
     final ReentrantLock turns = new ReentrantLock();
+    /** Turns that found the context busy, woken one at a time (in arrival order) as turns end. */
+    final java.util.concurrent.ConcurrentLinkedQueue<Waiter> waiters = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** The request whose turn runs now; read and written under {@code this} (the place's monitor). */
     Scoped running;
     /** The handler compiled in this context, on first use; under {@link #turns}. */
@@ -254,9 +254,26 @@ final class ScopeIsolation implements Isolation {
       this.version = version;
     }
 
+    /**
+     * Tells the longest-waiting turn of a live request to try again (it may find the context taken again, and queue
+     * again); requests stopped or ended while they waited are passed over, so no wake-up is lost on them.
+     */
+    void wakeOne() {
+      for (Waiter next; (next = waiters.poll()) != null; ) {
+        if (!next.execution().stopped && !next.execution().released) {
+          next.retry().run();
+          return;
+        }
+      }
+    }
+
     void close() {
       synchronized (ScopeIsolation.this) {
         closed = true;
+      }
+      // Whoever waits for the context learns it is gone on its next try.
+      for (Waiter waiter; (waiter = waiters.poll()) != null; ) {
+        waiter.retry().run();
       }
       try {
         context.close(true);
@@ -266,13 +283,16 @@ final class ScopeIsolation implements Isolation {
     }
   }
 
+  /** A turn waiting for its context, and how to tell it to try again. */
+  private record Waiter(Scoped execution, Runnable retry) {}
+
   /** One request's fresh scope in a handler's context. */
   private final class Scoped implements Execution {
     private final Place place;
     private final ProxyObject bridge;
     private Value request;
     private volatile boolean stopped;
-    private boolean released;
+    private volatile boolean released;
 
     Scoped(Place place, ProxyObject bridge) {
       this.place = place;
@@ -280,13 +300,13 @@ final class ScopeIsolation implements Isolation {
     }
 
     @Override
-    public void turn(Consumer<Value> work) {
-      try {
-        if (!place.turns.tryLock(LOCK_WAIT_MICROS, java.util.concurrent.TimeUnit.MICROSECONDS)) {
-          throw BUSY;
+    public void turn(Consumer<Value> work, Runnable retry) {
+      if (!place.turns.tryLock()) {
+        place.waiters.add(new Waiter(this, retry));
+        // The turn that held the context may have ended between the try and the queueing: wake someone now.
+        if (!place.turns.isLocked()) {
+          place.wakeOne();
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
         throw BUSY;
       }
       try {
@@ -311,6 +331,7 @@ final class ScopeIsolation implements Isolation {
           place.running = null;
         }
         place.turns.unlock();
+        place.wakeOne();
       }
     }
 

@@ -92,6 +92,19 @@ class ScopeIsolationTest {
   }
 
   @Test
+  void requestsQueuedForABusyContextEachRunWhenItFrees() {
+    List<TestProbe<NodeProtocol.Reply>> probes = new java.util.ArrayList<>();
+    for (int i = 0; i < 24; i++) {
+      probes.add(start("spin", "/spin", 0, Duration.ofSeconds(30)));
+    }
+    // One context, 24 requests that each hold it for 20 ms: every turn that found it busy was woken and ran.
+    for (TestProbe<NodeProtocol.Reply> probe : probes) {
+      var completed = assertInstanceOf(NodeProtocol.Completed.class, probe.receiveMessage(Duration.ofSeconds(40)));
+      assertEquals("spun", new String(completed.body(), StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
   void loopStoppedByItsTimeLimitLeavesTheOtherRequestsOfItsContextRunning() {
     int before = contexts();
     TestProbe<NodeProtocol.Reply> waiting = start("loop", "/wait", 2500, Duration.ofSeconds(20));
