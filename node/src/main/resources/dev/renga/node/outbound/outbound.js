@@ -1,6 +1,7 @@
 // Outbound HTTP for handler code: fetch (with Headers and Response) and Node's http/https client, on top of the host's
-// non-blocking client (OutboundCalls). Loaded by outbound-globals.js the first time a handler touches fetch, Headers,
-// Response or require('http'); it returns those, and settle, which the request's actor calls when a request ends.
+// non-blocking client (OutboundCalls). Loaded by runtime.js, once per request, the first time its handler touches fetch,
+// Headers, Response or require('http'); it returns those, and settle, which the request's actor calls when a request
+// ends.
 // The host bridge stays inside this closure.
 (function (host, timers, shared) {
   'use strict';
@@ -536,11 +537,5 @@
     return modules.get(name);
   };
 
-  const require = (name) => {
-    const id = String(name).replace(/^node:/, '');
-    if (id === 'http' || id === 'https') return httpModule(id);
-    throw new Error("Cannot find module '" + name + "' (not a module Renga provides)");
-  };
-
-  return { settle, fetch, Headers, Response, httpModule, require };
+  return { settle, fetch, Headers, Response, httpModule };
 })
