@@ -103,6 +103,30 @@ public final class Load {
   }
 
   /** The p-th percentile (0-100) of the latencies. */
+  /**
+   * Batches of {@code batch} requests at {@code concurrency} until at least {@code min} were sent and {@code done}
+   * holds (e.g. two nodes were recycled), failing the test if that takes longer than {@code limit}.
+   */
+  public static List<Result> until(
+      int min, int batch, int concurrency, IntFunction<HttpRequest> request, java.util.function.BooleanSupplier done,
+      Duration limit, String what) {
+    List<Result> results = new ArrayList<>();
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (results.size() < min || !done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not " + what + " within " + limit);
+      }
+      results.addAll(run(batch, concurrency, request));
+    }
+    return results;
+  }
+
+  /** How many times {@code pattern} occurs in the logs of the JVMs (or launchers) named {@code names}. */
+  public static int inLogs(List<String> names, String pattern) {
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile(pattern);
+    return names.stream().mapToInt(n -> (int) p.matcher(RengaProcesses.log(n)).results().count()).sum();
+  }
+
   public static long percentile(List<Result> results, double p) {
     List<Long> sorted = results.stream().map(Result::millis).sorted().toList();
     int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;

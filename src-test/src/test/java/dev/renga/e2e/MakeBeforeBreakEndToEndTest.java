@@ -1,14 +1,11 @@
 package dev.renga.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.renga.node.testing.FixtureServer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,8 +51,7 @@ class MakeBeforeBreakEndToEndTest {
   }
 
   private static int count(String pattern) {
-    Pattern p = Pattern.compile(pattern);
-    return NODES.stream().mapToInt(n -> (int) p.matcher(RengaProcesses.log(n)).results().count()).sum();
+    return Load.inLogs(NODES, pattern);
   }
 
   /**
@@ -64,12 +60,9 @@ class MakeBeforeBreakEndToEndTest {
    */
   @Test
   void hundredsOfRequestsAtAQuotaOfFortyOnTwoNodesAllSucceedThroughRecycles() {
-    List<Load.Result> results = new ArrayList<>();
-    long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-    while (results.size() < 400 || count(HANDOVER) < 2) {
-      assertTrue(System.nanoTime() < deadline, "no two make-before-break recycles within 4 minutes");
-      results.addAll(Load.run(40, 8, i -> Load.request(gateway, fixtures.url("hello.js"))));
-    }
+    List<Load.Result> results =
+        Load.until(400, 40, 8, i -> Load.request(gateway, fixtures.url("hello.js")), () -> count(HANDOVER) >= 2,
+            Duration.ofMinutes(4), "two make-before-break recycles");
     var failed = results.stream().filter(r -> !r.ok()).toList();
     System.out.printf(
         "make-before-break: %d requests at 8, %d failed, %d handovers, %d hard ceilings, p50 %d ms, p99 %d ms, max %d ms%n",

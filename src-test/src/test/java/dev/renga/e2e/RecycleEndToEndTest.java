@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.renga.node.testing.FixtureServer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,8 +46,7 @@ class RecycleEndToEndTest {
   }
 
   private static int count(String pattern) {
-    Pattern p = Pattern.compile(pattern);
-    return NODES.stream().mapToInt(n -> (int) p.matcher(RengaProcesses.log(n)).results().count()).sum();
+    return Load.inLogs(NODES, pattern);
   }
 
   /**
@@ -59,12 +56,9 @@ class RecycleEndToEndTest {
   @Test
   void thousandRequestsThroughNodesRecyclingEveryFiftyAllSucceedWithoutWaitingForAJoin() {
     long start = System.nanoTime();
-    long deadline = start + Duration.ofMinutes(4).toNanos();
-    List<Load.Result> results = new ArrayList<>();
-    while (results.size() < 1000 || count(MakeBeforeBreakEndToEndTest.HANDOVER) < 2) {
-      assertTrue(System.nanoTime() < deadline, "no two make-before-break recycles within 4 minutes");
-      results.addAll(Load.run(100, 16, i -> Load.request(gateway, fixtures.url("hello.js"))));
-    }
+    List<Load.Result> results =
+        Load.until(1000, 100, 16, i -> Load.request(gateway, fixtures.url("hello.js")),
+            () -> count(MakeBeforeBreakEndToEndTest.HANDOVER) >= 2, Duration.ofMinutes(4), "two make-before-break recycles");
     long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
     var failed = results.stream().filter(r -> !r.ok()).toList();
     assertEquals(List.of(), failed);
