@@ -219,6 +219,48 @@ class Target:
         return [p for p in self._pids() if p]
 
 
+def wrk(target, handler, connections, seconds, body_bytes=0, threads=2, timeout_s=30, origin=None):
+    env = {**os.environ, "BENCH_HANDLER": target.handler_header(handler, origin), "BENCH_BODY_BYTES": str(body_bytes)}
+    argv = ["wrk", f"-t{min(threads, connections)}", f"-c{connections}", f"-d{seconds}s", f"--timeout",
+            f"{timeout_s}s", "-s", os.path.join(BENCH, "lib", "wrk-json.lua"), target.url(handler)]
+    out = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=seconds + timeout_s + 30).stdout
+    for line in out.splitlines():
+        if line.startswith("WRK_JSON "):
+            return json.loads(line[len("WRK_JSON "):])
+    raise RuntimeError(f"wrk printed no summary: {out[-500:]}")
+
+
+ORIGIN_PID = None  # the handler origin (and fetch-proxy's upstream): its CPU is reported apart
+
+
+def measured(target, fn):
+    """Runs fn() and adds the CPU the target's processes used per request, their RSS and the machine's load."""
+    pids = target.pids()
+    before = {p: cpu_ticks(p) for p in pids}
+    origin_before = cpu_ticks(ORIGIN_PID) if ORIGIN_PID else 0
+    load_before = loadavg()
+    result = fn()
+    after = {p: cpu_ticks(p) for p in pids}
+    ticks = sum(after[p] - before.get(p, 0) for p in after)
+    answered = result["requests"]
+    result["cpu_ms"] = ticks * 1000 / CLK_TCK
+    result["cpu_ms_per_req"] = result["cpu_ms"] / answered if answered else None
+    if ORIGIN_PID:
+        origin_ms = (cpu_ticks(ORIGIN_PID) - origin_before) * 1000 / CLK_TCK
+        result["origin_cpu_ms_per_req"] = origin_ms / answered if answered else None
+    result["rps"] = answered / (result["duration_us"] / 1e6)
+    result["errors"] = (result["connect_errors"] + result["read_errors"] + result["write_errors"]
+                        + result["status_errors"] + result["timeouts"])
+    result["rss_mb"] = {str(p): rss_mb(p) for p in pids}
+    result["server_rss_mb"] = rss_mb(pids[-1]) if pids else None
+    result["load_before"], result["load_after"] = load_before, loadavg()
+    return result
+
+
+# How long the scope density step holds each request: until every one of them is open, and 25 s more.
+DENSITY_SCOPE_WAIT_MS = int(DENSITY_SCOPE_STEP / DENSITY_SCOPE_RATE * 1000) + 25000
+
+
 class Renga:
     """One Renga instance under test: a gateway and a node (under its launcher) in a cluster of their own."""
 
@@ -226,6 +268,16 @@ class Renga:
         self.name, self.isolation = name, isolation
         self.cluster_port, self.gw_port, self.gw_admin, self.node_admin = (free_port() for _ in range(4))
         self.gateway = self.node = None
+        # What sets this instance apart (every -D of it goes to its gateways and its node).
+        self.extra = [f"-Drenga.cluster-name=renga-bench-{name}-{os.getpid()}",
+                      f"-Drenga.seed-nodes=127.0.0.1:{self.cluster_port}",
+                      f"-Drenga.sandbox.isolation={isolation}"]
+        if isolation == "scope":
+            # Density's big step: every request open at once on one node, each held past the ramp.
+            self.extra += [f"-Drenga.node.max-concurrent={DENSITY_SCOPE_STEP + 10000}",
+                           f"-Drenga.sandbox.request-timeout={DENSITY_SCOPE_WAIT_MS // 1000 + 60}s",
+                           f"-Drenga.gateway.node-timeout={DENSITY_SCOPE_WAIT_MS // 1000 + 90}s",
+                           f"-Drenga.gateway.queue.max={DENSITY_SCOPE_STEP + 10000}"]
 
     def node_status(self):
         return json.loads(http_get(f"http://127.0.0.1:{self.node_admin}/admin/status", timeout=5)[1])
@@ -235,6 +287,173 @@ class Renga:
             return self.node_status()["pid"]
         except Exception:
             return None
+
+    def node_metrics(self):
+        """The node's Prometheus samples: {(name, quantile or None): value} (its only common label is role)."""
+        text = http_get(f"http://127.0.0.1:{self.node_admin}/metrics", timeout=10)[1]
+        samples = {}
+        for line in text.splitlines():
+            m = re.match(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$', line)
+            if m:
+                q = re.search(r'quantile="([^"]+)"', m.group(2) or "")
+                try:
+                    samples[(m.group(1), q.group(1) if q else None)] = float(m.group(3))
+                except ValueError:
+                    pass
+        return samples
+
+
+# ---------------------------------------------------------------------------------------------- the run
+
+class Bench:
+    def __init__(self, scenarios, props, run_dir):
+        self.scenarios = scenarios
+        self.props = props
+        self.run_dir = run_dir
+        self.procs = Processes(run_dir)
+        self.results = {"scenarios": {}, "skipped": {}, "notes": []}
+        self.handler_dir = os.path.join(run_dir, "handlers")
+        self.targets = {}
+        self.rengas = {}
+
+    # ------------------------------------------------------------------ start-up
+
+    def prepare_handlers(self):
+        os.makedirs(self.handler_dir)
+        self.origin_ports = {name: free_port() for name in ("good", "spin", "membomb", "redos", "hang")}
+        self.origin = f"http://127.0.0.1:{self.origin_ports['good']}"
+        for name in os.listdir(os.path.join(BENCH, "handlers")):
+            with open(os.path.join(BENCH, "handlers", name)) as f:
+                text = f.read()
+            text = text.replace("__UPSTREAM__", f"{self.origin}/upstream.txt")
+            variants = {name: DENSITY_WAIT_MS}
+            if name == "wait.js":
+                variants["wait-long.js"] = DENSITY_SCOPE_WAIT_MS
+            for out, wait_ms in variants.items():
+                with open(os.path.join(self.handler_dir, out), "w") as f:
+                    f.write(text.replace("__WAIT_MS__", str(wait_ms)))
+        with open(os.path.join(self.handler_dir, "upstream.txt"), "w") as f:
+            f.write(("upstream " * 114)[:1024])  # 1 KiB
+
+    def start_origin(self):
+        self.origin_proc = self.procs.start(
+            "origin", ["node", os.path.join(BENCH, "tools", "static-server.js"), self.handler_dir]
+            + [str(p) for p in self.origin_ports.values()], env={"BENCH_PARENT_PID": str(os.getpid())})
+        wait_until(lambda: http_get(f"{self.origin}/hello.js")[0] == 200, 30, "the origin", [self.origin_proc])
+        global ORIGIN_PID
+        ORIGIN_PID = self.origin_proc.pid
+
+    def renga_props(self, extra=()):
+        """The -D a JVM of a main Renga instance gets: the common ones, the instance's own (Renga.extra), then the
+        command line's, each winning over the ones before it."""
+        return [
+            # Density holds requests for 20 s: the time limits must let them finish.
+            "-Drenga.sandbox.request-timeout=60s",
+            "-Drenga.gateway.node-timeout=90s",
+            "-Drenga.gateway.queue.max=40000",
+            # No quota recycle in the middle of a measurement.
+            "-Drenga.node.max-requests=0",
+            "-Drenga.sandbox.network.allow-private=true",
+            "-Dpekko.http.server.max-connections=20000",
+            "-Dpekko.http.server.backlog=4096",
+            "-Dpekko.http.server.idle-timeout=300s",
+        ] + list(extra) + self.props
+
+    def start_gateway(self, name, http_port, admin_port, cluster_port, extra):
+        env = {"RENGA_PORT": str(cluster_port), "RENGA_HTTP_PORT": str(http_port), "RENGA_ADMIN_PORT": str(admin_port),
+               "RENGA_PARENT_PID": str(os.getpid())}
+        return self.procs.start(name, [os.path.join(ROOT, "bin", "renga"), "gateway"] + self.renga_props(extra), env=env)
+
+    def start_renga(self):
+        """One gateway and one node per isolation level, each in a cluster of its own, started together."""
+        for name, isolation in zip(RENGA_TARGETS, ISOLATIONS):
+            r = Renga(name, isolation)
+            suffix = "" if name == "renga" else "-" + isolation
+            r.gateway = self.start_gateway("gateway" + suffix, r.gw_port, r.gw_admin, r.cluster_port, r.extra)
+            r.node = self.procs.start(
+                "node" + suffix, [os.path.join(ROOT, "bin", "renga"), "node", f"-Drenga.node.admin.port={r.node_admin}"]
+                + self.renga_props(r.extra), env={"RENGA_PORT": "0", "RENGA_PARENT_PID": str(os.getpid())})
+            self.rengas[name] = r
+            label = "Renga" if isolation == "context" else f"Renga ({isolation})"
+            self.targets[name] = Target(name, label, f"http://127.0.0.1:{r.gw_port}", self.origin,
+                                        lambda r=r: [r.gateway.pid, r.node_pid()], renga=r)
+        for name, r in self.rengas.items():
+            wait_until(lambda: http_get(f"http://127.0.0.1:{r.gw_admin}/readyz", timeout=2)[0] == 200, 240,
+                       f"the {name} gateway to see its node", [r.gateway, r.node])
+            status, body, _ = http_get(self.targets[name].url("hello"), {"x-haiku-handler": f"{self.origin}/hello.js"})
+            if status != 200:
+                raise RuntimeError(f"{name} did not answer hello: {status} {body}")
+
+    def renga(self):
+        """The first Renga target (isolation context unless BENCH_ISOLATIONS says otherwise)."""
+        return self.targets[RENGA_TARGETS[0]]
+
+    def start_peers(self):
+        # Raw Pekko HTTP, compiled against the gateway's class path.
+        classes = os.path.join(self.run_dir, "pekko-hello")
+        lib = os.path.join(ROOT, "gateway", "target", "lib", "*")
+        subprocess.run([os.path.join(JAVA_HOME, "bin", "javac"), "-d", classes, "-cp", lib,
+                        os.path.join(BENCH, "peers", "PekkoHello.java")], check=True)
+        port = free_port()
+        pekko = self.procs.start("pekko", [
+            os.path.join(JAVA_HOME, "bin", "java"), "-Xms256m", "-Xmx1g", "--enable-native-access=ALL-UNNAMED",
+            "--sun-misc-unsafe-memory-access=allow", f"-Dlogback.configurationFile={ROOT}/conf/logback.xml",
+            "-cp", f"{classes}:{lib}", "PekkoHello", str(port)])
+        self.targets["pekko"] = Target("pekko", "raw Pekko HTTP", f"http://127.0.0.1:{port}", None, lambda: [pekko.pid])
+        # Node.js, a vm context per request.
+        port = free_port()
+        nodevm = self.procs.start("node-vm", ["node", os.path.join(BENCH, "peers", "node-vm-server.js"),
+                                              self.handler_dir, str(port)],
+                                  env={"BENCH_PARENT_PID": str(os.getpid())})
+        self.targets["nodevm"] = Target("nodevm", "Node.js vm", f"http://127.0.0.1:{port}", None, lambda: [nodevm.pid])
+        # workerd, the same handlers as one Worker.
+        if WORKERD and os.path.exists(WORKERD):
+            port = free_port()
+            out = os.path.join(self.run_dir, "workerd")
+            subprocess.run(["node", os.path.join(BENCH, "peers", "workerd-gen.js"), self.handler_dir, out, str(port)],
+                           check=True)
+            wd = self.procs.start("workerd", [WORKERD, "serve", os.path.join(out, "config.capnp")])
+            self.targets["workerd"] = Target("workerd", "workerd", f"http://127.0.0.1:{port}", None, lambda: [wd.pid])
+        else:
+            self.results["skipped"]["workerd"] = "workerd could not be installed from the npm registry"
+        for t in [self.targets[n] for n in ("pekko", "nodevm", "workerd") if n in self.targets]:
+            wait_until(lambda: http_get(t.url("hello"), timeout=2)[0] == 200, 60, t.label)
+
+    def warm_up(self):
+        """GLOBAL_WARMUP seconds of load for each Renga instance (hello, echo, compute), a share of it for each peer."""
+        if GLOBAL_WARMUP <= 0:
+            return
+        t0 = time.time()
+        plan = []
+        for name in RENGA_TARGETS:
+            renga = self.targets[name]
+            plan += [(renga, "hello", CONNECTIONS, 0.6), (renga, "echo", CONNECTIONS, 0.15),
+                     (renga, "compute", COMPUTE_CONNECTIONS, 0.25)]
+        for name in ("nodevm", "workerd", "pekko"):
+            if name in self.targets:
+                plan.append((self.targets[name], "hello", CONNECTIONS, 0.1))
+        for target, handler, conns, share in plan:
+            seconds = max(1, round(GLOBAL_WARMUP * share))
+            res = wrk(target, handler, conns, seconds, ECHO_BYTES if handler == "echo" else 0)
+            log(f"warm-up {target.name} {handler} {seconds} s: {res['requests'] / seconds:.0f} req/s")
+        self.results["warmup_s"] = round(time.time() - t0, 1)
+
+    # ------------------------------------------------------------------ scenarios
+
+    def throughput(self, scenario, handler, target_names, connections, body_bytes=0):
+        """Rounds of wrk against each target in turn (order reversed every round); keeps every round."""
+        targets = [self.targets[n] for n in target_names if n in self.targets]
+        rounds = {t.name: [] for t in targets}
+        for r in range(ROUNDS):
+            for t in (targets if r % 2 == 0 else list(reversed(targets))):
+                if r == 0 and WARMUP > 0:
+                    wrk(t, handler, connections, WARMUP, body_bytes)
+                res = measured(t, lambda: wrk(t, handler, connections, SECONDS, body_bytes))
+                log(f"{scenario} {t.name} round {r + 1}: {res['rps']:.0f} req/s p99 {res['p99_us'] / 1000:.1f} ms "
+                    f"errors {res['errors']} cpu {res['cpu_ms_per_req'] or 0:.3f} ms/req (load {res['load_before']})")
+                rounds[t.name].append(res)
+        best = {name: max(rs, key=lambda x: x["rps"]) for name, rs in rounds.items()}
+        return {"connections": connections, "seconds": SECONDS, "rounds": rounds, "best": best}
 
     def context_wait(self, before, after):
         """What requests waited for their context between two scrapes (the node's own summary and pool counters)."""
@@ -404,7 +623,7 @@ class Renga:
         try:
             for i in range(gateways_for(max(steps)) - 1):
                 port, admin = free_port(), free_port()
-                proc = self.start_gateway(r, f"gateway-{name}-{i + 2}", port, admin, free_port(), r.extra)
+                proc = self.start_gateway(f"gateway-{name}-{i + 2}", port, admin, free_port(), r.extra)
                 extra.append((port, admin, proc))
             for port, admin, proc in extra:
                 wait_until(lambda: http_get(f"http://127.0.0.1:{admin}/readyz", timeout=2)[0] == 200, 180,
