@@ -277,7 +277,10 @@ class Renga:
             self.extra += [f"-Drenga.node.max-concurrent={DENSITY_SCOPE_STEP + 10000}",
                            f"-Drenga.sandbox.request-timeout={DENSITY_SCOPE_WAIT_MS // 1000 + 60}s",
                            f"-Drenga.gateway.node-timeout={DENSITY_SCOPE_WAIT_MS // 1000 + 90}s",
-                           f"-Drenga.gateway.queue.max={DENSITY_SCOPE_STEP + 10000}"]
+                           f"-Drenga.gateway.queue.max={DENSITY_SCOPE_STEP + 10000}",
+                           # Six gateways, the node and the clients opening 2,500 connections a second share 2 cores:
+                           # heartbeats come late, and the default 3 s pause would have the cluster down its members.
+                           "-Dpekko.cluster.failure-detector.acceptable-heartbeat-pause=30s"]
 
     def node_status(self):
         return json.loads(http_get(f"http://127.0.0.1:{self.node_admin}/admin/status", timeout=5)[1])

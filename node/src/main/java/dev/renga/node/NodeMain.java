@@ -42,13 +42,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Under its launcher a node starts as a standby: it warms its engine, runs a warm-up workload ({@link WarmUp})
  * until the launcher's word on standard input (or until its cost levels off), then starts its actor system and joins,
- * so a replacement is ready, and warm, the moment its predecessor needs one.
+ * so a replacement is ready, and warm, the moment its predecessor needs one. The launcher's first node has no
+ * predecessor to wait for it: its word ({@link #WARM_FIRST}) lets the workload run to its end before the node joins, so
+ * no cold JVM serves even the first request.
  */
 public final class NodeMain {
   private static final Logger log = LoggerFactory.getLogger(NodeMain.class);
 
   /** System property the launcher sets: warm up, then wait for a line on standard input before joining. */
   public static final String STANDBY_PROPERTY = "renga.node.standby";
+  /** The launcher's word to a standby that should finish its warm-up workload before it joins (any other: at once). */
+  public static final String WARM_FIRST = "warm-first";
 
   private NodeMain() {}
 
@@ -66,16 +70,23 @@ public final class NodeMain {
     JsEngine engine = warmEngine(settings, SandboxSettings.from(config));
     WarmUp.Result warmUp = WarmUp.Result.NONE;
     if (Boolean.getBoolean(STANDBY_PROPERTY)) {
-      CompletableFuture<Boolean> promotion = promotion();
-      warmUp = WarmUp.run(engine, config, WarmUpSettings.from(config), promotion::isDone);
+      CompletableFuture<String> promotion = promotion();
+      warmUp =
+          WarmUp.run(
+              engine,
+              config,
+              WarmUpSettings.from(config),
+              () -> promotion.isDone() && !WARM_FIRST.equals(promotion.getNow(null)));
       if (!warmUp.ended().equals("off")) {
         log.info(
             "warm-up workload: {} requests ({} not answered 200) in {} ms, {} us of CPU per request in the last round ({})",
             warmUp.requests(), warmUp.failed(), warmUp.took().toMillis(), warmUp.requestCpu().toNanos() / 1000,
             warmUp.ended());
       }
-      log.info("standing by with a warm engine until the launcher promotes this JVM");
-      if (!promotion.join()) {
+      if (!promotion.isDone()) {
+        log.info("standing by with a warm engine until the launcher promotes this JVM");
+      }
+      if (promotion.join() == null) {
         log.info("the launcher is gone; a standby has nothing to finish");
         System.exit(0);
       }
@@ -103,19 +114,18 @@ public final class NodeMain {
     return launcher.get();
   }
 
-  /** Completes with true at the launcher's line on standard input, false when it is closed without one. */
-  private static CompletableFuture<Boolean> promotion() {
-    CompletableFuture<Boolean> promoted = new CompletableFuture<>();
+  /** Completes with the launcher's line on standard input, or null when it is closed without one. */
+  private static CompletableFuture<String> promotion() {
+    CompletableFuture<String> promoted = new CompletableFuture<>();
     Thread.ofPlatform()
         .daemon()
         .name("renga-standby-promotion")
         .start(
             () -> {
               try {
-                promoted.complete(
-                    new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine() != null);
+                promoted.complete(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine());
               } catch (IOException e) {
-                promoted.complete(false);
+                promoted.complete(null);
               }
             });
     return promoted;

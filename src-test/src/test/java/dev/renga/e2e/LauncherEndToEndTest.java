@@ -47,8 +47,9 @@ class LauncherEndToEndTest {
       own.await(
           "a standby JVM beside the serving one",
           Duration.ofSeconds(60),
+          // The standby says so; the first node, told to join before it read its word, may say it too.
           () -> launcher.children().count() == 2
-              && Pattern.compile("standing by with a warm engine").matcher(RengaProcesses.log("launcher-graceful")).results().count() == 2);
+              && Pattern.compile("standing by with a warm engine").matcher(RengaProcesses.log("launcher-graceful")).results().count() >= 1);
       List<ProcessHandle> nodes = launcher.descendants().toList();
       assertEquals(2, nodes.size(), "the serving node JVM and its standby under the launcher");
 

@@ -97,7 +97,9 @@ public final class Launcher {
       int exit;
       try {
         Process early = takeSuccessor();
-        node = early != null ? early : promoteStandby();
+        // The first node warms up before it joins (nothing serves yet that its warm-up could slow down); later ones
+        // are the standby, warm already, or replace a crashed node and join at once.
+        node = early != null ? early : promoteStandby(generation == 0);
         generation++;
         log("node " + generation + " serving (pid " + node.pid() + ")"
             + (early != null ? ", promoted while its predecessor still served" : ""));
@@ -161,7 +163,7 @@ public final class Launcher {
       return;
     }
     try {
-      successor = promoteStandby();
+      successor = promoteStandby(false);
       log("the serving node (pid " + asking.pid() + ") reached its quota: promoted its replacement (pid "
           + successor.pid() + ")");
     } catch (IOException e) {
@@ -169,12 +171,15 @@ public final class Launcher {
     }
   }
 
-  /** The warm standby told to join, or, when there is none alive, a fresh JVM told so at once. */
-  private synchronized Process promoteStandby() throws IOException {
+  /**
+   * The warm standby told to join, or, when there is none alive, a fresh JVM told so at once; or, with {@code
+   * warmFirst}, once it has run its warm-up workload.
+   */
+  private synchronized Process promoteStandby(boolean warmFirst) throws IOException {
     Process promoted = standby != null && standby.isAlive() ? standby : startStandby();
     standby = null;
     try {
-      promoted.getOutputStream().write('\n');
+      promoted.getOutputStream().write(((warmFirst ? NodeMain.WARM_FIRST : "") + "\n").getBytes(StandardCharsets.UTF_8));
       promoted.getOutputStream().close();
     } catch (IOException e) {
       // It died between the check and the word: its exit is handled like any other node exit.

@@ -73,7 +73,7 @@ public final class WarmUp {
       return Result.NONE;
     }
     if (promoted.getAsBoolean()) {
-      return new Result(Duration.ZERO, 0, Duration.ZERO, 0, "promoted"); // a first start: join at once
+      return new Result(Duration.ZERO, 0, Duration.ZERO, 0, "promoted"); // a replacement needed at once
     }
     long start = System.nanoTime();
     HttpServer handlers;
