@@ -83,14 +83,14 @@
 
   let headerList;
   class Headers {
-    #list = [];
+    _list = [];
     static {
-      headerList = (headers) => headers.#list;
+      headerList = (headers) => headers._list;
     }
     constructor(init) {
       if (init === undefined || init === null) return;
       if (init instanceof Headers) {
-        for (const [n, v] of init.#list) this.#list.push([n, v]);
+        for (const [n, v] of init._list) this._list.push([n, v]);
       } else if (typeof init[Symbol.iterator] === 'function') {
         for (const pair of init) {
           const [n, v, ...rest] = Array.from(pair);
@@ -103,33 +103,33 @@
         throw new TypeError('Headers must be an object, an array of pairs or a Headers');
       }
     }
-    append(name, value) { this.#list.push([headerName(name), headerValue(value)]); }
+    append(name, value) { this._list.push([headerName(name), headerValue(value)]); }
     set(name, value) {
       const n = headerName(name);
       const v = headerValue(value);
-      const at = this.#list.findIndex(([k]) => k === n);
-      if (at < 0) this.#list.push([n, v]);
-      else this.#list = this.#list.filter(([k], i) => k !== n || i === at).map((e) => (e[0] === n ? [n, v] : e));
+      const at = this._list.findIndex(([k]) => k === n);
+      if (at < 0) this._list.push([n, v]);
+      else this._list = this._list.filter(([k], i) => k !== n || i === at).map((e) => (e[0] === n ? [n, v] : e));
     }
     delete(name) {
       const n = headerName(name);
-      this.#list = this.#list.filter(([k]) => k !== n);
+      this._list = this._list.filter(([k]) => k !== n);
     }
     get(name) {
       const n = headerName(name);
-      const values = this.#list.filter(([k]) => k === n).map(([, v]) => v);
+      const values = this._list.filter(([k]) => k === n).map(([, v]) => v);
       return values.length === 0 ? null : values.join(', ');
     }
-    getSetCookie() { return this.#list.filter(([k]) => k === 'set-cookie').map(([, v]) => v); }
+    getSetCookie() { return this._list.filter(([k]) => k === 'set-cookie').map(([, v]) => v); }
     has(name) {
       const n = headerName(name);
-      return this.#list.some(([k]) => k === n);
+      return this._list.some(([k]) => k === n);
     }
     forEach(callback, thisArg) {
       for (const [n, v] of this) callback.call(thisArg, v, n, this);
     }
     *entries() {
-      for (const n of [...new Set(this.#list.map(([k]) => k))].sort()) {
+      for (const n of [...new Set(this._list.map(([k]) => k))].sort()) {
         if (n === 'set-cookie') for (const v of this.getSetCookie()) yield [n, v];
         else yield [n, this.get(n)];
       }
@@ -163,25 +163,25 @@
 
   let fromHost;
   class Response {
-    #status = 200;
-    #statusText = '';
-    #headers;
-    #url = '';
-    #redirected = false;
-    #type = 'default';
-    #body = null;
-    #used = false;
+    _status = 200;
+    _statusText = '';
+    _headers;
+    _url = '';
+    _redirected = false;
+    _type = 'default';
+    _body = null;
+    _used = false;
     static {
       fromHost = (r) => {
         const response = new Response();
-        response.#status = r.status;
-        response.#statusText = r.statusText;
-        response.#headers = new Headers();
-        for (let i = 0; i + 1 < r.headers.length; i += 2) response.#headers.append(r.headers[i], r.headers[i + 1]);
-        response.#url = r.url;
-        response.#redirected = r.redirected;
-        response.#type = 'basic';
-        response.#body = { raw: r.raw };
+        response._status = r.status;
+        response._statusText = r.statusText;
+        response._headers = new Headers();
+        for (let i = 0; i + 1 < r.headers.length; i += 2) response._headers.append(r.headers[i], r.headers[i + 1]);
+        response._url = r.url;
+        response._redirected = r.redirected;
+        response._type = 'basic';
+        response._body = { raw: r.raw };
         return response;
       };
     }
@@ -190,12 +190,12 @@
       if (!Number.isInteger(status) || status < 200 || status > 599) {
         throw new RangeError('init["status"] must be in the range of 200 to 599, inclusive.');
       }
-      this.#status = status;
-      this.#statusText = init.statusText === undefined ? '' : String(init.statusText);
-      this.#headers = new Headers(init.headers);
-      this.#body = ownBody(body);
-      if (typeof body === 'string' && !this.#headers.has('content-type')) {
-        this.#headers.set('content-type', 'text/plain;charset=UTF-8');
+      this._status = status;
+      this._statusText = init.statusText === undefined ? '' : String(init.statusText);
+      this._headers = new Headers(init.headers);
+      this._body = ownBody(body);
+      if (typeof body === 'string' && !this._headers.has('content-type')) {
+        this._headers.set('content-type', 'text/plain;charset=UTF-8');
       }
     }
     static json(data, init = {}) {
@@ -203,33 +203,33 @@
       if (!response.headers.has('content-type')) response.headers.set('content-type', 'application/json');
       return response;
     }
-    get status() { return this.#status; }
-    get ok() { return this.#status >= 200 && this.#status <= 299; }
-    get statusText() { return this.#statusText; }
-    get headers() { return this.#headers; }
-    get url() { return this.#url; }
-    get redirected() { return this.#redirected; }
-    get type() { return this.#type; }
-    get bodyUsed() { return this.#used; }
-    #consume() {
-      if (this.#used) throw new TypeError('Body is unusable: Body has already been read');
-      this.#used = true;
-      return this.#body;
+    get status() { return this._status; }
+    get ok() { return this._status >= 200 && this._status <= 299; }
+    get statusText() { return this._statusText; }
+    get headers() { return this._headers; }
+    get url() { return this._url; }
+    get redirected() { return this._redirected; }
+    get type() { return this._type; }
+    get bodyUsed() { return this._used; }
+    _consume() {
+      if (this._used) throw new TypeError('Body is unusable: Body has already been read');
+      this._used = true;
+      return this._body;
     }
-    async text() { return bodyText(this.#consume()); }
-    async json() { return JSON.parse(bodyText(this.#consume())); }
-    async arrayBuffer() { return bodyBuffer(this.#consume()); }
-    async bytes() { return new Uint8Array(bodyBuffer(this.#consume())); }
+    async text() { return bodyText(this._consume()); }
+    async json() { return JSON.parse(bodyText(this._consume())); }
+    async arrayBuffer() { return bodyBuffer(this._consume()); }
+    async bytes() { return new Uint8Array(bodyBuffer(this._consume())); }
     clone() {
-      if (this.#used) throw new TypeError('Response.clone: Body has already been consumed.');
-      const copy = new Response(null, { status: this.#status === 0 ? 200 : Math.max(200, Math.min(599, this.#status)) });
-      copy.#status = this.#status;
-      copy.#statusText = this.#statusText;
-      copy.#headers = new Headers(this.#headers);
-      copy.#url = this.#url;
-      copy.#redirected = this.#redirected;
-      copy.#type = this.#type;
-      copy.#body = this.#body;
+      if (this._used) throw new TypeError('Response.clone: Body has already been consumed.');
+      const copy = new Response(null, { status: this._status === 0 ? 200 : Math.max(200, Math.min(599, this._status)) });
+      copy._status = this._status;
+      copy._statusText = this._statusText;
+      copy._headers = new Headers(this._headers);
+      copy._url = this._url;
+      copy._redirected = this._redirected;
+      copy._type = this._type;
+      copy._body = this._body;
       return copy;
     }
     get [Symbol.toStringTag]() { return 'Response'; }

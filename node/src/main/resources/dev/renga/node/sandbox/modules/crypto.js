@@ -33,23 +33,28 @@
     else digest.update(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   };
 
-  // The host's running digest stays in a private field: handlers see only update and digest.
+  // The host's running digest stays out of the handler's reach: handlers see only update and digest. A WeakMap, not a
+  // private field: this file is evaluated per require episode, and private names made per evaluation pile up in the
+  // engine's shared shape tree (RuntimeSourcesTest).
+  const digests = new WeakMap();
+  const running = (hash) => {
+    const digest = digests.get(hash);
+    if (digest === null) throw new Error('Digest already called');
+    return digest;
+  };
   class Hash {
-    #digest;
-    #done = false;
     constructor(algorithm, key) {
       const hmacKey = key === undefined ? null : toBytes(key);
-      this.#digest = host.hash(algorithmOf(algorithm), hmacKey === null ? null : typeof hmacKey === 'string' ? hmacKey : Buffer.from(hmacKey).buffer);
+      digests.set(this, host.hash(algorithmOf(algorithm), hmacKey === null ? null : typeof hmacKey === 'string' ? hmacKey : Buffer.from(hmacKey).buffer));
     }
     update(data, encoding) {
-      if (this.#done) throw new Error('Digest already called');
-      feed(this.#digest, toBytes(data, encoding));
+      feed(running(this), toBytes(data, encoding));
       return this;
     }
     digest(encoding) {
-      if (this.#done) throw new Error('Digest already called');
-      this.#done = true;
-      const bytes = fromHost(this.#digest.digest());
+      const digest = running(this);
+      digests.set(this, null);
+      const bytes = fromHost(digest.digest());
       return encoding === undefined || encoding === 'buffer' ? bytes : bytes.toString(encoding);
     }
   }
