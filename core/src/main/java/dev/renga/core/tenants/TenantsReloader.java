@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -35,8 +34,15 @@ public final class TenantsReloader<T> extends AbstractBehavior<TenantsReloader.C
 
   public sealed interface Command {}
 
-  /** Read the tenants again now; {@code reason} goes to the log. */
-  public record Reload(String reason) implements Command {}
+  /**
+   * Read the tenants again now; {@code reason} goes to the log; {@code loaded}, if not null, is told whether the
+   * tenants loaded (true) or the ones in force stay (false).
+   */
+  public record Reload(String reason, ActorRef<Boolean> loaded) implements Command {
+    public Reload(String reason) {
+      this(reason, null);
+    }
+  }
 
   private enum Check implements Command {
     INSTANCE
@@ -90,7 +96,7 @@ public final class TenantsReloader<T> extends AbstractBehavior<TenantsReloader.C
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Reload.class, m -> reload(m.reason()))
+        .onMessage(Reload.class, this::onReload)
         .onMessageEquals(Check.INSTANCE, this::onCheck)
         .build();
   }
@@ -98,12 +104,20 @@ public final class TenantsReloader<T> extends AbstractBehavior<TenantsReloader.C
   private Behavior<Command> onCheck() {
     String now = fingerprint(tenants.table());
     if (!now.equals(fingerprint)) {
-      return reload("a file changed");
+      reload("a file changed");
     }
     return this;
   }
 
-  private Behavior<Command> reload(String reason) {
+  private Behavior<Command> onReload(Reload reload) {
+    boolean loaded = reload(reload.reason());
+    if (reload.loaded() != null) {
+      reload.loaded().tell(loaded);
+    }
+    return this;
+  }
+
+  private boolean reload(String reason) {
     String seen = fingerprint(tenants.table());
     TenantTable<T> loaded;
     try {
@@ -112,13 +126,13 @@ public final class TenantsReloader<T> extends AbstractBehavior<TenantsReloader.C
       // Remember what was seen, so a broken file is reported once, not at every check.
       fingerprint = seen;
       log.error("tenants not reloaded ({}): {}; the tenants in force stay", reason, e.getMessage());
-      return this;
+      return false;
     }
     TenantTable<T> before = tenants.table();
     tenants.replace(loaded);
     fingerprint = fingerprint(loaded);
     log.info("tenants reloaded ({}): {}", reason, changes(before, loaded));
-    return this;
+    return true;
   }
 
   /** "added [a], changed [b], removed [c]" by name only, or "no change". */
@@ -173,10 +187,5 @@ public final class TenantsReloader<T> extends AbstractBehavior<TenantsReloader.C
       print.append("missing");
     }
     print.append(';');
-  }
-
-  /** The tenants file this reloader watches, if any. */
-  Optional<java.nio.file.Path> file() {
-    return source.file();
   }
 }
