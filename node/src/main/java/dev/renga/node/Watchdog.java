@@ -35,12 +35,16 @@ public final class Watchdog extends AbstractBehavior<Watchdog.Command> {
     INSTANCE
   }
 
-  /** The limits the Watchdog enforces. */
+  /**
+   * The limits the Watchdog enforces besides each request's own CPU and memory budget (its tenant's, carried by its
+   * turn).
+   *
+   * @param memoryLimit the node's renga.sandbox.memory-limit, which sets the heap guard's floor
+   */
   public record Limits(
       Duration interval,
       Duration heartbeatInterval,
       Duration unhealthyAfter,
-      Duration cpuLimit,
       long memoryLimit,
       double heapGuard) {}
 

@@ -5,7 +5,6 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValueType;
-import dev.renga.core.Tenant;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -39,11 +38,13 @@ public final class TenantTable<T> {
   private record Claim<T>(TenantPrefix prefix, String name, T settings) {}
 
   private final Map<String, T> byName;
+  private final T defaults;
   private final Map<String, List<String>> prefixes;
   private final Map<String, List<Claim<T>>> byOrigin;
 
   private TenantTable(Map<String, T> byName, Map<String, List<String>> prefixes, Map<String, List<Claim<T>>> byOrigin) {
     this.byName = byName;
+    this.defaults = byName.get(DEFAULT);
     this.prefixes = prefixes;
     this.byOrigin = byOrigin;
   }
@@ -126,8 +127,9 @@ public final class TenantTable<T> {
   /** The tenant of an absolute http(s) handler URL: the entry whose prefix is the longest match, else the default. */
   public Match<T> match(String handlerUrl) {
     URI uri = URI.create(handlerUrl);
+    String origin = TenantPrefix.origin(uri);
     if (!byOrigin.isEmpty()) {
-      List<Claim<T>> claims = byOrigin.get(TenantPrefix.origin(uri));
+      List<Claim<T>> claims = byOrigin.get(origin);
       if (claims != null) {
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         for (Claim<T> claim : claims) {
@@ -137,7 +139,7 @@ public final class TenantTable<T> {
         }
       }
     }
-    return new Match<>(Tenant.of(handlerUrl), DEFAULT, byName.get(DEFAULT));
+    return new Match<>(origin, DEFAULT, defaults);
   }
 
   /** Every entry's settings by name, the default included, in name order (default first). */
