@@ -202,7 +202,8 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
       return fail(cancelled.get());
     }
     long creating = System.nanoTime();
-    js = sandbox.isolation(limits.isolation().level()).open(fetched.bundle(), hostBridge(fetched.bundle()));
+    var isolation = tenant.isolation().map(sandbox::isolation).orElseGet(sandbox::isolation);
+    js = isolation.open(fetched.bundle(), hostBridge(fetched.bundle()));
     CONTEXT_CREATION.record(System.nanoTime() - creating, TimeUnit.NANOSECONDS);
     // The deadline may have fired before the place existed: it stops what it sees, so check again.
     if (cancelled.get() != null) {

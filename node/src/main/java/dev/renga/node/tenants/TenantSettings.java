@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValue;
 import dev.renga.node.fetch.Destination;
 import dev.renga.node.fetch.NetworkPolicy;
+import dev.renga.node.sandbox.Isolation;
 import dev.renga.node.sandbox.SandboxSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -38,12 +40,15 @@ public final class TenantSettings {
   private final SandboxSettings sandbox;
   private final int outboundMaxRequests;
   private final NetworkPolicy network;
+  /** Its own isolation level, or null to run where the node's level runs. */
+  private final Isolation.Level isolation;
   private final SecretMask mask;
   private final Object[] processEnv;
 
   public TenantSettings(
       String name, Map<String, String> env, Secrets secrets, SandboxSettings sandbox, int outboundMaxRequests,
-      NetworkPolicy network) {
+      NetworkPolicy network, Optional<Isolation.Level> isolation) {
+    this.isolation = isolation.orElse(null);
     this.name = name;
     this.env = Map.copyOf(env);
     this.secrets = secrets;
@@ -64,7 +69,7 @@ public final class TenantSettings {
   /** The settings of requests outside any tenant entry when no renga.tenants is configured: the node's own. */
   public static TenantSettings defaults(SandboxSettings sandbox) {
     return new TenantSettings(
-        "default", Map.of(), Secrets.NONE, sandbox, -1, new NetworkPolicy(sandbox.allowPrivateNetwork()));
+        "default", Map.of(), Secrets.NONE, sandbox, -1, new NetworkPolicy(sandbox.allowPrivateNetwork()), Optional.empty());
   }
 
   /**
@@ -99,7 +104,8 @@ public final class TenantSettings {
     Secrets secrets = entry.hasPath("secrets") ? Secrets.read(entry.getConfig("secrets"), environment) : Secrets.NONE;
     return new TenantSettings(
         name, env, secrets, sandbox, merged.getInt("renga.sandbox.outbound.max-requests"),
-        new NetworkPolicy(sandbox.allowPrivateNetwork(), allowed, onlyAllowed));
+        new NetworkPolicy(sandbox.allowPrivateNetwork(), allowed, onlyAllowed),
+        overrides.hasPath("isolation") ? Optional.of(sandbox.isolation().level()) : Optional.empty());
   }
 
   private static List<Destination> destinations(List<String> texts) {
@@ -143,6 +149,11 @@ public final class TenantSettings {
     return network;
   }
 
+  /** Its own isolation level (renga.tenants.NAME.sandbox.isolation); empty to run under the node's. */
+  public Optional<Isolation.Level> isolation() {
+    return Optional.ofNullable(isolation);
+  }
+
   /** Takes its secret values out of text Renga writes or returns. */
   public SecretMask mask() {
     return mask;
@@ -166,7 +177,7 @@ public final class TenantSettings {
     secrets.sources().forEach((key, source) -> masked.put(key, Map.of("value", SecretMask.MASK, "from", source)));
     d.put("secrets", masked);
     Map<String, Object> limits = new LinkedHashMap<>();
-    limits.put("isolation", sandbox.isolation().level().name().toLowerCase(java.util.Locale.ROOT));
+    limits.put("isolation", isolation == null ? "node" : isolation.name().toLowerCase(java.util.Locale.ROOT));
     limits.put("requestTimeoutMs", sandbox.requestTimeout().toMillis());
     limits.put("cpuLimitMs", sandbox.cpuLimit().toMillis());
     limits.put("memoryLimitBytes", sandbox.memoryLimit());
@@ -188,12 +199,12 @@ public final class TenantSettings {
   public boolean equals(Object o) {
     return o instanceof TenantSettings t
         && name.equals(t.name) && env.equals(t.env) && secrets.equals(t.secrets) && sandbox.equals(t.sandbox)
-        && outboundMaxRequests == t.outboundMaxRequests && network.equals(t.network);
+        && outboundMaxRequests == t.outboundMaxRequests && network.equals(t.network) && isolation == t.isolation;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, env, secrets, sandbox, outboundMaxRequests, network);
+    return Objects.hash(name, env, secrets, sandbox, outboundMaxRequests, network, isolation);
   }
 
   /** Names and limits only: never a secret value. */

@@ -188,7 +188,8 @@ class TenantRequestsTest {
     assertEquals(String.valueOf(!TestIsolation.scope()), body(runner.run(globex.url("tenants/frozen.js"))));
     assertEquals(
         TestIsolation.scope() ? Isolation.Level.CONTEXT : Isolation.Level.SCOPE,
-        tenants.table().entries().get("globex").sandbox().isolation().level());
+        tenants.table().entries().get("globex").isolation().orElseThrow());
+    assertTrue(tenants.table().entries().get("acme").isolation().isEmpty(), "acme runs under the node's level");
   }
 
   @Test
