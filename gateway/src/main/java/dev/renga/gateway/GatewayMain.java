@@ -54,7 +54,7 @@ public final class GatewayMain {
     PrometheusMeterRegistry metrics = RengaMetrics.install("gateway");
     RoutingSettings routing = RoutingSettings.from(config);
     TenantsSource tenantsSource = TenantsSource.from(config);
-    Tenants<TenantShares.Share> tenants = new Tenants<>(TenantsReloader.load(tenantsSource, SHARES));
+    Tenants<TenantShares.Share> tenants = TenantsReloader.load(tenantsSource, SHARES);
     ActorSystem<Void> system =
         ActorSystem.create(
             guardian(settings, tls, routing, metrics, tenantsSource, tenants), RengaConfig.systemName(config), config);

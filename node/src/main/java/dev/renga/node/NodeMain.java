@@ -71,7 +71,7 @@ public final class NodeMain {
     TenantsSource tenantsSource = TenantsSource.from(config);
     Tenants<TenantSettings> tenants;
     try {
-      tenants = new Tenants<>(TenantsReloader.load(tenantsSource, NodeTenants.parser(config)));
+      tenants = TenantsReloader.load(tenantsSource, NodeTenants.parser(config));
     } catch (RuntimeException e) {
       // No tenants in force yet to fall back on: a node without its tenants' secrets and limits must not serve.
       log.error("cannot start: the tenants do not load: {}", e.getMessage());

@@ -8,6 +8,8 @@ package dev.renga.core.tenants;
  */
 public final class Tenants<T> {
   private volatile TenantTable<T> table;
+  /** The modification times and sizes of the files {@link #table} was read from, as they were when it was read. */
+  private volatile String stamp = "";
 
   public Tenants(TenantTable<T> table) {
     this.table = table;
@@ -26,5 +28,14 @@ public final class Tenants<T> {
   /** Puts a newly loaded table in force (requests that start from now on see it). */
   public void replace(TenantTable<T> table) {
     this.table = table;
+  }
+
+  void replace(TenantTable<T> table, String stamp) {
+    this.table = table;
+    this.stamp = stamp;
+  }
+
+  String stamp() {
+    return stamp;
   }
 }

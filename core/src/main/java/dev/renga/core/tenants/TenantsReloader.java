@@ -65,10 +65,15 @@ public final class TenantsReloader<T> extends AbstractBehavior<TenantsReloader.C
 
   /**
    * Loads the tenants once, at start-up: the caller fails to start on an IllegalArgumentException, which names the
-   * entry and the key at fault.
+   * entry and the key at fault. A reloader made with them later reloads on any change since this load.
    */
-  public static <T> TenantTable<T> load(TenantsSource source, Parser<T> parser) {
-    return TenantTable.of(source.read(), parser.settings());
+  public static <T> Tenants<T> load(TenantsSource source, Parser<T> parser) {
+    // The tenants file as it was before it was read (a change while it is read is seen), its secret files after.
+    String before = fileStamp(source);
+    TenantTable<T> table = TenantTable.of(source.read(), parser.settings());
+    Tenants<T> tenants = new Tenants<>(table);
+    tenants.replace(table, before + secretsStamp(parser, table));
+    return tenants;
   }
 
   /** Tells {@code reloader} to reload on SIGHUP (the JVM's default, exiting, is replaced). */
@@ -90,7 +95,7 @@ public final class TenantsReloader<T> extends AbstractBehavior<TenantsReloader.C
     this.source = source;
     this.parser = parser;
     this.tenants = tenants;
-    this.fingerprint = fingerprint(tenants.table());
+    this.fingerprint = tenants.stamp();
   }
 
   @Override
@@ -102,7 +107,7 @@ public final class TenantsReloader<T> extends AbstractBehavior<TenantsReloader.C
   }
 
   private Behavior<Command> onCheck() {
-    String now = fingerprint(tenants.table());
+    String now = fingerprint(source, parser, tenants.table());
     if (!now.equals(fingerprint)) {
       reload("a file changed");
     }
@@ -118,8 +123,8 @@ public final class TenantsReloader<T> extends AbstractBehavior<TenantsReloader.C
   }
 
   private boolean reload(String reason) {
-    String seen = fingerprint(tenants.table());
-    TenantTable<T> loaded;
+    String seen = fingerprint(source, parser, tenants.table());
+    Tenants<T> loaded;
     try {
       loaded = load(source, parser);
     } catch (RuntimeException e) {
@@ -129,9 +134,9 @@ public final class TenantsReloader<T> extends AbstractBehavior<TenantsReloader.C
       return false;
     }
     TenantTable<T> before = tenants.table();
-    tenants.replace(loaded);
-    fingerprint = fingerprint(loaded);
-    log.info("tenants reloaded ({}): {}", reason, changes(before, loaded));
+    tenants.replace(loaded.table(), loaded.stamp());
+    fingerprint = loaded.stamp();
+    log.info("tenants reloaded ({}): {}", reason, changes(before, loaded.table()));
     return true;
   }
 
@@ -161,9 +166,18 @@ public final class TenantsReloader<T> extends AbstractBehavior<TenantsReloader.C
   }
 
   /** Modification times and sizes of the tenants file and of every file and directory the tenants read. */
-  private String fingerprint(TenantTable<T> table) {
+  private static <T> String fingerprint(TenantsSource source, Parser<T> parser, TenantTable<T> table) {
+    return fileStamp(source) + secretsStamp(parser, table);
+  }
+
+  private static String fileStamp(TenantsSource source) {
     StringBuilder print = new StringBuilder();
     source.file().ifPresent(file -> stamp(file, print));
+    return print.toString();
+  }
+
+  private static <T> String secretsStamp(Parser<T> parser, TenantTable<T> table) {
+    StringBuilder print = new StringBuilder();
     for (T settings : table.entries().values()) {
       for (Path path : parser.files().apply(settings)) {
         stamp(path, print);

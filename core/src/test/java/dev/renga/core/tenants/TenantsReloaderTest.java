@@ -38,7 +38,7 @@ class TenantsReloaderTest {
     Path file = dir.resolve("tenants.conf");
     write(file, "acme { match = \"https://acme.example/\", tag = one }", 1);
     var source = new TenantsSource(ConfigFactory.empty(), Optional.of(file), Duration.ofMillis(50));
-    var tenants = new Tenants<>(TenantsReloader.load(source, TAGS));
+    var tenants = TenantsReloader.load(source, TAGS);
     assertEquals("one", tenants.match("https://acme.example/h.js").settings());
     testKit.spawn(TenantsReloader.create(source, TAGS, tenants));
 
@@ -63,7 +63,7 @@ class TenantsReloaderTest {
     Path file = dir.resolve("tenants.conf");
     write(file, "acme { match = \"https://acme.example/\", tag = one }", 1);
     var source = new TenantsSource(ConfigFactory.empty(), Optional.of(file), Duration.ZERO);
-    var tenants = new Tenants<>(TenantsReloader.load(source, TAGS));
+    var tenants = TenantsReloader.load(source, TAGS);
     var reloader = testKit.spawn(TenantsReloader.create(source, TAGS, tenants));
     write(file, "acme { match = \"https://acme.example/\", tag = two }", 2);
     reloader.tell(new TenantsReloader.Reload("test"));

@@ -93,10 +93,9 @@ class TenantRequestsTest {
                         acme.base(), upstreamUrl, secrets.resolve("db-password"), upstreamPort, globex.base(),
                         upstreamUrl, other)));
     tenants =
-        new Tenants<>(
-            TenantsReloader.load(
+        TenantsReloader.load(
                 TenantsSource.from(node),
-                NodeTenants.parser(node, name -> name.equals("ACME_STRIPE") ? STRIPE : null)));
+                NodeTenants.parser(node, name -> name.equals("ACME_STRIPE") ? STRIPE : null));
     var blocking = testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig("renga-blocking-dispatcher"));
     HandlerFetcher fetcher = new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(2), true), blocking);
     runner =
