@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reloads the tenants file without a restart: on SIGHUP, and when the file or a secret file its tenants read changes
- * (their modification times and sizes, checked every renga.tenants-reload-interval on a timer). A file that does not
+ * (their modification times and sizes, checked every renga.tenants-reload-interval on a timer; a change is read once it
+ * has held for one interval). A file that does not
  * load keeps the tenants in force and logs why; one that loads is put in force whole, and the log names the tenants
  * added, changed and removed (never a setting's value). Runs on the blocking dispatcher: it reads files.
  *
@@ -89,6 +90,8 @@ public final class TenantsReloader<T> extends AbstractBehavior<TenantsReloader.C
   private final Parser<T> parser;
   private final Tenants<T> tenants;
   private String fingerprint;
+  /** The files' stamp at the last check when it differed from {@link #fingerprint}: a change not yet settled. */
+  private String changing;
 
   private TenantsReloader(ActorContext<Command> context, TenantsSource source, Parser<T> parser, Tenants<T> tenants) {
     super(context);
@@ -106,10 +109,19 @@ public final class TenantsReloader<T> extends AbstractBehavior<TenantsReloader.C
         .build();
   }
 
+  /**
+   * A change is reloaded once the files have stayed as they are for one check: a file read while an editor or a
+   * deployment tool is still writing it could be cut short and still parse (an empty file is valid, with no tenants).
+   */
   private Behavior<Command> onCheck() {
     String now = fingerprint(source, parser, tenants.table());
-    if (!now.equals(fingerprint)) {
+    if (now.equals(fingerprint)) {
+      changing = null;
+    } else if (now.equals(changing)) {
+      changing = null;
       reload("a file changed");
+    } else {
+      changing = now;
     }
     return this;
   }
