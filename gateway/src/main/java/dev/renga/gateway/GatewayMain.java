@@ -4,6 +4,9 @@ import com.typesafe.config.Config;
 import dev.renga.core.ParentProcess;
 import dev.renga.core.RengaConfig;
 import dev.renga.core.RengaMetrics;
+import dev.renga.core.tenants.Tenants;
+import dev.renga.core.tenants.TenantsReloader;
+import dev.renga.core.tenants.TenantsSource;
 import dev.renga.gateway.admin.AdminRoutes;
 import dev.renga.gateway.http.ExtraMethods;
 import dev.renga.gateway.http.HandlerInvoker;
@@ -19,6 +22,7 @@ import dev.renga.gateway.routing.RoutingSettings;
 import dev.renga.gateway.routing.TenantShares;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.Optional;
@@ -27,6 +31,7 @@ import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.HandlerProvider;
 import org.apache.pekko.http.javadsl.Http;
@@ -48,17 +53,32 @@ public final class GatewayMain {
     TlsSettings tls = TlsSettings.from(config);
     PrometheusMeterRegistry metrics = RengaMetrics.install("gateway");
     RoutingSettings routing = RoutingSettings.from(config);
+    TenantsSource tenantsSource = TenantsSource.from(config);
+    Tenants<TenantShares.Share> tenants = TenantsReloader.load(tenantsSource, SHARES);
     ActorSystem<Void> system =
-        ActorSystem.create(guardian(settings, tls, routing, metrics), RengaConfig.systemName(config), config);
+        ActorSystem.create(
+            guardian(settings, tls, routing, metrics, tenantsSource, tenants), RengaConfig.systemName(config), config);
     ParentProcess.exitWithParent(system);
     return system;
   }
 
+  /** The gateway's part of each renga.tenants entry: its fair share; it reads no secret file. */
+  private static final TenantsReloader.Parser<TenantShares.Share> SHARES =
+      new TenantsReloader.Parser<>(TenantShares.Share::of, share -> List.of());
+
   private static Behavior<Void> guardian(
-      GatewaySettings settings, TlsSettings tls, RoutingSettings routing, PrometheusMeterRegistry metrics) {
+      GatewaySettings settings,
+      TlsSettings tls,
+      RoutingSettings routing,
+      PrometheusMeterRegistry metrics,
+      TenantsSource tenantsSource,
+      Tenants<TenantShares.Share> tenants) {
     return Behaviors.setup(
         context -> {
           ActorSystem<?> system = context.getSystem();
+          var reloader =
+              context.spawn(TenantsReloader.create(tenantsSource, SHARES, tenants), "tenants", DispatcherSelector.blocking());
+          TenantsReloader.reloadOnHangUp(reloader);
           InFlightInvocations inFlight = new InFlightInvocations();
 
           NodeRouter router = new NodeRouter(settings.queueMax(), inFlight, routing);
@@ -71,7 +91,7 @@ public final class GatewayMain {
               context.spawn(
                   Invocations.create(
                       new Invocations.Routing(router, inFlight, quarantine, settings.nodeTimeout(), settings.queueTimeout()),
-                      new TenantShares(router, routing)),
+                      new TenantShares(router, routing, tenants)),
                   "invocations");
           HandlerInvoker invoker = new HandlerInvoker(system, settings, invocations.narrow(), quarantine);
           Routes routes = new Routes(invoker);
@@ -97,7 +117,7 @@ public final class GatewayMain {
               settings.adminHost(),
               settings.adminPort(),
               Optional.empty(),
-              new AdminRoutes(system, router, inFlight, reports, metrics).route());
+              new AdminRoutes(system, router, inFlight, reports, metrics, tenants).route());
           return Behaviors.empty();
         });
   }

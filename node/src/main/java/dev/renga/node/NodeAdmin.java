@@ -7,7 +7,12 @@ import dev.renga.core.RengaMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import dev.renga.core.tenants.TenantTable;
+import dev.renga.core.tenants.Tenants;
+import dev.renga.node.tenants.TenantSettings;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.MemberStatus;
@@ -22,7 +27,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * The node's admin endpoints: /healthz, /readyz (a cluster member, up and serving), /metrics (Prometheus),
- * /admin/status (JSON).
+ * /admin/status (JSON), /admin/tenants (JSON: the tenants in force, secrets masked).
  */
 public final class NodeAdmin extends AllDirectives {
   private static final ObjectMapper json = new ObjectMapper();
@@ -31,8 +36,15 @@ public final class NodeAdmin extends AllDirectives {
   private final NodeSettings settings;
   private final NodeStatus status;
   private final PrometheusMeterRegistry metrics;
+  private final Tenants<TenantSettings> tenants;
 
-  private NodeAdmin(ActorSystem<?> system, NodeSettings settings, NodeStatus status, PrometheusMeterRegistry metrics) {
+  NodeAdmin(
+      ActorSystem<?> system,
+      NodeSettings settings,
+      NodeStatus status,
+      PrometheusMeterRegistry metrics,
+      Tenants<TenantSettings> tenants) {
+    this.tenants = tenants;
     this.system = system;
     this.settings = settings;
     this.status = status;
@@ -41,10 +53,14 @@ public final class NodeAdmin extends AllDirectives {
 
   /** Binds the admin endpoints on renga.node.admin.host/port and logs the address. */
   public static void bind(
-      ActorSystem<?> system, NodeSettings settings, NodeStatus status, PrometheusMeterRegistry metrics) {
+      ActorSystem<?> system,
+      NodeSettings settings,
+      NodeStatus status,
+      PrometheusMeterRegistry metrics,
+      Tenants<TenantSettings> tenants) {
     Http.get(system)
         .newServerAt(settings.adminHost(), settings.adminPort())
-        .bind(new NodeAdmin(system, settings, status, metrics).route())
+        .bind(new NodeAdmin(system, settings, status, metrics, tenants).route())
         .whenComplete(
             (binding, failure) -> {
               if (failure != null) {
@@ -63,7 +79,31 @@ public final class NodeAdmin extends AllDirectives {
         path(
             "metrics",
             () -> get(() -> complete(HttpResponse.create().withEntity(PROMETHEUS, metrics.scrape().getBytes(UTF_8))))),
-        pathPrefix("admin", () -> path("status", () -> get(this::statusJson))));
+        pathPrefix(
+            "admin",
+            () -> concat(path("status", () -> get(this::statusJson)), path("tenants", () -> get(this::tenantsJson)))));
+  }
+
+  /** The tenants in force: each entry's URL prefixes and settings, every secret value masked. */
+  private Route tenantsJson() {
+    TenantTable<TenantSettings> table = tenants.table();
+    List<Map<String, Object>> list = new ArrayList<>();
+    table.entries().forEach((name, tenant) -> {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("name", name);
+      entry.put("match", table.prefixes(name));
+      entry.putAll(tenant.describe());
+      list.add(entry);
+    });
+    return json(Map.of("tenants", list));
+  }
+
+  private Route json(Object body) {
+    try {
+      return complete(HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON, json.writeValueAsBytes(body)));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private Route ready() {

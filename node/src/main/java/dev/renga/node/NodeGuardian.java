@@ -106,7 +106,6 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
                 settings.watchdogInterval(),
                 settings.heartbeatInterval(),
                 settings.unhealthyAfter(),
-                sandbox.settings().cpuLimit(),
                 sandbox.settings().memoryLimit(),
                 settings.heapGuard()),
             sandbox.turns(),

@@ -6,6 +6,9 @@ import dev.renga.core.NodeProtocol;
 import dev.renga.core.ParentProcess;
 import dev.renga.core.RengaConfig;
 import dev.renga.core.RengaMetrics;
+import dev.renga.core.tenants.Tenants;
+import dev.renga.core.tenants.TenantsReloader;
+import dev.renga.core.tenants.TenantsSource;
 import dev.renga.node.fetch.HandlerCache;
 import dev.renga.node.fetch.HandlerFetcher;
 import dev.renga.node.fetch.HandlerSettings;
@@ -15,6 +18,8 @@ import dev.renga.node.sandbox.JsEngine;
 import dev.renga.node.sandbox.RunningTurns;
 import dev.renga.node.sandbox.Sandbox;
 import dev.renga.node.sandbox.SandboxSettings;
+import dev.renga.node.tenants.NodeTenants;
+import dev.renga.node.tenants.TenantSettings;
 import dev.renga.node.warmup.WarmUp;
 import dev.renga.node.warmup.WarmUpSettings;
 import io.micrometer.core.instrument.Gauge;
@@ -67,6 +72,16 @@ public final class NodeMain {
               "pekko.cluster.roles", ConfigValueFactory.fromIterable(List.of("node", launcher.get().role())));
     }
     NodeSettings settings = NodeSettings.from(config);
+    TenantsSource tenantsSource = TenantsSource.from(config);
+    Tenants<TenantSettings> tenants;
+    try {
+      tenants = TenantsReloader.load(tenantsSource, NodeTenants.parser(config));
+    } catch (RuntimeException e) {
+      // No tenants in force yet to fall back on: a node without its tenants' secrets and limits must not serve.
+      log.error("cannot start: the tenants do not load: {}", e.getMessage());
+      System.exit(78);
+      return;
+    }
     JsEngine engine = warmEngine(settings, SandboxSettings.from(config));
     WarmUp.Result warmUp = WarmUp.Result.NONE;
     if (Boolean.getBoolean(STANDBY_PROPERTY)) {
@@ -92,7 +107,7 @@ public final class NodeMain {
       }
       log.info("promoted: joining the cluster");
     }
-    start(config, settings, engine, warmUp, replacement(config, launcher));
+    start(config, settings, engine, warmUp, replacement(config, launcher), tenantsSource, tenants);
   }
 
   /**
@@ -158,7 +173,13 @@ public final class NodeMain {
   }
 
   private static ActorSystem<?> start(
-      Config config, NodeSettings settings, JsEngine engine, WarmUp.Result warmUp, Replacement replacement) {
+      Config config,
+      NodeSettings settings,
+      JsEngine engine,
+      WarmUp.Result warmUp,
+      Replacement replacement,
+      TenantsSource tenantsSource,
+      Tenants<TenantSettings> tenants) {
     NodeStatus status = new NodeStatus();
     PrometheusMeterRegistry metrics = RengaMetrics.install("node");
     // Strong references: nothing else keeps the warm-up's result, and a gauge only holds its object weakly otherwise.
@@ -179,7 +200,9 @@ public final class NodeMain {
     Metrics.more().counter("renga.node.context.pool.misses", List.of(), engine, JsEngine::poolMisses);
     ActorSystem<NodeProtocol.Command> system =
         ActorSystem.create(
-            guardian(engine, settings, status, metrics, config, replacement), RengaConfig.systemName(config), config);
+            guardian(engine, settings, status, metrics, config, replacement, tenantsSource, tenants),
+            RengaConfig.systemName(config),
+            config);
     // A graceful stop (SIGTERM, Ctrl-C, the launcher stopping) first leaves routing and lets requests in flight end.
     CoordinatedShutdown.get(system)
         .addTask(
@@ -199,7 +222,9 @@ public final class NodeMain {
       NodeStatus status,
       PrometheusMeterRegistry metrics,
       Config config,
-      Replacement replacement) {
+      Replacement replacement,
+      TenantsSource tenantsSource,
+      Tenants<TenantSettings> tenants) {
     return Behaviors.setup(
         context -> {
           var blocking =
@@ -207,8 +232,15 @@ public final class NodeMain {
           HandlerFetcher fetcher = new HandlerFetcher(HandlerSettings.from(config), Lookups.executor());
           Sandbox sandbox =
               new Sandbox(
-                  engine, fetcher, SandboxSettings.from(config), new RunningTurns(), blocking, new HandlerCache(fetcher));
-          NodeAdmin.bind(context.getSystem(), settings, status, metrics);
+                  engine, fetcher, SandboxSettings.from(config), new RunningTurns(), blocking, new HandlerCache(fetcher),
+                  tenants);
+          var reloader =
+              context.spawn(
+                  TenantsReloader.create(tenantsSource, NodeTenants.parser(config), tenants),
+                  "tenants",
+                  DispatcherSelector.fromConfig("renga-blocking-dispatcher"));
+          TenantsReloader.reloadOnHangUp(reloader);
+          NodeAdmin.bind(context.getSystem(), settings, status, metrics, tenants);
           return NodeGuardian.create(settings, sandbox, status, replacement);
         });
   }

@@ -15,6 +15,9 @@ import dev.renga.node.sandbox.JsEngine;
 import dev.renga.node.sandbox.RunningTurns;
 import dev.renga.node.sandbox.RuntimeHost;
 import dev.renga.node.sandbox.Sandbox;
+import dev.renga.node.sandbox.SandboxSettings;
+import dev.renga.core.tenants.TenantTable;
+import dev.renga.node.tenants.TenantSettings;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
@@ -98,6 +101,11 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   private static final int MAX_HEAD_CHARS = 64 * 1024;
 
   private final Sandbox sandbox;
+  /** The request's tenant, looked up once: a reload of the tenants never changes a request in flight. */
+  private final TenantSettings tenant;
+  /** The limits it runs under: its tenant's. */
+  private final SandboxSettings limits;
+  private final RunningTurns.Budget budget;
   private final Cancellable deadline;
   /** Set once, by the deadline (another thread) or by this actor, before the context is cancelled. */
   private final AtomicReference<HandlerError> cancelled = new AtomicReference<>();
@@ -131,8 +139,12 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     this.invocation = invocation;
     this.replyTo = replyTo;
     this.sandbox = sandbox;
-    this.captured = new ConsoleCapture(ConsoleCapture.Mode.of(invocation.headers()), sandbox.settings().consoleMaxBytes());
-    Duration timeout = sandbox.settings().requestTimeout();
+    TenantTable.Match<TenantSettings> match = tenantOf(sandbox, invocation.handlerUrl());
+    this.tenant = match.settings();
+    this.limits = tenant.sandbox();
+    this.budget = new RunningTurns.Budget(limits.cpuLimit(), limits.memoryLimit());
+    this.captured = new ConsoleCapture(ConsoleCapture.Mode.of(invocation.headers()), limits.consoleMaxBytes());
+    Duration timeout = limits.requestTimeout();
     this.deadline =
         context
             .getSystem()
@@ -148,12 +160,28 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     this.outbound =
         new OutboundCalls(
             OutboundClient.get(context.getSystem()),
-            invocation.tenant(),
-            new NetworkPolicy(sandbox.settings().allowPrivateNetwork()),
+            match.key(),
+            tenant.network(),
+            tenant.outboundMaxRequests(),
             settled -> context.pipeToSelf(settled, (result, failure) -> new OutboundSettled(result)));
     context.pipeToSelf(
         sandbox.modules().load(invocation.handlerUrl()),
         (code, failure) -> failure == null ? new HandlerFetched(code) : new FetchFailed(fetchError(failure)));
+  }
+
+  /** The handler URL's tenant; a URL the gateway let through but that does not parse belongs to the default one. */
+  private static TenantTable.Match<TenantSettings> tenantOf(Sandbox sandbox, String handlerUrl) {
+    try {
+      return sandbox.tenants().match(handlerUrl);
+    } catch (RuntimeException e) {
+      TenantSettings defaults = sandbox.tenants().table().entries().get(TenantTable.DEFAULT);
+      return new TenantTable.Match<>(handlerUrl, TenantTable.DEFAULT, defaults);
+    }
+  }
+
+  /** This request's network policy: its tenant's over the node's. Every connection the request opens asks it. */
+  public NetworkPolicy networkPolicy() {
+    return tenant.network();
   }
 
   @Override
@@ -174,7 +202,8 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
       return fail(cancelled.get());
     }
     long creating = System.nanoTime();
-    js = sandbox.isolation().open(fetched.bundle(), hostBridge(fetched.bundle()));
+    var isolation = tenant.isolation().map(sandbox::isolation).orElseGet(sandbox::isolation);
+    js = isolation.open(fetched.bundle(), hostBridge(fetched.bundle()));
     CONTEXT_CREATION.record(System.nanoTime() - creating, TimeUnit.NANOSECONDS);
     // The deadline may have fired before the place existed: it stops what it sees, so check again.
     if (cancelled.get() != null) {
@@ -219,7 +248,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
       return fail(cancelled.get());
     }
     ActorRef<Command> self = getContext().getSelf(); // the wake-up may come from any thread
-    RunningTurns.Turn running = sandbox.turns().enter(invocation.requestId(), usage, this::cancel);
+    RunningTurns.Turn running = sandbox.turns().enter(invocation.requestId(), usage, budget, this::cancel);
     try {
       js.turn(
           request -> {
@@ -258,6 +287,10 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   }
 
   private void answer(NodeProtocol.Reply reply) {
+    if (reply instanceof NodeProtocol.Failed failed && !tenant.mask().isEmpty()) {
+      // Renga's error body and log line carry the message and stack the handler threw: never its tenant's secrets.
+      reply = new NodeProtocol.Failed(new HandlerError(failed.error().code(), tenant.mask().apply(failed.error().cause())));
+    }
     if (!answered) {
       answered = true;
       deadline.cancel();
@@ -324,7 +357,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
       return new HandlerError(ErrorCode.MEMORY_LIMIT, e.getMessage());
     }
     if (e.isInternalError()) {
-      getContext().getLog().error("internal error in handler {}", invocation.handlerUrl(), e);
+      getContext().getLog().error("internal error in handler {}: {}", invocation.handlerUrl(), tenant.mask().apply(e.getMessage()));
       return new HandlerError(ErrorCode.EXCEPTION, "internal error: " + e.getMessage());
     }
     return new HandlerError(ErrorCode.EXCEPTION, e.getMessage() + guestStack(e));
@@ -361,7 +394,8 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   /** The functions runtime.js calls; they run on this actor's thread, inside a JS turn. */
   private ProxyObject hostBridge(HandlerBundle bundle) {
     Map<String, Object> bridge = new HashMap<>(new RuntimeHost(sandbox.engine(), bundle, invocation.body()).functions());
-    bridge.put("log", (ProxyExecutable) args -> log(args[0].asString(), args[1].asString()));
+    bridge.put("log", (ProxyExecutable) args -> log(args[0].asString(), tenant.mask().apply(args[1].asString())));
+    bridge.put("env", (ProxyExecutable) args -> ProxyArray.fromArray(tenant.processEnv()));
     bridge.put("setTimer", (ProxyExecutable) args -> setTimer(args[0].asInt(), args[1].asLong()));
     bridge.put("clearTimer", (ProxyExecutable) args -> clearTimer(args[0].asInt()));
     bridge.put("respond", (ProxyExecutable) args -> respond(args[0].asInt(), reason(args), args[1], RuntimeHost.body(args[2])));
@@ -391,7 +425,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     if (!answered) {
       captured.add(text);
     }
-    long budget = sandbox.settings().consoleLogMaxBytes();
+    long budget = limits.consoleLogMaxBytes();
     if (loggedBytes > budget) {
       return null;
     }
@@ -496,7 +530,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   /** Counts body bytes against renga.sandbox.max-response-size; over it, the request fails. */
   private boolean withinResponseLimit(int more) {
     responseBytes += more;
-    if (responseBytes <= sandbox.settings().maxResponseSize()) {
+    if (responseBytes <= limits.maxResponseSize()) {
       return true;
     }
     answer(
@@ -504,7 +538,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
             new HandlerError(
                 ErrorCode.EXCEPTION,
                 "response body of " + responseBytes + " bytes is larger than renga.sandbox.max-response-size ("
-                    + sandbox.settings().maxResponseSize() + " bytes)")));
+                    + limits.maxResponseSize() + " bytes)")));
     return false;
   }
 

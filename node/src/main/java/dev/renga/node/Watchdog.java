@@ -35,12 +35,16 @@ public final class Watchdog extends AbstractBehavior<Watchdog.Command> {
     INSTANCE
   }
 
-  /** The limits the Watchdog enforces. */
+  /**
+   * The limits the Watchdog enforces besides each request's own CPU and memory budget (its tenant's, carried by its
+   * turn).
+   *
+   * @param memoryLimit the node's renga.sandbox.memory-limit, which sets the heap guard's floor
+   */
   public record Limits(
       Duration interval,
       Duration heartbeatInterval,
       Duration unhealthyAfter,
-      Duration cpuLimit,
       long memoryLimit,
       double heapGuard) {}
 
@@ -93,19 +97,20 @@ public final class Watchdog extends AbstractBehavior<Watchdog.Command> {
   }
 
   private Behavior<Command> onTick() {
-    long cpuLimit = limits.cpuLimit().toNanos();
     for (RunningTurns.Turn turn : turns.running()) {
       if (turn.cancelled()) {
         continue;
       }
-      if (turn.cpuNanos() > cpuLimit) {
-        cancel(turn, new HandlerError(ErrorCode.CPU_LIMIT, "used more than " + limits.cpuLimit().toMillis() + "ms of CPU time"));
-      } else if (turn.allocatedBytes() > limits.memoryLimit()) {
+      // Each request's own budget: its tenant's limits, or the node's.
+      RunningTurns.Budget budget = turn.budget();
+      if (turn.cpuNanos() > budget.cpuLimit().toNanos()) {
+        cancel(turn, new HandlerError(ErrorCode.CPU_LIMIT, "used more than " + budget.cpuLimit().toMillis() + "ms of CPU time"));
+      } else if (turn.allocatedBytes() > budget.memoryLimit()) {
         cancel(
             turn,
             new HandlerError(
                 ErrorCode.MEMORY_LIMIT,
-                "allocated more than " + limits.memoryLimit() / (1024 * 1024) + " MiB (renga.sandbox.memory-limit)"));
+                "allocated more than " + budget.memoryLimit() / (1024 * 1024) + " MiB (renga.sandbox.memory-limit)"));
       }
     }
     guardHeap();

@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.renga.core.RengaMetrics;
 import dev.renga.gateway.routing.InFlightInvocations;
 import dev.renga.gateway.routing.NodeReports;
+import dev.renga.core.tenants.TenantTable;
+import dev.renga.core.tenants.Tenants;
 import dev.renga.gateway.routing.NodeRouter;
+import dev.renga.gateway.routing.TenantShares;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -35,7 +38,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * The gateway's admin port: / (the admin page), /healthz (process alive), /readyz (at least one node, not stopping), /metrics
- * (Prometheus), /admin/nodes (JSON: every node member with its state and counts, and the gateway's totals).
+ * (Prometheus), /admin/nodes (JSON: every node member with its state and counts, and the gateway's totals), /admin/tenants (JSON: the
+ * tenants the gateway shares the cluster between).
  */
 public final class AdminRoutes extends AllDirectives {
   private static final ObjectMapper json = new ObjectMapper();
@@ -45,6 +49,7 @@ public final class AdminRoutes extends AllDirectives {
   private final InFlightInvocations inFlight;
   private final NodeReports reports;
   private final PrometheusMeterRegistry metrics;
+  private final Tenants<TenantShares.Share> tenants;
 
   public AdminRoutes(
       ActorSystem<?> system,
@@ -52,6 +57,17 @@ public final class AdminRoutes extends AllDirectives {
       InFlightInvocations inFlight,
       NodeReports reports,
       PrometheusMeterRegistry metrics) {
+    this(system, router, inFlight, reports, metrics, new Tenants<>(TenantTable.only(TenantShares.Share.INHERIT)));
+  }
+
+  public AdminRoutes(
+      ActorSystem<?> system,
+      NodeRouter router,
+      InFlightInvocations inFlight,
+      NodeReports reports,
+      PrometheusMeterRegistry metrics,
+      Tenants<TenantShares.Share> tenants) {
+    this.tenants = tenants;
     this.system = system;
     this.router = router;
     this.inFlight = inFlight;
@@ -65,7 +81,28 @@ public final class AdminRoutes extends AllDirectives {
         path("healthz", () -> get(() -> complete(StatusCodes.OK, "ok\n"))),
         path("readyz", () -> get(this::ready)),
         path("metrics", () -> get(() -> complete(HttpResponse.create().withEntity(PROMETHEUS, metrics.scrape().getBytes(UTF_8))))),
-        pathPrefix("admin", () -> path("nodes", () -> get(() -> completeJson(nodes())))));
+        pathPrefix(
+            "admin",
+            () ->
+                concat(
+                    path("nodes", () -> get(() -> completeJson(nodes()))),
+                    path("tenants", () -> get(() -> completeJson(tenants()))))));
+  }
+
+  /** The tenants this gateway shares the cluster between: each entry's URL prefixes and fair-share minimum. */
+  private Map<String, Object> tenants() {
+    TenantTable<TenantShares.Share> table = tenants.table();
+    List<Map<String, Object>> list = new ArrayList<>();
+    table.entries().forEach((name, share) -> {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("name", name);
+      entry.put("match", table.prefixes(name));
+      if (share.minShare() > 0) {
+        entry.put("minShare", share.minShare());
+      }
+      list.add(entry);
+    });
+    return Map.of("tenants", list);
   }
 
   private Route ready() {

@@ -4,7 +4,6 @@ import dev.renga.core.ErrorCode;
 import dev.renga.core.HandlerError;
 import dev.renga.core.Invocation;
 import dev.renga.core.NodeProtocol;
-import dev.renga.core.Tenant;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
@@ -153,8 +152,9 @@ public final class Invocations extends AbstractBehavior<Invocations.Command> {
   }
 
   private Behavior<Command> onStart(Start start) {
-    String tenant = Tenant.of(start.invocation().handlerUrl());
-    var overShare = shares.overShare(tenant);
+    var match = shares.tenantOf(start.invocation().handlerUrl());
+    String tenant = match.key();
+    var overShare = shares.overShare(match);
     if (overShare.isPresent()) {
       start.result().complete(new Answer(tenantOverloaded(tenant, shares.holds(tenant), overShare.get()), Optional.empty()));
       return this;

@@ -11,6 +11,8 @@ import dev.renga.core.Invocation;
 import dev.renga.core.NodeProtocol;
 import dev.renga.core.NodeReport;
 import dev.renga.core.RengaConfig;
+import dev.renga.core.tenants.TenantTable;
+import dev.renga.core.tenants.Tenants;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -58,6 +60,50 @@ class InvocationsTest {
         new Invocations.Routing(
             router, inFlight, new Quarantine(2, Duration.ofMinutes(1), Duration.ofMinutes(1)), Duration.ofSeconds(10), Duration.ofSeconds(10));
     return new Cluster(router, node, testKit.spawn(Invocations.create(routing, new TenantShares(router, settings))));
+  }
+
+  /** One node of the given capacity behind a gateway whose renga.tenants are {@code tenants} (HOCON). */
+  private static Cluster cluster(int capacity, String tenants) {
+    var inFlight = new InFlightInvocations();
+    var router = new NodeRouter(100, inFlight, RoutingSettings.DEFAULTS);
+    TestProbe<NodeProtocol.Command> node = testKit.createTestProbe();
+    router.update(List.of(node.getRef()));
+    var address = node.getRef().path().address();
+    router.reported(address, new NodeReport(address.toString(), "up", 0, 0, 0, 0, capacity));
+    var routing =
+        new Invocations.Routing(
+            router, inFlight, new Quarantine(2, Duration.ofMinutes(1), Duration.ofMinutes(1)), Duration.ofSeconds(10), Duration.ofSeconds(10));
+    var table = TenantTable.of(ConfigFactory.parseString(tenants), TenantShares.Share::of);
+    var shares = new TenantShares(router, RoutingSettings.DEFAULTS, new Tenants<>(table));
+    return new Cluster(router, node, testKit.spawn(Invocations.create(routing, shares)));
+  }
+
+  @Test
+  void theOriginsOfOneTenantEntryShareOneFairShare() throws Exception {
+    var cluster = cluster(2, "acme { match = [\"https://a.example/\", \"https://a2.example/\"] }");
+    cluster.send("https://a.example/h.js");
+    cluster.send("https://a2.example/h.js");
+    cluster.node().expectMessageClass(NodeProtocol.Invoke.class);
+    cluster.node().expectMessageClass(NodeProtocol.Invoke.class);
+    cluster.send("https://a.example/h.js");
+    awaitWaiting(cluster, 1);
+    var refused = assertInstanceOf(NodeProtocol.Failed.class, cluster.send("https://a2.example/x.js").get(5, TimeUnit.SECONDS).reply());
+    assertEquals(ErrorCode.TENANT_OVERLOADED, refused.error().code());
+    assertTrue(refused.error().cause().startsWith("tenant acme has 3 requests"), refused.error().cause());
+  }
+
+  @Test
+  void aTenantsMinShareLiftsItsFairShare() throws Exception {
+    var cluster = cluster(2, "acme { match = \"https://a.example/\", min-share = 4 }");
+    cluster.send("https://a.example/h.js");
+    cluster.send("https://a.example/h.js");
+    cluster.node().expectMessageClass(NodeProtocol.Invoke.class);
+    cluster.node().expectMessageClass(NodeProtocol.Invoke.class);
+    cluster.send("https://a.example/h.js");
+    cluster.send("https://a.example/h.js");
+    // Holding 4 of a capacity of 2 is within its min-share of 4: both wait; the fifth is over it.
+    awaitWaiting(cluster, 2);
+    assertEquals(ErrorCode.TENANT_OVERLOADED, errorOf(cluster.send("https://a.example/h.js")));
   }
 
   /** What a node does: a reply tagged with the attempt's id. */

@@ -3,27 +3,62 @@ package dev.renga.node.fetch;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Which addresses handler code and handler URLs may reach (DESIGN §8): link-local and cloud metadata
- * addresses never; loopback and private ranges only when allowed.
+ * Which addresses handler code and handler URLs may reach (DESIGN §8): link-local and cloud metadata addresses never;
+ * loopback and private ranges only when allowed; plus the destinations named in {@code allowed} (a tenant's database
+ * at 10.0.0.5:5432, say), which are reachable even where private addresses are not. With {@code onlyAllowed}, nothing
+ * but those destinations is.
+ *
+ * <p>One request has one policy: its tenant's ({@code renga.tenants.NAME.sandbox.network}) over the node's
+ * ({@code renga.sandbox.network}). Whatever opens a connection for the request (outbound HTTP, sockets) resolves the
+ * host once, asks {@link #hostDenial} before and {@link #denial(String, InetAddress, int)} for every address after,
+ * and connects to exactly the address it checked.
+ *
+ * @param allowPrivate whether loopback and private addresses may be reached (renga.sandbox.network.allow-private)
+ * @param allowed destinations reachable whatever {@code allowPrivate} says (never link-local or metadata ones)
+ * @param onlyAllowed whether {@code allowed} is all that may be reached
  */
-public record NetworkPolicy(boolean allowPrivate) {
+public record NetworkPolicy(boolean allowPrivate, List<Destination> allowed, boolean onlyAllowed) {
 
-  /** Why the address is denied, or empty when it is allowed. */
-  public Optional<String> denial(InetAddress address) {
+  public NetworkPolicy {
+    allowed = List.copyOf(allowed);
+  }
+
+  /** The node-wide policy with no allowed destinations. */
+  public NetworkPolicy(boolean allowPrivate) {
+    this(allowPrivate, List.of(), false);
+  }
+
+  /** Why connecting to {@code address} (a look-up of {@code host}) on {@code port} is denied, or empty when it is allowed. */
+  public Optional<String> denial(String host, InetAddress address, int port) {
     if (address.isLinkLocalAddress() || isMetadata(address)) {
       return Optional.of(address.getHostAddress() + " is a link-local or metadata address");
     }
     if (address.isAnyLocalAddress() || address.isMulticastAddress()) {
       return Optional.of(address.getHostAddress() + " is not a unicast address");
     }
+    for (Destination destination : allowed) {
+      if (destination.matches(host, address, port)) {
+        return Optional.empty();
+      }
+    }
+    if (onlyAllowed) {
+      return Optional.of(
+          address.getHostAddress() + ":" + port + " is not one of the tenant's allowed destinations " + allowed);
+    }
     if (!allowPrivate && (address.isLoopbackAddress() || isPrivate(address))) {
       return Optional.of(
           address.getHostAddress() + " is a loopback or private address (renga.sandbox.network.allow-private = off)");
     }
     return Optional.empty();
+  }
+
+  /** Why {@code address} is denied on any port, by this policy without its allowed destinations (handler URLs). */
+  public Optional<String> denial(InetAddress address) {
+    return new NetworkPolicy(allowPrivate).denial(address.getHostAddress(), address, -1);
   }
 
   /** Cloud metadata host names, denied by name before any look-up (they resolve to link-local addresses anyway). */

@@ -49,6 +49,8 @@ public final class OutboundCalls {
   /** Made up for this invocation alone: its idle connections close when it ends. */
   private final boolean anonymous;
   private final NetworkPolicy policy;
+  /** Outbound requests one invocation may start (its tenant's renga.sandbox.outbound.max-requests). */
+  private final int maxRequests;
   private final Consumer<CompletionStage<Settled>> whenSettled;
   private final AtomicLong received = new AtomicLong();
   private final Map<Integer, OutboundClient.Exchange> pending = new HashMap<>();
@@ -58,24 +60,35 @@ public final class OutboundCalls {
   private Value js;
 
   /**
-   * @param tenant the invocation's tenant ({@code Invocation.tenant()}, the handler URL's origin): its outbound
+   * @param tenant the invocation's tenant (its renga.tenants entry's name, or the handler URL's origin): its outbound
    *     requests reuse keep-alive connections of that tenant only
    * @param whenSettled called with each started request's outcome (a stage that never fails); the request's actor
    *     pipes it to itself and then calls {@link #deliver} in a JS turn
    */
   public OutboundCalls(
       OutboundClient client, String tenant, NetworkPolicy policy, Consumer<CompletionStage<Settled>> whenSettled) {
-    this(client, tenant, false, policy, whenSettled);
+    this(client, tenant, false, policy, client.settings().maxRequests(), whenSettled);
+  }
+
+  /**
+   * Outbound calls of a tenant with its own limit of requests per invocation ({@code maxRequests}; -1 for the node's
+   * renga.sandbox.outbound.max-requests).
+   */
+  public OutboundCalls(
+      OutboundClient client, String tenant, NetworkPolicy policy, int maxRequests,
+      Consumer<CompletionStage<Settled>> whenSettled) {
+    this(client, tenant, false, policy, maxRequests < 0 ? client.settings().maxRequests() : maxRequests, whenSettled);
   }
 
   /** Outbound calls whose tenant is not known: they reuse connections within this invocation only. */
   public OutboundCalls(OutboundClient client, NetworkPolicy policy, Consumer<CompletionStage<Settled>> whenSettled) {
-    this(client, OutboundClient.anonymousTenant(), true, policy, whenSettled);
+    this(client, OutboundClient.anonymousTenant(), true, policy, client.settings().maxRequests(), whenSettled);
   }
 
   private OutboundCalls(
-      OutboundClient client, String tenant, boolean anonymous, NetworkPolicy policy,
+      OutboundClient client, String tenant, boolean anonymous, NetworkPolicy policy, int maxRequests,
       Consumer<CompletionStage<Settled>> whenSettled) {
+    this.maxRequests = maxRequests;
     this.client = client;
     this.tenant = tenant;
     this.anonymous = anonymous;
@@ -151,10 +164,10 @@ public final class OutboundCalls {
   /** start(method, url, [name, value, ...], [string | ArrayBuffer, ...], redirect): an id, or {error, code}. */
   private Object start(Value... args) {
     try {
-      if (started >= client.settings().maxRequests()) {
+      if (started >= maxRequests) {
         throw new OutboundException(
             OutboundException.Kind.TOO_MANY_REQUESTS,
-            "more than " + client.settings().maxRequests()
+            "more than " + maxRequests
                 + " outbound requests in one invocation (renga.sandbox.outbound.max-requests)");
       }
       String method = args[0].asString().toUpperCase(Locale.ROOT);

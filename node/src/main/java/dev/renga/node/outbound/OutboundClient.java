@@ -251,7 +251,7 @@ public final class OutboundClient implements Extension {
       boolean https = "https".equals(uri.getScheme());
       int port = uri.getPort() != -1 ? uri.getPort() : https ? 443 : 80;
       String host = hostOf(uri);
-      resolve(host)
+      resolve(host, port)
           .whenComplete(
               (address, failure) -> {
                 if (failure != null) {
@@ -443,7 +443,7 @@ public final class OutboundClient implements Extension {
     }
 
     /** Resolves the host and checks every address it has; the connection goes to the first, exactly. */
-    private CompletionStage<InetAddress> resolve(String host) {
+    private CompletionStage<InetAddress> resolve(String host, int port) {
       return CompletableFuture.supplyAsync(
           () -> {
             policy.hostDenial(host).ifPresent(reason -> {
@@ -456,7 +456,7 @@ public final class OutboundClient implements Extension {
               throw new OutboundException(Kind.NETWORK, "unknown host " + host);
             }
             for (InetAddress address : addresses) {
-              policy.denial(address).ifPresent(reason -> {
+              policy.denial(host, address, port).ifPresent(reason -> {
                 throw forbidden(host, reason);
               });
             }

@@ -20,7 +20,7 @@ final class ContextIsolation implements Isolation {
 
   @Override
   public Execution open(HandlerBundle bundle, ProxyObject bridge) {
-    return new Fresh(engine.take(), bundle, bridge);
+    return new Fresh(engine.take(Level.CONTEXT), bundle, bridge);
   }
 
   @Override

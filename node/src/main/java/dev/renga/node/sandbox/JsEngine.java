@@ -56,6 +56,8 @@ public final class JsEngine implements AutoCloseable {
   /** The host functions every context's runtime shares (built-in modules, hashes, encodings, randomness). */
   private final Object engineBridge = RuntimeHost.engineFunctions(this);
   private final Isolation isolation;
+  /** The other level, made when a tenant first asks for it (renga.tenants.NAME.sandbox.isolation). */
+  private volatile Isolation other;
 
   /** An engine whose requests each prepare their own context (no pool). */
   public JsEngine() {
@@ -101,6 +103,35 @@ public final class JsEngine implements AutoCloseable {
   }
 
   /**
+   * How requests of a tenant with its own isolation level run: the node's level, or the other one, made on first use.
+   * The pool prepares contexts for the node's level only: under the other level every context is prepared when it is
+   * needed (per request in {@code context}, per handler context in {@code scope}).
+   */
+  public Isolation isolation(Isolation.Level level) {
+    if (level == isolationSettings.level()) {
+      return isolation;
+    }
+    Isolation made = other;
+    if (made == null) {
+      synchronized (this) {
+        made = other;
+        if (made == null) {
+          made = level == Isolation.Level.SCOPE
+              ? new ScopeIsolation(this, isolationSettings.withLevel(level))
+              : new ContextIsolation(this);
+          other = made;
+        }
+      }
+    }
+    return made;
+  }
+
+  /** A fresh context for a request of {@code level}: from the pool when the node's level is the same. */
+  PreparedContext take(Isolation.Level level) {
+    return level == isolationSettings.level() ? take() : prepare(level);
+  }
+
+  /**
    * The engine, compiling for latency when it compiles at all: a request's code runs once per context and briefly,
    * and Truffle's latency mode compiles it sooner and for less CPU than its default mode (measured with bin/renga
    * bench: hello 2,062-2,812 req/s -> 2,981-3,643 req/s, docs/PERFORMANCE.md). The option exists only with the
@@ -141,10 +172,14 @@ public final class JsEngine implements AutoCloseable {
    * to open in it.
    */
   public PreparedContext prepare() {
+    return prepare(isolationSettings.level());
+  }
+
+  private PreparedContext prepare(Isolation.Level level) {
     Context context = newContext();
     try {
       Value exports = context.eval(runtime).execute(engineBridge, testCapabilities);
-      if (isolationSettings.level() == Isolation.Level.SCOPE) {
+      if (level == Isolation.Level.SCOPE) {
         exports.invokeMember("lockdown");
       }
       return new PreparedContext(context, exports);
@@ -231,6 +266,9 @@ public final class JsEngine implements AutoCloseable {
   @Override
   public void close() {
     isolation.close();
+    if (other != null) {
+      other.close();
+    }
     if (pool != null) {
       pool.close();
     }

@@ -51,6 +51,9 @@ public final class RunningTurns {
     }
   }
 
+  /** What a request may use: CPU time and allocated bytes (its tenant's cpu-limit and memory-limit). */
+  public record Budget(java.time.Duration cpuLimit, long memoryLimit) {}
+
   /** What a request has used so far, over all its finished turns. */
   public record Usage(long cpuNanos, long allocatedBytes) {
     public static final Usage NONE = new Usage(0, 0);
@@ -63,11 +66,13 @@ public final class RunningTurns {
     private final long cpuStart;
     private final long allocatedStart;
     private final Usage before;
+    private final Budget budget;
     private final Consumer<HandlerError> cancel;
     private final AtomicBoolean cancelled = new AtomicBoolean();
 
-    private Turn(String requestId, Usage before, Consumer<HandlerError> cancel) {
+    private Turn(String requestId, Usage before, Budget budget, Consumer<HandlerError> cancel) {
       this.requestId = requestId;
+      this.budget = budget;
       this.threadId = Thread.currentThread().threadId();
       this.cpuStart = threads.getCurrentThreadCpuTime();
       this.allocatedStart = threads.getCurrentThreadAllocatedBytes();
@@ -78,6 +83,11 @@ public final class RunningTurns {
     @Override
     public String requestId() {
       return requestId;
+    }
+
+    /** What the request may use. */
+    public Budget budget() {
+      return budget;
     }
 
     /** CPU time of the request so far, this turn included (read from any thread). */
@@ -109,9 +119,9 @@ public final class RunningTurns {
   }
 
   /** Called by the request's thread as its JS starts to run. */
-  public Turn enter(String requestId, Usage before, Consumer<HandlerError> cancel) {
+  public Turn enter(String requestId, Usage before, Budget budget, Consumer<HandlerError> cancel) {
     waiting.remove(requestId);
-    Turn turn = new Turn(requestId, before, cancel);
+    Turn turn = new Turn(requestId, before, budget, cancel);
     running.add(turn);
     return turn;
   }

@@ -92,7 +92,7 @@ final class ScopeIsolation implements Isolation {
   private Place create(HandlerCode code, Version version) {
     PreparedContext prepared;
     try {
-      prepared = engine.take();
+      prepared = engine.take(Level.SCOPE);
     } catch (RuntimeException e) {
       synchronized (this) {
         handlers.computeIfAbsent(version, v -> new Handler()).creating--;

@@ -111,9 +111,22 @@
     if (typeof callback !== 'function') throw typeError('The "callback" argument must be a function', 'ERR_INVALID_ARG_TYPE');
     PromisePrototypeThen(PromiseResolve(), () => callback());
   };
+  // process.env: the request's tenant's env and secrets (renga.tenants), a fresh object per request made on first
+  // read, so in `scope` (one frozen `process` for every request of a handler) no request sees another's values, and
+  // what a handler writes into it stays in its own request.
+  const processEnv = (request) => {
+    if (request.env === undefined) {
+      const pairs = request.host.env();
+      const env = {};
+      for (let i = 0; i + 1 < pairs.length; i += 2) env[pairs[i]] = pairs[i + 1];
+      request.env = env;
+    }
+    return request.env;
+  };
   const process = {
     nextTick: (callback, ...args) => queueMicrotask(() => ReflectApply(callback, undefined, args)),
-    env: ObjectFreeze({}),
+    get env() { return processEnv(current); },
+    set env(value) { current.env = value; },
   };
 
   // Nashorn-era globals that name Java packages: handlers have no host access, so they only mislead.
@@ -547,6 +560,7 @@
       modules: new Map(),
       response: undefined,
       outbound: undefined,
+      env: undefined,
     };
     current = request;
     return ObjectFreeze({

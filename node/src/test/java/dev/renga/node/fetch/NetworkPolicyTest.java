@@ -44,4 +44,45 @@ class NetworkPolicyTest {
       assertTrue(local.denial(ip(address)).isPresent(), address);
     }
   }
+
+  @Test
+  void allowedDestinationsOpenPrivatePortsButNeverMetadataOrLinkLocal() throws Exception {
+    var tenant =
+        new NetworkPolicy(
+            false,
+            java.util.List.of(
+                Destination.parse("10.0.0.5:5432"), Destination.parse("127.0.0.1:6379"),
+                Destination.parse("db.internal:5432"), Destination.parse("10.2.0.0/16:5000-5999"),
+                Destination.parse("169.254.0.0/16"), Destination.parse("[fd00::5]:5432")),
+            false);
+    assertFalse(tenant.denial("10.0.0.5", ip("10.0.0.5"), 5432).isPresent());
+    assertTrue(tenant.denial("10.0.0.5", ip("10.0.0.5"), 5433).isPresent(), "another port of the same host");
+    assertFalse(tenant.denial("localhost", ip("127.0.0.1"), 6379).isPresent());
+    assertTrue(tenant.denial("localhost", ip("127.0.0.1"), 6380).isPresent());
+    assertFalse(tenant.denial("DB.internal.", ip("10.9.9.9"), 5432).isPresent(), "a host name matches by name");
+    assertFalse(tenant.denial("x", ip("10.2.200.1"), 5500).isPresent());
+    assertTrue(tenant.denial("x", ip("10.3.0.1"), 5500).isPresent(), "outside the range");
+    assertFalse(tenant.denial("x", ip("fd00::5"), 5432).isPresent());
+    assertTrue(tenant.denial("x", ip("169.254.169.254"), 80).isPresent(), "metadata stays denied");
+    assertFalse(tenant.denial("example.org", ip("93.184.216.34"), 443).isPresent(), "public addresses stay allowed");
+  }
+
+  @Test
+  void onlyAllowedLimitsATenantToItsDestinations() throws Exception {
+    var tenant = new NetworkPolicy(true, java.util.List.of(Destination.parse("api.example.com:443")), true);
+    assertFalse(tenant.denial("api.example.com", ip("93.184.216.34"), 443).isPresent());
+    assertTrue(tenant.denial("other.example.com", ip("93.184.216.34"), 443).isPresent());
+    assertTrue(tenant.denial("x", ip("10.0.0.1"), 443).isPresent());
+  }
+
+  @Test
+  void malformedDestinationsAreRefused() {
+    for (String text : new String[] {"10.0.0.5:0", "10.0.0.5:70000", "10.0.0.0/33", "db.internal/8", "http://x", "a:5-4", ""}) {
+      assertThrowsIllegal(text);
+    }
+  }
+
+  private static void assertThrowsIllegal(String text) {
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Destination.parse(text), text);
+  }
 }
