@@ -29,10 +29,17 @@ import org.slf4j.LoggerFactory;
 public final class JsEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JsEngine.class);
 
-  /** Wraps handler code as the body of a function; on one line so error line numbers match the file. */
-  private static final String HANDLER_PREFIX = "(async function (req, res) {'use strict';";
+  /**
+   * Wraps handler code as the body of a function; on one line so error line numbers match the file. Around it, a
+   * function that gives it CommonJS's module, exports, __filename and __dirname (so an esbuild bundle runs as it is)
+   * without taking those names from the body, which may still declare its own.
+   */
+  private static final String HANDLER_PREFIX =
+      "(function (module, exports, __filename, __dirname) { return async function (req, res) {'use strict';";
 
-  private static final String HANDLER_SUFFIX = "\n})";
+  private static final String HANDLER_SUFFIX = "\n}})";
+
+  private static final String MODULE_SUFFIX = "\n})";
 
   /** Name prefix of the JS Renga ships; such frames are left out of handler stack traces. */
   public static final String RUNTIME_PREFIX = "renga:";
@@ -186,7 +193,7 @@ public final class JsEngine implements AutoCloseable {
   /** A relative module's code wrapped as a CommonJS function, parsed once per fetched version. */
   public Source module(HandlerCode code) {
     return code.derived(
-        "module", c -> Source.newBuilder("js", MODULE_PREFIX + c.code() + HANDLER_SUFFIX, c.url()).buildLiteral());
+        "module", c -> Source.newBuilder("js", MODULE_PREFIX + c.code() + MODULE_SUFFIX, c.url()).buildLiteral());
   }
 
   /**
@@ -197,7 +204,10 @@ public final class JsEngine implements AutoCloseable {
     return code.derived("handler", c -> handler(c.url(), c.code()));
   }
 
-  /** Handler code as the body of {@code async function (req, res)} in strict mode, named by its URL. */
+  /**
+   * Handler code as the body of {@code async function (req, res)} in strict mode, named by its URL; the source
+   * evaluates to {@code (module, exports, __filename, __dirname) => handler}.
+   */
   public Source handler(String url, String code) {
     return Source.newBuilder("js", HANDLER_PREFIX + code + HANDLER_SUFFIX, url).buildLiteral();
   }

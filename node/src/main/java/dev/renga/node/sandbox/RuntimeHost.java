@@ -1,6 +1,8 @@
 package dev.renga.node.sandbox;
 
 import dev.renga.node.fetch.HandlerBundle;
+import dev.renga.node.fetch.HandlerCode;
+import dev.renga.node.fetch.PackageDirectory;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -73,11 +75,17 @@ public final class RuntimeHost {
   }
 
   /**
-   * A prefetched relative module: {@code [url, "js", factory]}, {@code [url, "json", text]}, or {@code [null,
-   * reason]} when it is missing.
+   * The module {@code specifier} names from the file {@code from}: {@code [name, "js", factory]}, {@code [name,
+   * "json", text]}, or {@code [null, reason]} when it is missing. Relative modules of fetched files were prefetched
+   * with the handler; bare names and the files of packages come from the package directory.
    */
-  private Object module(String fromUrl, String specifier) {
-    HandlerBundle.Module module = bundle == null ? null : bundle.module(fromUrl, specifier);
+  private Object module(String from, String specifier) {
+    boolean relative = specifier.startsWith("./") || specifier.startsWith("../");
+    if (bundle != null && (!relative || PackageDirectory.isPackageFile(from))) {
+      PackageDirectory.Resolution found = bundle.packages().resolve(from, specifier);
+      return found.code() == null ? ProxyArray.fromArray(null, found.error()) : loaded(found.code());
+    }
+    HandlerBundle.Module module = bundle == null ? null : bundle.module(from, specifier);
     if (module == null) {
       return ProxyArray.fromArray(
           null,
@@ -86,11 +94,14 @@ public final class RuntimeHost {
     if (module.code() == null) {
       return ProxyArray.fromArray(null, module.error());
     }
-    String url = module.code().url();
-    if (url.endsWith(".json")) {
-      return ProxyArray.fromArray(url, "json", module.code().code());
+    return loaded(module.code());
+  }
+
+  private ProxyArray loaded(HandlerCode code) {
+    if (code.url().endsWith(".json")) {
+      return ProxyArray.fromArray(code.url(), "json", code.code());
     }
-    return ProxyArray.fromArray(url, "js", Context.getCurrent().eval(engine.module(module.code())));
+    return ProxyArray.fromArray(code.url(), "js", Context.getCurrent().eval(engine.module(code)));
   }
 
   private static boolean isUtf8(byte[] bytes) {

@@ -152,49 +152,68 @@
     },
   });
 
-  // Relative modules were fetched with the handler (literal require('./...') calls); each runs once per request.
-  const loadRelative = (fromUrl, id) => {
+  // A module other than a built-in: a relative module of a fetched file (prefetched with the handler), or a bare
+  // name or a package's file from the operator's package directory (read by the node). Each runs once per request:
+  // a fresh instance per require episode, never shared with another request.
+  const notFound = (id, from, reason) => {
+    const error = new Error("Cannot find module '" + id + "' required from " + from + ': ' + reason);
+    error.code = 'MODULE_NOT_FOUND';
+    return error;
+  };
+  const isRelative = (id) => StringPrototypeStartsWith(id, './') || StringPrototypeStartsWith(id, '../');
+  const notBuiltin = () => 'it is not one of the built-in modules ' + ArrayPrototypeJoin(BUILTINS, ', ');
+  const findModule = (from, id) => {
+    const found = current.host.module(from, id);
+    if (found[0] === null) throw notFound(id, from, isRelative(id) ? found[1] : notBuiltin() + ', and ' + found[1]);
+    return found;
+  };
+  const loadModule = (from, id) => {
     const request = current;
-    const found = request.host.module(fromUrl, id);
-    const url = found[0];
+    const found = findModule(from, id);
+    const name = found[0];
     const kind = found[1];
     const value = found[2];
-    if (url === null) {
-      const error = new Error("Cannot find module '" + id + "' required from " + fromUrl + ': ' + kind);
-      error.code = 'MODULE_NOT_FOUND';
-      throw error;
-    }
-    const cached = MapPrototypeGet(request.modules, url);
+    const cached = MapPrototypeGet(request.modules, name);
     if (cached !== undefined) return cached.exports;
-    const module = { id: url, filename: url, loaded: false, exports: {} };
-    MapPrototypeSet(request.modules, url, module);
+    const module = { id: name, filename: name, loaded: false, exports: {}, children: [], paths: [] };
+    module.require = requireFrom(name);
+    MapPrototypeSet(request.modules, name, module);
     if (kind === 'json') {
       module.exports = JSONParse(value);
     } else {
-      const dirname = StringPrototypeSlice(url, 0, StringPrototypeLastIndexOf(url, '/') + 1);
-      ReflectApply(value, module.exports, [module.exports, requireFrom(url), module, url, dirname]);
+      const dirname = StringPrototypeSlice(name, 0, StringPrototypeLastIndexOf(name, '/'));
+      ReflectApply(value, module.exports, [module.exports, module.require, module, name, dirname]);
     }
     module.loaded = true;
     return module.exports;
   };
-  const resolve = (fromUrl, id) => {
+  const builtinName = (id) => {
     if (typeof id !== 'string' || id === '') throw new TypeError('The "id" argument must be a non-empty string');
     const name = StringPrototypeStartsWith(id, 'node:') ? StringPrototypeSlice(id, 5) : id;
-    if (ArrayPrototypeIncludes(BUILTINS, name)) return loadBuiltin(name);
-    if (StringPrototypeStartsWith(id, './') || StringPrototypeStartsWith(id, '../')) return loadRelative(fromUrl, id);
-    const error = new Error("Cannot find module '" + id + "': handlers may require only the built-in modules "
-      + ArrayPrototypeJoin(BUILTINS, ', ') + " and relative modules such as './lib.js'");
-    error.code = 'MODULE_NOT_FOUND';
-    throw error;
+    if (ArrayPrototypeIncludes(BUILTINS, name)) return name;
+    if (name !== id) throw notFound(id, current.handlerUrl, notBuiltin());
+    return undefined;
   };
-  const requireFrom = (fromUrl) => {
-    const require = (id) => resolve(fromUrl, id);
-    require.resolve = (id) => id;
+  const resolve = (from, id) => {
+    const name = builtinName(id);
+    return name !== undefined ? loadBuiltin(name) : loadModule(from, id);
+  };
+  const requireFrom = (from) => {
+    const require = (id) => resolve(from, id);
+    require.resolve = (id) => {
+      const name = builtinName(id);
+      return name !== undefined ? name : findModule(from, id)[0];
+    };
+    require.cache = ObjectFreeze({ __proto__: null });
     return require;
   };
   // The handler's own require: relative to the URL of the request's handler.
   const require = (id) => resolve(current.handlerUrl, id);
-  require.resolve = (id) => id;
+  require.resolve = (id) => {
+    const name = builtinName(id);
+    return name !== undefined ? name : findModule(current.handlerUrl, id)[0];
+  };
+  require.cache = ObjectFreeze({ __proto__: null });
 
   // fetch, Headers, Response and the http client (outbound.js) are evaluated per request, on first use: most
   // requests never use them. The timers it gets are this runtime's, captured before handler code ran.
@@ -226,7 +245,8 @@
   };
   for (const [name, value] of [['console', console], ['queueMicrotask', queueMicrotask], ['setTimeout', setTimeout],
     ['setInterval', setInterval], ['setImmediate', setImmediate], ['clearTimeout', clearTimer],
-    ['clearInterval', clearTimer], ['clearImmediate', clearTimer], ['process', process], ['require', require]]) {
+    ['clearInterval', clearTimer], ['clearImmediate', clearTimer], ['process', process], ['require', require],
+    ['global', globalThis]]) {
     defineGlobal(name, value, true);
   }
   lazyGlobal('Buffer', () => loadBuiltin('buffer').Buffer, true);
@@ -563,7 +583,23 @@
         const req = new IncomingMessage(method, url, httpVersion, headers, body);
         const res = new ServerResponse();
         request.response = res;
-        PromisePrototypeThen(handler(req, res), undefined, (error) => request.host.fail(describe(error)));
+        // The file is the body of the handler function; it also sees CommonJS's module, exports, __filename and
+        // __dirname, so an esbuild --platform=node bundle runs as it is. A file that sets module.exports (or an ES
+        // module's default export) to a function is called with req and res once its body has run.
+        const module = { id: '.', filename: request.handlerUrl, loaded: false, exports: {}, children: [], paths: [] };
+        module.require = require;
+        const dirname = StringPrototypeSlice(request.handlerUrl, 0, StringPrototypeLastIndexOf(request.handlerUrl, '/'));
+        const started = handler(module, module.exports, request.handlerUrl, dirname)(req, res);
+        const entry = PromisePrototypeThen(started, () => {
+          module.loaded = true;
+          const exported = module.exports;
+          if (typeof exported === 'function') return exported(req, res);
+          if (exported !== null && typeof exported === 'object' && typeof exported.default === 'function') {
+            return exported.default(req, res);
+          }
+          return undefined;
+        });
+        PromisePrototypeThen(entry, undefined, (error) => request.host.fail(describe(error)));
       },
       fireTimer: (id) => {
         current = request;
