@@ -27,6 +27,11 @@ public final class PackageDirectory {
   private static final ObjectMapper json = new ObjectMapper();
   private static final List<String> CONDITIONS = List.of("require", "node", "default");
   private static final String MODULES = "/node_modules";
+  /**
+   * Resolutions kept at most: handler code chooses the specifiers, and many spellings name one file
+   * ({@code pg/lib/./index.js}), so the map is emptied when it grows past this rather than grow without bound.
+   */
+  private static final int MAX_RESOLUTIONS = 10_000;
 
   private final Path modules;
   private final Map<String, Resolution> resolutions = new ConcurrentHashMap<>();
@@ -80,6 +85,9 @@ public final class PackageDirectory {
     }
     boolean fromPackage = isPackageFile(from);
     String fromDir = fromPackage ? from.substring(0, from.lastIndexOf('/')) : MODULES;
+    if (resolutions.size() > MAX_RESOLUTIONS) {
+      resolutions.clear();
+    }
     return resolutions.computeIfAbsent(fromDir + '\0' + specifier, key -> compute(fromDir, fromPackage, specifier));
   }
 
