@@ -103,6 +103,8 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   private final AtomicReference<HandlerError> cancelled = new AtomicReference<>();
 
   private final Set<Integer> activeTimers = new HashSet<>();
+  /** The active timers the handler unref'd: they fire while something else keeps the request waiting, as in Node. */
+  private final Set<Integer> unrefTimers = new HashSet<>();
   /** This request's outbound HTTP; pending requests keep the event loop alive like timers. */
   private final OutboundCalls outbound;
   /** Written by this actor, read by the deadline's and the watchdog's threads to stop running JS. */
@@ -197,6 +199,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   }
 
   private Behavior<Command> onTimerFired(TimerFired fired) {
+    unrefTimers.remove(fired.id());
     if (!activeTimers.remove(fired.id())) {
       return this; // cleared after it was queued
     }
@@ -224,7 +227,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
       js.turn(
           request -> {
             turn.accept(request);
-            if (!answered && (!activeTimers.isEmpty() || outbound.pending() > 0)) {
+            if (!answered && waiting()) {
               // Still waiting on something: what the turn wrote goes to the client now (streaming).
               request.getMember("flush").executeVoid();
             }
@@ -246,10 +249,15 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     if (answered) {
       return Behaviors.stopped();
     }
-    if (activeTimers.isEmpty() && outbound.pending() == 0) {
+    if (!waiting()) {
       return fail(new HandlerError(ErrorCode.NO_RESPONSE, "handler finished without ending the response"));
     }
     return this;
+  }
+
+  /** Whether the handler still waits on something: a timer it did not unref, or outbound HTTP. */
+  private boolean waiting() {
+    return activeTimers.size() > unrefTimers.size() || outbound.pending() > 0;
   }
 
   private Behavior<Command> fail(HandlerError error) {
@@ -362,7 +370,8 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   private ProxyObject hostBridge(HandlerBundle bundle) {
     Map<String, Object> bridge = new HashMap<>(new RuntimeHost(sandbox.engine(), bundle, invocation.body()).functions());
     bridge.put("log", (ProxyExecutable) args -> log(args[0].asString(), args[1].asString()));
-    bridge.put("setTimer", (ProxyExecutable) args -> setTimer(args[0].asInt(), args[1].asLong()));
+    bridge.put("setTimer", (ProxyExecutable) args -> setTimer(args[0].asInt(), args[1].asLong(), args[2].asBoolean()));
+    bridge.put("refTimer", (ProxyExecutable) args -> refTimer(args[0].asInt(), args[1].asBoolean()));
     bridge.put("clearTimer", (ProxyExecutable) args -> clearTimer(args[0].asInt()));
     bridge.put("respond", (ProxyExecutable) args -> respond(args[0].asInt(), reason(args), args[1], RuntimeHost.body(args[2])));
     bridge.put("write", (ProxyExecutable) args -> write(args[0].asInt(), reason(args), args[1], RuntimeHost.body(args[2])));
@@ -414,8 +423,9 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     return null;
   }
 
-  private Object setTimer(int id, long delayMillis) {
+  private Object setTimer(int id, long delayMillis, boolean ref) {
     activeTimers.add(id);
+    refTimer(id, ref);
     if (delayMillis <= 0) {
       getContext().getSelf().tell(new TimerFired(id));
     } else {
@@ -424,8 +434,18 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     return null;
   }
 
+  private Object refTimer(int id, boolean ref) {
+    if (ref) {
+      unrefTimers.remove(id);
+    } else if (activeTimers.contains(id)) {
+      unrefTimers.add(id);
+    }
+    return null;
+  }
+
   private Object clearTimer(int id) {
     activeTimers.remove(id);
+    unrefTimers.remove(id);
     timers.cancel(id);
     return null;
   }
