@@ -10,6 +10,9 @@ import dev.renga.node.fetch.HandlerFetchException;
 import dev.renga.node.fetch.NetworkPolicy;
 import dev.renga.node.outbound.OutboundCalls;
 import dev.renga.node.outbound.OutboundClient;
+import dev.renga.node.net.RequestSockets;
+import dev.renga.node.net.SocketEvent;
+import dev.renga.node.net.SocketLoop;
 import dev.renga.node.sandbox.Execution;
 import dev.renga.node.sandbox.JsEngine;
 import dev.renga.node.sandbox.RunningTurns;
@@ -66,6 +69,9 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   /** An outbound request (fetch, http) ended; its result goes to JS in a turn of its own. */
   private record OutboundSettled(OutboundCalls.Settled settled) implements Command {}
 
+  /** One of the request's sockets or DNS look-ups has news (net, tls, dns); JS gets it in a turn of its own. */
+  private record SocketNews(SocketEvent event) implements Command {}
+
   /** The deadline passed (the context is already cancelled). */
   private record Cancelled() implements Command {}
 
@@ -105,6 +111,8 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   private final Set<Integer> activeTimers = new HashSet<>();
   /** This request's outbound HTTP; pending requests keep the event loop alive like timers. */
   private final OutboundCalls outbound;
+  /** This request's sockets and look-ups; open referenced sockets keep the event loop alive too. */
+  private final RequestSockets sockets;
   /** Written by this actor, read by the deadline's and the watchdog's threads to stop running JS. */
   private volatile Execution js;
 
@@ -145,12 +153,17 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
                             ErrorCode.TIMEOUT,
                             "did not complete within the time limit of " + timeout.toMillis() + "ms")),
                 sandbox.blocking());
+    // The request's network policy, for its outbound HTTP and its sockets alike.
+    NetworkPolicy policy = new NetworkPolicy(sandbox.settings().allowPrivateNetwork());
     this.outbound =
         new OutboundCalls(
             OutboundClient.get(context.getSystem()),
             invocation.tenant(),
-            new NetworkPolicy(sandbox.settings().allowPrivateNetwork()),
+            policy,
             settled -> context.pipeToSelf(settled, (result, failure) -> new OutboundSettled(result)));
+    SocketLoop loop = SocketLoop.get(context.getSystem());
+    ActorRef<Command> self = context.getSelf();
+    this.sockets = new RequestSockets(loop, loop.settings(), policy, event -> self.tell(new SocketNews(event)));
     context.pipeToSelf(
         sandbox.modules().load(invocation.handlerUrl()),
         (code, failure) -> failure == null ? new HandlerFetched(code) : new FetchFailed(fetchError(failure)));
@@ -163,6 +176,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
         .onMessage(FetchFailed.class, m -> fail(m.error()))
         .onMessage(TimerFired.class, this::onTimerFired)
         .onMessage(OutboundSettled.class, this::onOutboundSettled)
+        .onMessage(SocketNews.class, this::onSocketNews)
         .onMessage(Cancelled.class, m -> fail(cancelled.get()))
         .onMessage(RetryTurn.class, m -> runJs(m.turn()))
         .onSignal(PostStop.class, signal -> onPostStop())
@@ -210,6 +224,18 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     return runJs(request -> outbound.deliver(settled.settled()));
   }
 
+  private Behavior<Command> onSocketNews(SocketNews news) {
+    if (!sockets.wants(news.event())) {
+      return this; // destroyed after the event was queued
+    }
+    return runJs(request -> sockets.deliver(news.event(), request.getMember("socketEvent")));
+  }
+
+  /** Whether the handler still waits on something that will call it back (timers, outbound requests, sockets). */
+  private boolean waiting() {
+    return !activeTimers.isEmpty() || outbound.pending() > 0 || sockets.keepsAlive();
+  }
+
   /**
    * Enters JS once (a turn, charged to this request's CPU and memory budgets), then decides whether the request is
    * finished, failed, or still waiting on timers.
@@ -224,7 +250,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
       js.turn(
           request -> {
             turn.accept(request);
-            if (!answered && (!activeTimers.isEmpty() || outbound.pending() > 0)) {
+            if (!answered && waiting()) {
               // Still waiting on something: what the turn wrote goes to the client now (streaming).
               request.getMember("flush").executeVoid();
             }
@@ -246,7 +272,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     if (answered) {
       return Behaviors.stopped();
     }
-    if (activeTimers.isEmpty() && outbound.pending() == 0) {
+    if (!waiting()) {
       return fail(new HandlerError(ErrorCode.NO_RESPONSE, "handler finished without ending the response"));
     }
     return this;
@@ -282,6 +308,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   private Behavior<Command> onPostStop() {
     deadline.cancel();
     outbound.cancelAll();
+    sockets.closeAll();
     sandbox.turns().ended(invocation.requestId());
     // A bug in this actor stops it before it answered: the client still gets a clean error.
     answer(new NodeProtocol.Failed(new HandlerError(ErrorCode.EXCEPTION, "internal error while running the handler")));
@@ -372,6 +399,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
       return null;
     });
     bridge.put("outbound", (ProxyExecutable) args -> outbound.load(args[0], args[1]));
+    bridge.put("sockets", sockets.bridge());
     if (sandbox.settings().testCapabilities()) {
       bridge.put("blockHost", (ProxyExecutable) args -> blockHost(args[0].asLong()));
     }
