@@ -61,11 +61,13 @@ final class TlsSetup {
   /** A client engine for {@code options}, ready for beginHandshake. */
   static SSLEngine engine(Options options) {
     SSLContext context = context(options);
-    SSLEngine engine = context.createSSLEngine(options.host(), options.port());
+    // The name verified is the servername, else the host, as Node's checkServerIdentity does. The JDK verifies the
+    // engine's peer host (after the SNI name, which it falls back from): so the peer host is that name too.
+    String sni = options.servername() != null && !options.servername().isEmpty() ? options.servername() : options.host();
+    SSLEngine engine = context.createSSLEngine(sni, options.port());
     engine.setUseClientMode(true);
     SSLParameters parameters = engine.getSSLParameters();
     parameters.setEndpointIdentificationAlgorithm("HTTPS");
-    String sni = options.servername() != null ? options.servername() : options.host();
     if (sni != null && !sni.isEmpty() && !isAddress(sni)) {
       parameters.setServerNames(List.of(new SNIHostName(sni)));
     }
