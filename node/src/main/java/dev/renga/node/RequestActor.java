@@ -153,20 +153,23 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
                             ErrorCode.TIMEOUT,
                             "did not complete within the time limit of " + timeout.toMillis() + "ms")),
                 sandbox.blocking());
-    // The request's network policy, for its outbound HTTP and its sockets alike.
-    NetworkPolicy policy = new NetworkPolicy(sandbox.settings().allowPrivateNetwork());
     this.outbound =
         new OutboundCalls(
             OutboundClient.get(context.getSystem()),
             invocation.tenant(),
-            policy,
+            new NetworkPolicy(sandbox.settings().allowPrivateNetwork()),
             settled -> context.pipeToSelf(settled, (result, failure) -> new OutboundSettled(result)));
     SocketLoop loop = SocketLoop.get(context.getSystem());
     ActorRef<Command> self = context.getSelf();
-    this.sockets = new RequestSockets(loop, loop.settings(), policy, event -> self.tell(new SocketNews(event)));
+    this.sockets = new RequestSockets(loop, loop.settings(), networkPolicy(), event -> self.tell(new SocketNews(event)));
     context.pipeToSelf(
         sandbox.modules().load(invocation.handlerUrl()),
         (code, failure) -> failure == null ? new HandlerFetched(code) : new FetchFailed(fetchError(failure)));
+  }
+
+  /** This request's network policy. Every connection the request opens asks it. */
+  public NetworkPolicy networkPolicy() {
+    return new NetworkPolicy(sandbox.settings().allowPrivateNetwork());
   }
 
   @Override
@@ -399,7 +402,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
       return null;
     });
     bridge.put("outbound", (ProxyExecutable) args -> outbound.load(args[0], args[1]));
-    bridge.put("sockets", sockets.bridge());
+    bridge.put("sockets", (ProxyExecutable) args -> sockets.bridge());
     if (sandbox.settings().testCapabilities()) {
       bridge.put("blockHost", (ProxyExecutable) args -> blockHost(args[0].asLong()));
     }

@@ -44,6 +44,8 @@ public final class RequestSockets {
   /** Sockets whose bytes-in budget ran out on the I/O thread: their events are dropped from then on. */
   private final Set<Integer> cut = ConcurrentHashMap.newKeySet();
   private final AtomicLong bytesIn = new AtomicLong();
+  /** The request ended: what the I/O thread still reports goes nowhere (rather than to a stopped actor). */
+  private volatile boolean ended;
   private long bytesOut;
   private int connects;
   private int nextId = 1;
@@ -112,6 +114,7 @@ public final class RequestSockets {
 
   /** Closes every socket of the request: it ended (response sent, timeout, CPU limit, crash). */
   public void closeAll() {
+    ended = true;
     sockets.values().forEach(RequestSockets::destroy);
     sockets.clear();
     lookups.clear();
@@ -140,7 +143,9 @@ public final class RequestSockets {
       return null;
     }
     String servername = args[at].isString() ? args[at].asString() : null;
-    return new TlsSetup.Options(null, 0, servername, strings(args[at + 1]), args[at + 2].asBoolean(), strings(args[at + 3]));
+    boolean verifyHost = args.length <= at + 4 || args[at + 4].isNull() || args[at + 4].asBoolean();
+    return new TlsSetup.Options(
+        null, 0, servername, strings(args[at + 1]), args[at + 2].asBoolean(), strings(args[at + 3]), verifyHost);
   }
 
   private static List<String> strings(Value array) {
@@ -171,8 +176,7 @@ public final class RequestSockets {
         return;
       }
       toRequest.accept(SocketEvent.of(id, "lookup", address.getHostAddress(), family(address), host));
-      TlsSetup.Options options = tls == null ? null
-          : new TlsSetup.Options(host, port, tls.servername(), tls.ca(), tls.rejectUnauthorized(), tls.alpn());
+      TlsSetup.Options options = tls == null ? null : tls.at(host, port);
       // The socket is made on the look-up's thread; the actor may have closed the request meanwhile.
       TcpSocket socket = TcpSocket.connect(loop, id, new InetSocketAddress(address, port), settings.connectTimeout(),
           noDelay, options, event -> fromLoop(id, event));
@@ -206,7 +210,7 @@ public final class RequestSockets {
 
   /** On the I/O thread: counts bytes read against the request's budget, then passes the event on. */
   private void fromLoop(int id, SocketEvent event) {
-    if (cut.contains(id)) {
+    if (ended || cut.contains(id)) {
       return;
     }
     if (event.data() != null && bytesIn.addAndGet(event.data().length) > settings.maxBytesIn()) {
@@ -226,7 +230,7 @@ public final class RequestSockets {
       return null;
     }
     String host = open.host;
-    open.socket.startTls(new TlsSetup.Options(host, 0, tls.servername(), tls.ca(), tls.rejectUnauthorized(), tls.alpn()));
+    open.socket.startTls(tls.at(host, 0));
     return null;
   }
 

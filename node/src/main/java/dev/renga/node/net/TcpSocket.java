@@ -285,6 +285,9 @@ final class TcpSocket {
   }
 
   private void ended() {
+    if (inputEnded) {
+      return;
+    }
     inputEnded = true;
     readWanted = false;
     events.accept(SocketEvent.of(id, "end"));

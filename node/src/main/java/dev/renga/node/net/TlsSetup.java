@@ -34,7 +34,19 @@ final class TlsSetup {
   static final String AUTHORIZATION_ERROR = "renga.authorizationError";
 
   /** What tls.connect was given. {@code host} is what was connected to (a name or an address). */
-  record Options(String host, int port, String servername, List<String> ca, boolean rejectUnauthorized, List<String> alpn) {}
+  record Options(
+      String host, int port, String servername, List<String> ca, boolean rejectUnauthorized, List<String> alpn,
+      boolean verifyHost) {
+
+    Options(String host, int port, String servername, List<String> ca, boolean rejectUnauthorized, List<String> alpn) {
+      this(host, port, servername, ca, rejectUnauthorized, alpn, true);
+    }
+
+    /** The same options for another host and port. */
+    Options at(String host, int port) {
+      return new Options(host, port, servername, ca, rejectUnauthorized, alpn, verifyHost);
+    }
+  }
 
   /** A certificate verification failure, with Node's code (DEPTH_ZERO_SELF_SIGNED_CERT, CERT_HAS_EXPIRED...). */
   static final class Unauthorized extends CertificateException {
@@ -67,7 +79,8 @@ final class TlsSetup {
     SSLEngine engine = context.createSSLEngine(sni, options.port());
     engine.setUseClientMode(true);
     SSLParameters parameters = engine.getSSLParameters();
-    parameters.setEndpointIdentificationAlgorithm("HTTPS");
+    // Without it (a handler's own checkServerIdentity) the chain is still verified, the name is not.
+    parameters.setEndpointIdentificationAlgorithm(options.verifyHost() ? "HTTPS" : null);
     if (sni != null && !sni.isEmpty() && !isAddress(sni)) {
       parameters.setServerNames(List.of(new SNIHostName(sni)));
     }

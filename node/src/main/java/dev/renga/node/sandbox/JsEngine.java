@@ -42,7 +42,8 @@ public final class JsEngine implements AutoCloseable {
 
   /** The built-in modules handlers may require (DESIGN §5), each a resource modules/NAME.js (https: http.js). */
   public static final List<String> BUILTINS =
-      List.of("assert", "buffer", "crypto", "events", "http", "https", "path", "querystring", "url", "util");
+      List.of("assert", "buffer", "crypto", "dns", "events", "http", "https", "net", "path", "querystring", "tls", "url",
+          "util");
 
   private static final HostAccess BUFFERS_ONLY = HostAccess.newBuilder(HostAccess.NONE).allowBufferAccess(true).build();
 

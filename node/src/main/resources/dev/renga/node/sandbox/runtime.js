@@ -124,7 +124,8 @@
   // Built-in modules (modules/*.js): each evaluated on first use in this context, from a Source shared by all
   // contexts (in `scope`, all of them before the realm is frozen); their factories get `internal`, which handlers
   // never see.
-  const BUILTINS = ['assert', 'buffer', 'crypto', 'events', 'http', 'https', 'path', 'querystring', 'url', 'util'];
+  const BUILTINS = ['assert', 'buffer', 'crypto', 'dns', 'events', 'http', 'https', 'net', 'path', 'querystring', 'tls', 'url',
+    'util'];
   const builtins = new Map();
   const loadBuiltin = (name) => {
     let exports = MapPrototypeGet(builtins, name);
@@ -142,6 +143,10 @@
       randomBytes: (size) => engine.randomBytes(size),
       randomUUID: () => engine.randomUUID(),
     }),
+    // The current request's sockets and DNS look-ups (net.js, tls.js, dns.js): per request, even where the modules
+    // themselves are shared (`scope`).
+    sockets: () => socketsOf(current),
+    timers: ObjectFreeze({ setTimeout: (...args) => setTimeout(...args), clearTimeout: (id) => clearTimer(id) }),
     // The outbound HTTP client behind require('http').request/get (outbound.js, one per request that uses it).
     outbound: () => {
       const module = outbound(current).httpModule;
@@ -151,6 +156,19 @@
       };
     },
   });
+
+  // One request's sockets: the host's functions (RequestSockets) and who gets each socket's or look-up's events.
+  const socketsOf = (request) => {
+    if (request.sockets === undefined) {
+      const targets = request.socketTargets;
+      request.sockets = ObjectFreeze({
+        host: request.host.sockets(),
+        listen: (id, target) => { MapPrototypeSet(targets, id, target); },
+        forget: (id) => { MapPrototypeDelete(targets, id); },
+      });
+    }
+    return request.sockets;
+  };
 
   // Relative modules were fetched with the handler (literal require('./...') calls); each runs once per request.
   const loadRelative = (fromUrl, id) => {
@@ -181,6 +199,7 @@
     if (typeof id !== 'string' || id === '') throw new TypeError('The "id" argument must be a non-empty string');
     const name = StringPrototypeStartsWith(id, 'node:') ? StringPrototypeSlice(id, 5) : id;
     if (ArrayPrototypeIncludes(BUILTINS, name)) return loadBuiltin(name);
+    if (name === 'dns/promises') return loadBuiltin('dns').promises;
     if (StringPrototypeStartsWith(id, './') || StringPrototypeStartsWith(id, '../')) return loadRelative(fromUrl, id);
     const error = new Error("Cannot find module '" + id + "': handlers may require only the built-in modules "
       + ArrayPrototypeJoin(BUILTINS, ', ') + " and relative modules such as './lib.js'");
@@ -547,6 +566,8 @@
       modules: new Map(),
       response: undefined,
       outbound: undefined,
+      sockets: undefined,
+      socketTargets: new Map(),
     };
     current = request;
     return ObjectFreeze({
@@ -568,6 +589,12 @@
       fireTimer: (id) => {
         current = request;
         fireTimer(request, id);
+      },
+      // News about one of the request's sockets or look-ups (RequestSockets): to whoever listens for that id.
+      socketEvent: (id, type, data, info) => {
+        current = request;
+        const target = MapPrototypeGet(request.socketTargets, id);
+        if (target !== undefined) target(type, data, info);
       },
       // Called at the end of a turn after which the handler still waits on something: what it wrote during the turn
       // is streamed now. (A handler with nothing left to wait on gets no-response instead, its writes unsent.)
