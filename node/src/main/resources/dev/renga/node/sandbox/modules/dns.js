@@ -1,8 +1,8 @@
 // require('dns'): name look-ups on the host's resolver (the JDK's, as the node's own connections use), under the
 // request's network policy: a name with an address the policy refuses fails with ERR_RENGA_NETWORK_POLICY, as a
 // connect to it would. lookup is Node's getaddrinfo; resolve4/resolve6/resolve answer A and AAAA from the same
-// resolver (no TTLs); other record types fail with ENOTIMP.
-(function (internal) {
+// resolver (no TTLs); other record types fail with ENOTIMP. require('dns/promises') is dns.promises.
+(function (internal, name) {
   'use strict';
 
   const V4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
@@ -148,5 +148,5 @@
     setDefaultResultOrder: () => {},
     getDefaultResultOrder: () => 'verbatim',
   }, constants);
-  return exports;
+  return name === 'dns/promises' ? promises : exports;
 })
