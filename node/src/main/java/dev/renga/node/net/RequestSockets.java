@@ -137,9 +137,12 @@ public final class RequestSockets {
     return ProxyObject.fromMap(f);
   }
 
-  /** TLS options from JS: servername (or null), ca (array of PEM strings), rejectUnauthorized, ALPN names; or null. */
+  /**
+   * TLS options from JS, from {@code at} on: servername (or null), ca (array of PEM strings), rejectUnauthorized, ALPN
+   * names, verifyHost; null when there are none (a plain socket).
+   */
   private static TlsSetup.Options tls(Value[] args, int at) {
-    if (args.length <= at || args[at].isNull()) {
+    if (args.length <= at + 3) {
       return null;
     }
     String servername = args[at].isString() ? args[at].asString() : null;

@@ -163,7 +163,7 @@
       this[kSockets] = sockets;
       const tls = this[kTls];
       this[kId] = tls === null
-        ? sockets.host.connect(host, port, family, Boolean(options.noDelay), null)
+        ? sockets.host.connect(host, port, family, Boolean(options.noDelay))
         : sockets.host.connect(host, port, family, Boolean(options.noDelay), tls.servername, tls.ca, tls.rejectUnauthorized,
           tls.alpn, tls.verifyHost);
       this._attach();
