@@ -109,6 +109,8 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   private final AtomicReference<HandlerError> cancelled = new AtomicReference<>();
 
   private final Set<Integer> activeTimers = new HashSet<>();
+  /** The active timers the handler unref'd: they fire while something else keeps the request waiting, as in Node. */
+  private final Set<Integer> unrefTimers = new HashSet<>();
   /** This request's outbound HTTP; pending requests keep the event loop alive like timers. */
   private final OutboundCalls outbound;
   /** This request's sockets and look-ups; open referenced sockets keep the event loop alive too. */
@@ -214,6 +216,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   }
 
   private Behavior<Command> onTimerFired(TimerFired fired) {
+    unrefTimers.remove(fired.id());
     if (!activeTimers.remove(fired.id())) {
       return this; // cleared after it was queued
     }
@@ -234,9 +237,9 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     return runJs(request -> sockets.deliver(news.event(), request.getMember("socketEvent")));
   }
 
-  /** Whether the handler still waits on something that will call it back (timers, outbound requests, sockets). */
+  /** Whether the handler still waits on something: a timer it did not unref, outbound HTTP, a referenced socket. */
   private boolean waiting() {
-    return !activeTimers.isEmpty() || outbound.pending() > 0 || sockets.keepsAlive();
+    return activeTimers.size() > unrefTimers.size() || outbound.pending() > 0 || sockets.keepsAlive();
   }
 
   /**
@@ -392,7 +395,8 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   private ProxyObject hostBridge(HandlerBundle bundle) {
     Map<String, Object> bridge = new HashMap<>(new RuntimeHost(sandbox.engine(), bundle, invocation.body()).functions());
     bridge.put("log", (ProxyExecutable) args -> log(args[0].asString(), args[1].asString()));
-    bridge.put("setTimer", (ProxyExecutable) args -> setTimer(args[0].asInt(), args[1].asLong()));
+    bridge.put("setTimer", (ProxyExecutable) args -> setTimer(args[0].asInt(), args[1].asLong(), args[2].asBoolean()));
+    bridge.put("refTimer", (ProxyExecutable) args -> refTimer(args[0].asInt(), args[1].asBoolean()));
     bridge.put("clearTimer", (ProxyExecutable) args -> clearTimer(args[0].asInt()));
     bridge.put("respond", (ProxyExecutable) args -> respond(args[0].asInt(), reason(args), args[1], RuntimeHost.body(args[2])));
     bridge.put("write", (ProxyExecutable) args -> write(args[0].asInt(), reason(args), args[1], RuntimeHost.body(args[2])));
@@ -445,8 +449,9 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     return null;
   }
 
-  private Object setTimer(int id, long delayMillis) {
+  private Object setTimer(int id, long delayMillis, boolean ref) {
     activeTimers.add(id);
+    refTimer(id, ref);
     if (delayMillis <= 0) {
       getContext().getSelf().tell(new TimerFired(id));
     } else {
@@ -455,8 +460,18 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     return null;
   }
 
+  private Object refTimer(int id, boolean ref) {
+    if (ref) {
+      unrefTimers.remove(id);
+    } else if (activeTimers.contains(id)) {
+      unrefTimers.add(id);
+    }
+    return null;
+  }
+
   private Object clearTimer(int id) {
     activeTimers.remove(id);
+    unrefTimers.remove(id);
     timers.cancel(id);
     return null;
   }

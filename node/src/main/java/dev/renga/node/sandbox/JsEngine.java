@@ -40,10 +40,58 @@ public final class JsEngine implements AutoCloseable {
   /** Module source as the body of a CommonJS wrapper (not strict, as in Node); on one line so lines match. */
   private static final String MODULE_PREFIX = "(function (exports, require, module, __filename, __dirname) {";
 
-  /** The built-in modules handlers may require (DESIGN §5), each a resource modules/NAME.js (https: http.js). */
+  /**
+   * The built-in modules handlers may require, with or without the {@code node:} prefix (DESIGN §5, the one list:
+   * runtime.js gets it from here), each made by the factory named in {@link #FACTORIES}, else by modules/NAME.js.
+   */
   public static final List<String> BUILTINS =
-      List.of("assert", "buffer", "crypto", "dns", "events", "http", "https", "net", "path", "querystring", "tls", "url",
-          "util");
+      List.of(
+          "assert", "assert/strict", "async_hooks", "buffer", "child_process", "cluster", "crypto",
+          "diagnostics_channel", "dns", "dns/promises", "events", "fs", "fs/promises", "http", "http2", "https", "inspector", "module", "net", "os",
+          "path", "path/posix", "perf_hooks", "process", "punycode", "querystring", "readline", "stream",
+          "stream/promises", "string_decoder", "timers", "tls", "timers/promises", "tty", "url", "util", "util/types", "v8",
+          "vm", "worker_threads", "zlib");
+
+  /**
+   * Modules made by another module's factory, which is told the name it makes (runtime.js calls it as {@code
+   * factory(internal, name)}); vendor/NAME is a library bundled by node/vendor/build.
+   */
+  private static final Map<String, String> FACTORIES =
+      Map.ofEntries(
+          Map.entry("https", "http"),
+          Map.entry("dns/promises", "dns"),
+          Map.entry("assert/strict", "assert"),
+          Map.entry("path", "vendor/path"),
+          Map.entry("path/posix", "vendor/path"),
+          Map.entry("punycode", "vendor/punycode"),
+          Map.entry("querystring", "vendor/querystring"),
+          Map.entry("stream/promises", "stream"),
+          Map.entry("string_decoder", "vendor/string_decoder"),
+          Map.entry("timers/promises", "timers"),
+          Map.entry("util/types", "util"),
+          Map.entry("child_process", "unsupported"),
+          Map.entry("cluster", "unsupported"),
+          Map.entry("fs", "unsupported"),
+          Map.entry("fs/promises", "unsupported"),
+          Map.entry("http2", "unsupported"),
+          Map.entry("inspector", "unsupported"),
+          Map.entry("module", "unsupported"),
+          Map.entry("readline", "unsupported"),
+          Map.entry("v8", "unsupported"),
+          Map.entry("vm", "unsupported"),
+          Map.entry("worker_threads", "unsupported"));
+
+  /** Modules only Renga's own code requires (the global crypto is webcrypto, without the rest of crypto). */
+  private static final List<String> INTERNAL = List.of("webcrypto");
+
+  /** The bundled libraries (modules/vendor/NAME.js), required by Renga's modules as vendor/NAME. */
+  private static final List<String> VENDORED =
+      List.of(
+          "abort-controller", "assert", "buffer", "events", "pako", "path", "punycode", "querystring", "stream",
+          "string_decoder");
+
+  /** BUILTINS as runtime.js gets them (a string crosses into a context as a plain JS string). */
+  private static final String BUILTIN_NAMES = String.join(",", BUILTINS);
 
   private static final HostAccess BUFFERS_ONLY = HostAccess.newBuilder(HostAccess.NONE).allowBufferAccess(true).build();
 
@@ -79,13 +127,19 @@ public final class JsEngine implements AutoCloseable {
     this.testCapabilities = testCapabilities;
     this.engine = newEngine();
     this.runtime = resource("runtime.js");
+    Map<String, Source> factories = new HashMap<>();
+    for (String name : VENDORED) {
+      factories.put("vendor/" + name, resource("modules/vendor/" + name + ".js"));
+    }
     Map<String, Source> modules = new HashMap<>();
     for (String name : BUILTINS) {
-      if (!name.equals("https")) {
-        modules.put(name, resource("modules/" + name + ".js"));
-      }
+      String factory = FACTORIES.getOrDefault(name, name);
+      modules.put(name, factories.computeIfAbsent(factory, f -> resource("modules/" + f + ".js")));
     }
-    modules.put("https", modules.get("http")); // one client module, told which scheme it serves
+    for (String name : INTERNAL) {
+      factories.put(name, resource("modules/" + name + ".js"));
+    }
+    factories.forEach(modules::putIfAbsent);
     this.builtins = Map.copyOf(modules);
     log.info("GraalJS {} on {} ({})", engine.getVersion(), engine.getImplementationName(), System.getProperty("java.version"));
     // Under scope a prepared context becomes a new handler context, which is rare: enough for one new hot handler.
@@ -144,7 +198,7 @@ public final class JsEngine implements AutoCloseable {
   public PreparedContext prepare() {
     Context context = newContext();
     try {
-      Value exports = context.eval(runtime).execute(engineBridge, testCapabilities);
+      Value exports = context.eval(runtime).execute(engineBridge, testCapabilities, BUILTIN_NAMES);
       if (isolationSettings.level() == Isolation.Level.SCOPE) {
         exports.invokeMember("lockdown");
       }

@@ -11,7 +11,7 @@
 //
 // The built-ins this file uses are captured before handler code runs (as Node's primordials): whatever a handler
 // does to Array.prototype.push or Map.prototype.get, res.end() still works.
-(function (engine, testCapabilities) {
+(function (engine, testCapabilities, builtinNames) {
   'use strict';
 
   // ---- Primordials -----------------------------------------------------------------------------------------------
@@ -91,29 +91,83 @@
     dir: (value, options) => log('info', loadBuiltin('util').inspect(value, options)),
   };
 
-  // Timers: the host schedules a message to the request's actor; the actor calls fireTimer back.
-  const addTimer = (callback, delay, args, repeat) => {
+  // Timers: the host schedules a message to the request's actor; the actor calls fireTimer back. setTimeout and
+  // setInterval return a Timeout, setImmediate an Immediate, as in Node: ref()/unref() say whether the timer keeps
+  // the request waiting (an unref'd one fires only while something else does), refresh() starts its delay again,
+  // and the number it converts to is its id (clearTimeout takes either).
+  // Its request and id are private: a handler reaches no host function through a timer.
+  class Timeout {
+    #request;
+    #id;
+    #ref = true;
+    constructor(request, id) {
+      this.#request = request;
+      this.#id = id;
+    }
+    #setRef(ref) {
+      if (this.#ref !== ref) {
+        this.#ref = ref;
+        const entry = MapPrototypeGet(this.#request.timers, this.#id);
+        if (entry !== undefined) {
+          entry.ref = ref;
+          this.#request.host.refTimer(this.#id, ref);
+        }
+      }
+      return this;
+    }
+    ref() { return this.#setRef(true); }
+    unref() { return this.#setRef(false); }
+    hasRef() { return this.#ref; }
+    refresh() {
+      const entry = MapPrototypeGet(this.#request.timers, this.#id);
+      if (entry !== undefined) {
+        this.#request.host.clearTimer(this.#id);
+        this.#request.host.setTimer(this.#id, entry.ms, entry.ref);
+      }
+      return this;
+    }
+    close() {
+      if (MapPrototypeDelete(this.#request.timers, this.#id)) this.#request.host.clearTimer(this.#id);
+      return this;
+    }
+    [Symbol.toPrimitive]() { return this.#id; }
+  }
+  class Immediate extends Timeout {}
+  const addTimer = (callback, delay, args, repeat, Kind) => {
     if (typeof callback !== 'function') throw typeError('The "callback" argument must be a function', 'ERR_INVALID_ARG_TYPE');
     const request = current;
     const id = request.nextTimerId++;
     const ms = MathMax(0, MathFloor(Number(delay) || 0));
-    MapPrototypeSet(request.timers, id, { callback, args, repeat, ms });
-    request.host.setTimer(id, ms);
-    return id;
+    const timer = new Kind(request, id);
+    // Once the request uses AsyncLocalStorage, a timer's callback runs with the stores of the code that set it.
+    if (request.asyncStores !== undefined) callback = withStores(request, request.asyncStores, callback);
+    MapPrototypeSet(request.timers, id, { callback, args, repeat, ms, ref: true });
+    request.host.setTimer(id, ms, true);
+    return timer;
   };
-  const clearTimer = (id) => {
+  const withStores = (request, stores, callback) => (...args) => {
+    const previous = request.asyncStores;
+    request.asyncStores = stores;
+    try {
+      return ReflectApply(callback, undefined, args);
+    } finally {
+      request.asyncStores = previous;
+    }
+  };
+  const clearTimer = (timer) => {
+    if (timer instanceof Timeout) {
+      timer.close();
+      return;
+    }
+    const id = Number(timer);
     if (MapPrototypeDelete(current.timers, id)) current.host.clearTimer(id);
   };
-  const setTimeout = (callback, ms, ...args) => addTimer(callback, ms, args, false);
-  const setInterval = (callback, ms, ...args) => addTimer(callback, ms, args, true);
-  const setImmediate = (callback, ...args) => addTimer(callback, 0, args, false);
+  const setTimeout = (callback, ms, ...args) => addTimer(callback, ms, args, false, Timeout);
+  const setInterval = (callback, ms, ...args) => addTimer(callback, ms, args, true, Timeout);
+  const setImmediate = (callback, ...args) => addTimer(callback, 0, args, false, Immediate);
   const queueMicrotask = (callback) => {
     if (typeof callback !== 'function') throw typeError('The "callback" argument must be a function', 'ERR_INVALID_ARG_TYPE');
     PromisePrototypeThen(PromiseResolve(), () => callback());
-  };
-  const process = {
-    nextTick: (callback, ...args) => queueMicrotask(() => ReflectApply(callback, undefined, args)),
-    env: ObjectFreeze({}),
   };
 
   // Nashorn-era globals that name Java packages: handlers have no host access, so they only mislead.
@@ -124,8 +178,8 @@
   // Built-in modules (modules/*.js): each evaluated on first use in this context, from a Source shared by all
   // contexts (in `scope`, all of them before the realm is frozen); their factories get `internal`, which handlers
   // never see.
-  const BUILTINS = ['assert', 'buffer', 'crypto', 'dns', 'events', 'http', 'https', 'net', 'path', 'querystring', 'tls', 'url',
-    'util'];
+  // The names handlers may require (JsEngine.BUILTINS); others, such as vendor/stream, only built-ins require.
+  const BUILTINS = ObjectFreeze(StringPrototypeSplit(builtinNames, ','));
   const builtins = new Map();
   const loadBuiltin = (name) => {
     let exports = MapPrototypeGet(builtins, name);
@@ -135,18 +189,47 @@
     }
     return exports;
   };
+  // State a built-in keeps per request (under `scope` its module is shared by the handler's requests): perRequest(init)
+  // returns a function that gives the current request's value, made by init() on its first use in that request.
+  const perRequest = (init) => {
+    const key = Symbol('per request');
+    return () => {
+      // Outside any request (a module loading before lockdown), a value of its own that nothing keeps.
+      if (current === undefined) return init();
+      let value = MapPrototypeGet(current.locals, key);
+      if (value === undefined) {
+        value = init();
+        MapPrototypeSet(current.locals, key, value);
+      }
+      return value;
+    };
+  };
   const internal = ObjectFreeze({
     require: loadBuiltin,
+    builtins: BUILTINS,
+    perRequest,
+    timers: ObjectFreeze({ setTimeout, setInterval, setImmediate, clearTimeout: clearTimer, clearInterval: clearTimer,
+      clearImmediate: clearTimer, queueMicrotask, Timeout, Immediate }),
+    // AsyncLocalStorage's stores (async_hooks.js): the current request's map of storage -> store, which timers keep.
+    asyncStores: ObjectFreeze({
+      get: () => current.asyncStores,
+      set: (stores) => { current.asyncStores = stores; },
+      run: (stores, callback, thisArg, args) => withStores(current, stores, (...a) => ReflectApply(callback, thisArg, a))(...args),
+    }),
+    // Writes to the request's log as console does (process.emitWarning, process.stdout).
+    log: (level, text) => log(level, text),
     host: ObjectFreeze({
       encode: (...args) => engine.encode(...args),
       hash: (...args) => engine.hash(...args),
+      pbkdf2: (...args) => engine.pbkdf2(...args),
       randomBytes: (size) => engine.randomBytes(size),
       randomUUID: () => engine.randomUUID(),
+      nanoTime: () => engine.nanoTime(),
+      memory: () => engine.memory(),
     }),
     // The current request's sockets and DNS look-ups (net.js, tls.js, dns.js): per request, even where the modules
     // themselves are shared (`scope`).
     sockets: () => socketsOf(current),
-    timers: ObjectFreeze({ setTimeout: (...args) => setTimeout(...args), clearTimeout: (id) => clearTimer(id) }),
     // The outbound HTTP client behind require('http').request/get (outbound.js, one per request that uses it).
     outbound: () => {
       const module = outbound(current).httpModule;
@@ -199,10 +282,9 @@
     if (typeof id !== 'string' || id === '') throw new TypeError('The "id" argument must be a non-empty string');
     const name = StringPrototypeStartsWith(id, 'node:') ? StringPrototypeSlice(id, 5) : id;
     if (ArrayPrototypeIncludes(BUILTINS, name)) return loadBuiltin(name);
-    if (name === 'dns/promises') return loadBuiltin('dns').promises;
     if (StringPrototypeStartsWith(id, './') || StringPrototypeStartsWith(id, '../')) return loadRelative(fromUrl, id);
-    const error = new Error("Cannot find module '" + id + "': handlers may require only the built-in modules "
-      + ArrayPrototypeJoin(BUILTINS, ', ') + " and relative modules such as './lib.js'");
+    const error = new Error("Cannot find module '" + id + "': handlers may require only Node's built-in modules ("
+      + ArrayPrototypeJoin(BUILTINS, ', ') + ") and relative modules such as './lib.js'");
     error.code = 'MODULE_NOT_FOUND';
     throw error;
   };
@@ -245,15 +327,21 @@
   };
   for (const [name, value] of [['console', console], ['queueMicrotask', queueMicrotask], ['setTimeout', setTimeout],
     ['setInterval', setInterval], ['setImmediate', setImmediate], ['clearTimeout', clearTimer],
-    ['clearInterval', clearTimer], ['clearImmediate', clearTimer], ['process', process], ['require', require]]) {
+    ['clearInterval', clearTimer], ['clearImmediate', clearTimer], ['require', require]]) {
     defineGlobal(name, value, true);
   }
+  lazyGlobal('process', () => loadBuiltin('process'), true);
+  lazyGlobal('global', () => globalThis, true);
   lazyGlobal('Buffer', () => loadBuiltin('buffer').Buffer, true);
   lazyGlobal('atob', () => loadBuiltin('buffer').atob, true);
   lazyGlobal('btoa', () => loadBuiltin('buffer').btoa, true);
   lazyGlobal('URL', () => loadBuiltin('url').URL, true);
   lazyGlobal('URLSearchParams', () => loadBuiltin('url').URLSearchParams, true);
-  lazyGlobal('crypto', () => loadBuiltin('crypto').webcrypto, true);
+  lazyGlobal('crypto', () => loadBuiltin('webcrypto'), true);
+  lazyGlobal('performance', () => loadBuiltin('perf_hooks').performance, true);
+  lazyGlobal('AbortController', () => loadBuiltin('vendor/abort-controller').AbortController, true);
+  lazyGlobal('AbortSignal', () => loadBuiltin('vendor/abort-controller').AbortSignal, true);
+  lazyGlobal('EventTarget', () => loadBuiltin('vendor/abort-controller').EventTarget, true);
   lazyGlobal('fetch', () => outbound(current).fetch, false);
   lazyGlobal('Headers', () => outbound(current).Headers, false);
   lazyGlobal('Response', () => outbound(current).Response, false);
@@ -307,7 +395,10 @@
   // (the engine's native encoder), else copied from the bytes.
   const bodyBytes = (request, text) => {
     const { Buffer } = loadBuiltin('buffer');
-    if (request.host.requestBodyIsUtf8()) return Buffer.from(text, 'utf8');
+    if (request.host.requestBodyIsUtf8()) {
+      const bytes = encoder.encode(text);
+      return Buffer.from(bytes.buffer, bytes.byteOffset, TypedArrayPrototypeGetLength(bytes));
+    }
     const view = new Uint8Array(request.host.requestBody());
     const copy = Buffer.allocUnsafe(TypedArrayPrototypeGetLength(view));
     TypedArrayPrototypeSet(copy, view);
@@ -549,7 +640,7 @@
   const fireTimer = (request, id) => {
     const timer = MapPrototypeGet(request.timers, id);
     if (timer === undefined) return;
-    if (timer.repeat) request.host.setTimer(id, MathMax(1, timer.ms));
+    if (timer.repeat) request.host.setTimer(id, MathMax(1, timer.ms), timer.ref);
     else MapPrototypeDelete(request.timers, id);
     ReflectApply(timer.callback, undefined, timer.args);
   };
@@ -564,6 +655,8 @@
       timers: new Map(),
       nextTimerId: 1,
       modules: new Map(),
+      locals: new Map(),
+      asyncStores: undefined,
       response: undefined,
       outbound: undefined,
       sockets: undefined,
@@ -698,7 +791,7 @@
       if (descriptor !== undefined) ArrayPrototypePush(intrinsicRoots, descriptor.value, descriptor.get, descriptor.set);
     }
     const intrinsics = reachable(intrinsicRoots, seen);
-    const own = reachable([globalThis, Emitter, IncomingMessage, ServerResponse, console, process, internal], seen);
+    const own = reachable([globalThis, Emitter, IncomingMessage, ServerResponse, Timeout, Immediate, console, internal], seen);
     MapPrototypeForEach(builtins, (exports) => {
       const more = reachable([exports], seen);
       for (let i = 0; i < more.length; i++) ArrayPrototypePush(own, more[i]);

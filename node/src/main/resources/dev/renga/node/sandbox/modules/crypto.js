@@ -1,9 +1,12 @@
-// require('crypto'): hashes and HMACs (md5, sha1, sha224, sha256, sha384, sha512), randomness, timingSafeEqual, and
-// the Web Crypto subset on the global `crypto` (getRandomValues, randomUUID). Backed by java.security on the host.
+// require('crypto'): hashes and HMACs (md5, sha1, sha224, sha256, sha384, sha512; also usable as streams, and
+// copy()), PBKDF2, randomness, timingSafeEqual, and webcrypto (the global `crypto`: webcrypto.js). Backed by
+// java.security/javax.crypto on the host.
 (function (internal) {
   'use strict';
 
   const { Buffer } = internal.require('buffer');
+  const { Transform } = internal.require('stream');
+  const webcrypto = internal.require('webcrypto');
   const host = internal.host;
   const ALGORITHMS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'];
 
@@ -33,16 +36,35 @@
     else digest.update(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   };
 
-  // The host's running digest stays in a private field: handlers see only update and digest.
-  class Hash {
+  // The host's running digest stays in a private field: handlers see update, digest and copy, and, as in Node, a
+  // Transform stream: what is written is hashed, and the digest is its one chunk when it ends.
+  const kCopy = Symbol('copy');
+  class Hash extends Transform {
     #digest;
     #done = false;
-    constructor(algorithm, key) {
+    constructor(algorithm, key, options) {
+      super(options);
+      if (key === kCopy) {
+        this.#digest = algorithm;
+        return;
+      }
       const hmacKey = key === undefined ? null : toBytes(key);
       this.#digest = host.hash(algorithmOf(algorithm), hmacKey === null ? null : typeof hmacKey === 'string' ? hmacKey : Buffer.from(hmacKey).buffer);
     }
+    copy(options) {
+      if (this.#done) throw Object.assign(new Error('Digest already called'), { code: 'ERR_CRYPTO_HASH_FINALIZED' });
+      return new Hash(this.#digest.copy(), kCopy, options);
+    }
+    _transform(chunk, encoding, callback) {
+      this.update(chunk, encoding === 'buffer' ? undefined : encoding);
+      callback();
+    }
+    _flush(callback) {
+      this.push(this.digest());
+      callback();
+    }
     update(data, encoding) {
-      if (this.#done) throw new Error('Digest already called');
+      if (this.#done) throw Object.assign(new Error('Digest already called'), { code: 'ERR_CRYPTO_HASH_FINALIZED' });
       feed(this.#digest, toBytes(data, encoding));
       return this;
     }
@@ -67,20 +89,21 @@
     return bytes;
   };
 
-  const getRandomValues = (array) => {
-    if (!ArrayBuffer.isView(array) || array instanceof DataView || array instanceof Float32Array || array instanceof Float64Array) {
-      throw new TypeError('The data argument must be an integer-type TypedArray');
-    }
-    if (array.byteLength > 65536) {
-      const error = new Error("The ArrayBufferView's byte length (" + array.byteLength + ') exceeds the number of bytes of entropy available via this API (65536)');
-      error.name = 'QuotaExceededError';
-      throw error;
-    }
-    new Uint8Array(array.buffer, array.byteOffset, array.byteLength).set(new Uint8Array(host.randomBytes(array.byteLength)));
-    return array;
+  const pbkdf2Sync = (password, salt, iterations, keylen, digest) => {
+    if (!Number.isInteger(iterations) || iterations < 1) throw new RangeError('The value of "iterations" is out of range. It must be >= 1. Received ' + iterations);
+    if (!Number.isInteger(keylen) || keylen < 0) throw new RangeError('The value of "keylen" is out of range. It must be >= 0. Received ' + keylen);
+    if (typeof digest !== 'string') throw new TypeError('The "digest" argument must be of type string. Received ' + typeof digest);
+    const asBuffer = (value) => Buffer.from(typeof value === 'string' ? Buffer.from(value, 'utf8') : toBytes(value)).buffer;
+    return fromHost(host.pbkdf2(asBuffer(password), asBuffer(salt), iterations, keylen, algorithmOf(digest)));
+  };
+  // The derivation runs on the request's thread, as every host call does; the callback comes after it, as in Node.
+  const pbkdf2 = (password, salt, iterations, keylen, digest, callback) => {
+    if (typeof callback !== 'function') throw new TypeError('The "callback" argument must be of type function. Received ' + typeof callback);
+    const key = pbkdf2Sync(password, salt, iterations, keylen, digest);
+    internal.timers.setImmediate(() => callback(null, key));
   };
 
-  const randomUUID = () => host.randomUUID();
+  const { getRandomValues, randomUUID } = webcrypto;
 
   const randomInt = (min, max, callback) => {
     if (max === undefined || typeof max === 'function') { callback = max; max = min; min = 0; }
@@ -102,8 +125,6 @@
     return diff === 0;
   };
 
-  const webcrypto = Object.freeze({ getRandomValues, randomUUID });
-
   return {
     createHash,
     createHmac,
@@ -112,6 +133,10 @@
     randomInt,
     getRandomValues,
     timingSafeEqual,
+    pbkdf2,
+    pbkdf2Sync,
+    subtle: webcrypto.subtle,
+    constants: Object.freeze({}),
     getHashes: () => ALGORITHMS.slice(),
     webcrypto,
     Hash,
