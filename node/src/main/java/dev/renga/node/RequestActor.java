@@ -10,6 +10,9 @@ import dev.renga.node.fetch.HandlerFetchException;
 import dev.renga.node.fetch.NetworkPolicy;
 import dev.renga.node.outbound.OutboundCalls;
 import dev.renga.node.outbound.OutboundClient;
+import dev.renga.node.net.RequestSockets;
+import dev.renga.node.net.SocketEvent;
+import dev.renga.node.net.SocketLoop;
 import dev.renga.node.sandbox.Execution;
 import dev.renga.node.sandbox.JsEngine;
 import dev.renga.node.sandbox.RunningTurns;
@@ -66,6 +69,9 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   /** An outbound request (fetch, http) ended; its result goes to JS in a turn of its own. */
   private record OutboundSettled(OutboundCalls.Settled settled) implements Command {}
 
+  /** One of the request's sockets or DNS look-ups has news (net, tls, dns); JS gets it in a turn of its own. */
+  private record SocketNews(SocketEvent event) implements Command {}
+
   /** The deadline passed (the context is already cancelled). */
   private record Cancelled() implements Command {}
 
@@ -107,6 +113,8 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   private final Set<Integer> unrefTimers = new HashSet<>();
   /** This request's outbound HTTP; pending requests keep the event loop alive like timers. */
   private final OutboundCalls outbound;
+  /** This request's sockets and look-ups; open referenced sockets keep the event loop alive too. */
+  private final RequestSockets sockets;
   /** Written by this actor, read by the deadline's and the watchdog's threads to stop running JS. */
   private volatile Execution js;
 
@@ -153,9 +161,17 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
             invocation.tenant(),
             new NetworkPolicy(sandbox.settings().allowPrivateNetwork()),
             settled -> context.pipeToSelf(settled, (result, failure) -> new OutboundSettled(result)));
+    SocketLoop loop = SocketLoop.get(context.getSystem());
+    ActorRef<Command> self = context.getSelf();
+    this.sockets = new RequestSockets(loop, loop.settings(), networkPolicy(), event -> self.tell(new SocketNews(event)));
     context.pipeToSelf(
         sandbox.modules().load(invocation.handlerUrl()),
         (code, failure) -> failure == null ? new HandlerFetched(code) : new FetchFailed(fetchError(failure)));
+  }
+
+  /** This request's network policy. Every connection the request opens asks it. */
+  public NetworkPolicy networkPolicy() {
+    return new NetworkPolicy(sandbox.settings().allowPrivateNetwork());
   }
 
   @Override
@@ -165,6 +181,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
         .onMessage(FetchFailed.class, m -> fail(m.error()))
         .onMessage(TimerFired.class, this::onTimerFired)
         .onMessage(OutboundSettled.class, this::onOutboundSettled)
+        .onMessage(SocketNews.class, this::onSocketNews)
         .onMessage(Cancelled.class, m -> fail(cancelled.get()))
         .onMessage(RetryTurn.class, m -> runJs(m.turn()))
         .onSignal(PostStop.class, signal -> onPostStop())
@@ -213,6 +230,18 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     return runJs(request -> outbound.deliver(settled.settled()));
   }
 
+  private Behavior<Command> onSocketNews(SocketNews news) {
+    if (!sockets.wants(news.event())) {
+      return this; // destroyed after the event was queued
+    }
+    return runJs(request -> sockets.deliver(news.event(), request.getMember("socketEvent")));
+  }
+
+  /** Whether the handler still waits on something: a timer it did not unref, outbound HTTP, a referenced socket. */
+  private boolean waiting() {
+    return activeTimers.size() > unrefTimers.size() || outbound.pending() > 0 || sockets.keepsAlive();
+  }
+
   /**
    * Enters JS once (a turn, charged to this request's CPU and memory budgets), then decides whether the request is
    * finished, failed, or still waiting on timers.
@@ -255,11 +284,6 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     return this;
   }
 
-  /** Whether the handler still waits on something: a timer it did not unref, or outbound HTTP. */
-  private boolean waiting() {
-    return activeTimers.size() > unrefTimers.size() || outbound.pending() > 0;
-  }
-
   private Behavior<Command> fail(HandlerError error) {
     answer(new NodeProtocol.Failed(error));
     return Behaviors.stopped();
@@ -290,6 +314,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   private Behavior<Command> onPostStop() {
     deadline.cancel();
     outbound.cancelAll();
+    sockets.closeAll();
     sandbox.turns().ended(invocation.requestId());
     // A bug in this actor stops it before it answered: the client still gets a clean error.
     answer(new NodeProtocol.Failed(new HandlerError(ErrorCode.EXCEPTION, "internal error while running the handler")));
@@ -381,6 +406,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
       return null;
     });
     bridge.put("outbound", (ProxyExecutable) args -> outbound.load(args[0], args[1]));
+    bridge.put("sockets", (ProxyExecutable) args -> sockets.bridge());
     if (sandbox.settings().testCapabilities()) {
       bridge.put("blockHost", (ProxyExecutable) args -> blockHost(args[0].asLong()));
     }

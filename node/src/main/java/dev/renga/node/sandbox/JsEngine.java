@@ -54,9 +54,9 @@ public final class JsEngine implements AutoCloseable {
   public static final List<String> BUILTINS =
       List.of(
           "assert", "assert/strict", "async_hooks", "buffer", "child_process", "cluster", "crypto",
-          "diagnostics_channel", "events", "fs", "fs/promises", "http", "http2", "https", "inspector", "module", "os",
+          "diagnostics_channel", "dns", "dns/promises", "events", "fs", "fs/promises", "http", "http2", "https", "inspector", "module", "net", "os",
           "path", "path/posix", "perf_hooks", "process", "punycode", "querystring", "readline", "stream",
-          "stream/promises", "string_decoder", "timers", "timers/promises", "tty", "url", "util", "util/types", "v8",
+          "stream/promises", "string_decoder", "timers", "tls", "timers/promises", "tty", "url", "util", "util/types", "v8",
           "vm", "worker_threads", "zlib");
 
   /**
@@ -66,6 +66,7 @@ public final class JsEngine implements AutoCloseable {
   private static final Map<String, String> FACTORIES =
       Map.ofEntries(
           Map.entry("https", "http"),
+          Map.entry("dns/promises", "dns"),
           Map.entry("assert/strict", "assert"),
           Map.entry("path", "vendor/path"),
           Map.entry("path/posix", "vendor/path"),

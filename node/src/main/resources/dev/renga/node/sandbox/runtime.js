@@ -227,6 +227,9 @@
       nanoTime: () => engine.nanoTime(),
       memory: () => engine.memory(),
     }),
+    // The current request's sockets and DNS look-ups (net.js, tls.js, dns.js): per request, even where the modules
+    // themselves are shared (`scope`).
+    sockets: () => socketsOf(current),
     // The outbound HTTP client behind require('http').request/get (outbound.js, one per request that uses it).
     outbound: () => {
       const module = outbound(current).httpModule;
@@ -236,6 +239,19 @@
       };
     },
   });
+
+  // One request's sockets: the host's functions (RequestSockets) and who gets each socket's or look-up's events.
+  const socketsOf = (request) => {
+    if (request.sockets === undefined) {
+      const targets = request.socketTargets;
+      request.sockets = ObjectFreeze({
+        host: request.host.sockets(),
+        listen: (id, target) => { MapPrototypeSet(targets, id, target); },
+        forget: (id) => { MapPrototypeDelete(targets, id); },
+      });
+    }
+    return request.sockets;
+  };
 
   // A module other than a built-in: a relative module of a fetched file (prefetched with the handler), or a bare
   // name or a package's file from the operator's package directory (read by the node). Each runs once per request:
@@ -662,6 +678,8 @@
       asyncStores: undefined,
       response: undefined,
       outbound: undefined,
+      sockets: undefined,
+      socketTargets: new Map(),
     };
     current = request;
     return ObjectFreeze({
@@ -699,6 +717,12 @@
       fireTimer: (id) => {
         current = request;
         fireTimer(request, id);
+      },
+      // News about one of the request's sockets or look-ups (RequestSockets): to whoever listens for that id.
+      socketEvent: (id, type, data, info) => {
+        current = request;
+        const target = MapPrototypeGet(request.socketTargets, id);
+        if (target !== undefined) target(type, data, info);
       },
       // Called at the end of a turn after which the handler still waits on something: what it wrote during the turn
       // is streamed now. (A handler with nothing left to wait on gets no-response instead, its writes unsent.)
