@@ -82,6 +82,10 @@ public final class PostgresServer implements AutoCloseable {
       Command.run(dataDir.getParent(), 90, Command.asPostgres(List.of(
           bin.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-l", dataDir.resolve("server.log").toString(),
           "-w", "-t", "60", "start")));
+      // initdb makes only the "postgres" database.
+      Command.runWithEnv(dataDir.getParent(), 30, List.of(
+          bin.resolve("psql").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", USER, "-d", "postgres",
+          "-X", "-v", "ON_ERROR_STOP=1", "-c", "CREATE DATABASE " + DATABASE), "PGPASSWORD", password);
     } catch (RuntimeException e) {
       close();
       throw e;
