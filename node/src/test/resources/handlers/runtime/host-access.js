@@ -8,18 +8,19 @@ const probes = {
   loadWithNewGlobal: () => typeof loadWithNewGlobal === 'undefined' ? 'absent' : 'present',
   quit: () => typeof quit === 'undefined' ? 'absent' : 'present',
   Graal: () => typeof Graal === 'undefined' ? 'absent' : 'present',
-  processExit: () => typeof process.exit === 'undefined' ? 'absent' : 'present',
-  processBinding: () => typeof process.binding === 'undefined' ? 'absent' : 'present',
+  processExit: () => { try { process.exit(0); return 'present'; } catch (e) { return e.code === 'ERR_RENGA_UNSUPPORTED' ? 'refused' : 'present'; } },
+  processBinding: () => { try { process.binding('fs'); return 'present'; } catch (e) { return e.code === 'ERR_RENGA_UNSUPPORTED' ? 'refused' : 'present'; } },
   processEnv: () => Object.keys(process.env).length === 0 ? 'absent' : 'present',
-  fs: () => require('fs'),
-  childProcess: () => require('child_process'),
-  workerThreads: () => require('worker_threads'),
+  fs: () => require('fs').readFileSync('/etc/passwd'),
+  childProcess: () => require('child_process').execSync('id'),
+  workerThreads: () => new (require('worker_threads').Worker)('x'),
   Worker: () => typeof Worker === 'undefined' ? 'absent' : 'present',
   host: () => typeof host === 'undefined' ? 'absent' : 'present',
   internal: () => typeof internal === 'undefined' ? 'absent' : 'present',
   evalJava: () => eval('typeof Java') === 'undefined' ? 'absent' : 'present',
   functionJava: () => Function('return typeof Java')() === 'undefined' ? 'absent' : 'present',
-  cryptoInternals: () => Object.keys(require('crypto').createHash('sha256')).length === 0 ? 'absent' : 'present',
+  // The host's running digest is in a private field: no property of a Hash (a Transform stream) is it.
+  cryptoInternals: () => { const h = require('crypto').createHash('sha256'); return Object.keys(h).some((k) => h[k] !== null && typeof h[k] === 'object' && typeof h[k].update === 'function' && typeof h[k].digest === 'function') ? 'present' : 'absent'; },
 };
 const result = {};
 for (const [name, probe] of Object.entries(probes)) {

@@ -1,6 +1,11 @@
 const outcomes = {};
-for (const name of ['fs', 'child_process', 'net', 'vm', 'worker_threads', 'os', 'process', 'module', 'https://evil.test/x.js', '/etc/passwd']) {
+for (const name of ['no-such-module', 'node:nope', 'vendor/stream', 'https://evil.test/x.js', '/etc/passwd']) {
   try { require(name); outcomes[name] = 'loaded'; } catch (e) { outcomes[name] = e.code + ': ' + e.message; }
+}
+// These load (bundles require them for optional features) and refuse each use.
+for (const name of ['fs', 'node:fs', 'fs/promises', 'child_process', 'vm', 'worker_threads', 'module']) {
+  const module = require(name);
+  try { module.readFileSync('/etc/passwd'); outcomes[name] = 'used'; } catch (e) { outcomes[name] = e.code + ': ' + e.message; }
 }
 const http = require('http');
 try { http.createServer(); outcomes.createServer = 'created'; } catch (e) { outcomes.createServer = e.message; }

@@ -10,6 +10,9 @@ import dev.renga.node.fetch.HandlerFetchException;
 import dev.renga.node.fetch.NetworkPolicy;
 import dev.renga.node.outbound.OutboundCalls;
 import dev.renga.node.outbound.OutboundClient;
+import dev.renga.node.net.RequestSockets;
+import dev.renga.node.net.SocketEvent;
+import dev.renga.node.net.SocketLoop;
 import dev.renga.node.sandbox.Execution;
 import dev.renga.node.sandbox.JsEngine;
 import dev.renga.node.sandbox.RunningTurns;
@@ -69,6 +72,9 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   /** An outbound request (fetch, http) ended; its result goes to JS in a turn of its own. */
   private record OutboundSettled(OutboundCalls.Settled settled) implements Command {}
 
+  /** One of the request's sockets or DNS look-ups has news (net, tls, dns); JS gets it in a turn of its own. */
+  private record SocketNews(SocketEvent event) implements Command {}
+
   /** The deadline passed (the context is already cancelled). */
   private record Cancelled() implements Command {}
 
@@ -111,8 +117,12 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   private final AtomicReference<HandlerError> cancelled = new AtomicReference<>();
 
   private final Set<Integer> activeTimers = new HashSet<>();
+  /** The active timers the handler unref'd: they fire while something else keeps the request waiting, as in Node. */
+  private final Set<Integer> unrefTimers = new HashSet<>();
   /** This request's outbound HTTP; pending requests keep the event loop alive like timers. */
   private final OutboundCalls outbound;
+  /** This request's sockets and look-ups; open referenced sockets keep the event loop alive too. */
+  private final RequestSockets sockets;
   /** Written by this actor, read by the deadline's and the watchdog's threads to stop running JS. */
   private volatile Execution js;
 
@@ -164,6 +174,9 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
             tenant.network(),
             tenant.outboundMaxRequests(),
             settled -> context.pipeToSelf(settled, (result, failure) -> new OutboundSettled(result)));
+    SocketLoop loop = SocketLoop.get(context.getSystem());
+    ActorRef<Command> self = context.getSelf();
+    this.sockets = new RequestSockets(loop, loop.settings(), networkPolicy(), event -> self.tell(new SocketNews(event)));
     context.pipeToSelf(
         sandbox.modules().load(invocation.handlerUrl()),
         (code, failure) -> failure == null ? new HandlerFetched(code) : new FetchFailed(fetchError(failure)));
@@ -191,6 +204,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
         .onMessage(FetchFailed.class, m -> fail(m.error()))
         .onMessage(TimerFired.class, this::onTimerFired)
         .onMessage(OutboundSettled.class, this::onOutboundSettled)
+        .onMessage(SocketNews.class, this::onSocketNews)
         .onMessage(Cancelled.class, m -> fail(cancelled.get()))
         .onMessage(RetryTurn.class, m -> runJs(m.turn()))
         .onSignal(PostStop.class, signal -> onPostStop())
@@ -226,6 +240,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   }
 
   private Behavior<Command> onTimerFired(TimerFired fired) {
+    unrefTimers.remove(fired.id());
     if (!activeTimers.remove(fired.id())) {
       return this; // cleared after it was queued
     }
@@ -237,6 +252,18 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
       return this; // the handler aborted it after the result was queued
     }
     return runJs(request -> outbound.deliver(settled.settled()));
+  }
+
+  private Behavior<Command> onSocketNews(SocketNews news) {
+    if (!sockets.wants(news.event())) {
+      return this; // destroyed after the event was queued
+    }
+    return runJs(request -> sockets.deliver(news.event(), request.getMember("socketEvent")));
+  }
+
+  /** Whether the handler still waits on something: a timer it did not unref, outbound HTTP, a referenced socket. */
+  private boolean waiting() {
+    return activeTimers.size() > unrefTimers.size() || outbound.pending() > 0 || sockets.keepsAlive();
   }
 
   /**
@@ -253,7 +280,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
       js.turn(
           request -> {
             turn.accept(request);
-            if (!answered && (!activeTimers.isEmpty() || outbound.pending() > 0)) {
+            if (!answered && waiting()) {
               // Still waiting on something: what the turn wrote goes to the client now (streaming).
               request.getMember("flush").executeVoid();
             }
@@ -275,7 +302,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     if (answered) {
       return Behaviors.stopped();
     }
-    if (activeTimers.isEmpty() && outbound.pending() == 0) {
+    if (!waiting()) {
       return fail(new HandlerError(ErrorCode.NO_RESPONSE, "handler finished without ending the response"));
     }
     return this;
@@ -315,6 +342,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   private Behavior<Command> onPostStop() {
     deadline.cancel();
     outbound.cancelAll();
+    sockets.closeAll();
     sandbox.turns().ended(invocation.requestId());
     // A bug in this actor stops it before it answered: the client still gets a clean error.
     answer(new NodeProtocol.Failed(new HandlerError(ErrorCode.EXCEPTION, "internal error while running the handler")));
@@ -396,7 +424,8 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     Map<String, Object> bridge = new HashMap<>(new RuntimeHost(sandbox.engine(), bundle, invocation.body()).functions());
     bridge.put("log", (ProxyExecutable) args -> log(args[0].asString(), tenant.mask().apply(args[1].asString())));
     bridge.put("env", (ProxyExecutable) args -> ProxyArray.fromArray(tenant.processEnv()));
-    bridge.put("setTimer", (ProxyExecutable) args -> setTimer(args[0].asInt(), args[1].asLong()));
+    bridge.put("setTimer", (ProxyExecutable) args -> setTimer(args[0].asInt(), args[1].asLong(), args[2].asBoolean()));
+    bridge.put("refTimer", (ProxyExecutable) args -> refTimer(args[0].asInt(), args[1].asBoolean()));
     bridge.put("clearTimer", (ProxyExecutable) args -> clearTimer(args[0].asInt()));
     bridge.put("respond", (ProxyExecutable) args -> respond(args[0].asInt(), reason(args), args[1], RuntimeHost.body(args[2])));
     bridge.put("write", (ProxyExecutable) args -> write(args[0].asInt(), reason(args), args[1], RuntimeHost.body(args[2])));
@@ -406,6 +435,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
       return null;
     });
     bridge.put("outbound", (ProxyExecutable) args -> outbound.load(args[0], args[1]));
+    bridge.put("sockets", (ProxyExecutable) args -> sockets.bridge());
     if (sandbox.settings().testCapabilities()) {
       bridge.put("blockHost", (ProxyExecutable) args -> blockHost(args[0].asLong()));
     }
@@ -448,8 +478,9 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     return null;
   }
 
-  private Object setTimer(int id, long delayMillis) {
+  private Object setTimer(int id, long delayMillis, boolean ref) {
     activeTimers.add(id);
+    refTimer(id, ref);
     if (delayMillis <= 0) {
       getContext().getSelf().tell(new TimerFired(id));
     } else {
@@ -458,8 +489,18 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     return null;
   }
 
+  private Object refTimer(int id, boolean ref) {
+    if (ref) {
+      unrefTimers.remove(id);
+    } else if (activeTimers.contains(id)) {
+      unrefTimers.add(id);
+    }
+    return null;
+  }
+
   private Object clearTimer(int id) {
     activeTimers.remove(id);
+    unrefTimers.remove(id);
     timers.cancel(id);
     return null;
   }

@@ -9,8 +9,14 @@ import java.util.Map;
  *
  * @param handler the handler's code
  * @param modules each module URL's code, or the error that kept it out
+ * @param packages where bare names ({@code require('pg')}) and the files of packages resolve
  */
-public record HandlerBundle(HandlerCode handler, Map<String, Module> modules) {
+public record HandlerBundle(HandlerCode handler, Map<String, Module> modules, PackageDirectory packages) {
+
+  /** A bundle whose bare names resolve nowhere (no package directory). */
+  public HandlerBundle(HandlerCode handler, Map<String, Module> modules) {
+    this(handler, modules, PackageDirectory.none());
+  }
 
   /** One relative module: its code, or why it is missing. */
   public record Module(HandlerCode code, String error) {}

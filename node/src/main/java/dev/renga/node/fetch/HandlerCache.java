@@ -1,5 +1,6 @@
 package dev.renga.node.fetch;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -28,12 +29,22 @@ public final class HandlerCache {
 
   private long bytes;
 
+  /** The operator's npm packages (renga.handlers.packages), resolved and read beside the fetched sources. */
+  private final PackageDirectory packages;
+
   private record Entry(HandlerCode code, Instant freshUntil, Validators validators) {}
 
   public HandlerCache(HandlerFetcher fetcher, Clock clock) {
     this.fetcher = fetcher;
     this.clock = clock;
     this.maxBytes = fetcher.settings().cacheMaxBytes();
+    String directory = fetcher.settings().packages();
+    this.packages = directory == null || directory.isBlank() ? PackageDirectory.none() : PackageDirectory.at(Path.of(directory));
+  }
+
+  /** The package directory bare names resolve in. */
+  public PackageDirectory packages() {
+    return packages;
   }
 
   public HandlerCache(HandlerFetcher fetcher) {

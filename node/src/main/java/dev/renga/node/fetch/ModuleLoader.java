@@ -36,10 +36,10 @@ public final class ModuleLoader {
   private CompletionStage<HandlerBundle> withModules(HandlerCode handler) {
     List<String> first = requiredBy(handler);
     if (first.isEmpty()) {
-      return CompletableFuture.completedFuture(new HandlerBundle(handler, Map.of()));
+      return CompletableFuture.completedFuture(new HandlerBundle(handler, Map.of(), cache.packages()));
     }
     Map<String, HandlerBundle.Module> modules = new LinkedHashMap<>();
-    return fetchAll(first, modules).thenApply(done -> new HandlerBundle(handler, Map.copyOf(modules)));
+    return fetchAll(first, modules).thenApply(done -> new HandlerBundle(handler, Map.copyOf(modules), cache.packages()));
   }
 
   /** Fetches one level of modules at once, then the modules they require. Only ever runs one level at a time. */

@@ -29,10 +29,17 @@ import org.slf4j.LoggerFactory;
 public final class JsEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JsEngine.class);
 
-  /** Wraps handler code as the body of a function; on one line so error line numbers match the file. */
-  private static final String HANDLER_PREFIX = "(async function (req, res) {'use strict';";
+  /**
+   * Wraps handler code as the body of a function; on one line so error line numbers match the file. Around it, a
+   * function that gives it CommonJS's module, exports, __filename and __dirname (so an esbuild bundle runs as it is)
+   * without taking those names from the body, which may still declare its own.
+   */
+  private static final String HANDLER_PREFIX =
+      "(function (module, exports, __filename, __dirname) { return async function (req, res) {'use strict';";
 
-  private static final String HANDLER_SUFFIX = "\n})";
+  private static final String HANDLER_SUFFIX = "\n}})";
+
+  private static final String MODULE_SUFFIX = "\n})";
 
   /** Name prefix of the JS Renga ships; such frames are left out of handler stack traces. */
   public static final String RUNTIME_PREFIX = "renga:";
@@ -40,9 +47,58 @@ public final class JsEngine implements AutoCloseable {
   /** Module source as the body of a CommonJS wrapper (not strict, as in Node); on one line so lines match. */
   private static final String MODULE_PREFIX = "(function (exports, require, module, __filename, __dirname) {";
 
-  /** The built-in modules handlers may require (DESIGN §5), each a resource modules/NAME.js (https: http.js). */
+  /**
+   * The built-in modules handlers may require, with or without the {@code node:} prefix (DESIGN §5, the one list:
+   * runtime.js gets it from here), each made by the factory named in {@link #FACTORIES}, else by modules/NAME.js.
+   */
   public static final List<String> BUILTINS =
-      List.of("assert", "buffer", "crypto", "events", "http", "https", "path", "querystring", "url", "util");
+      List.of(
+          "assert", "assert/strict", "async_hooks", "buffer", "child_process", "cluster", "crypto",
+          "diagnostics_channel", "dns", "dns/promises", "events", "fs", "fs/promises", "http", "http2", "https", "inspector", "module", "net", "os",
+          "path", "path/posix", "perf_hooks", "process", "punycode", "querystring", "readline", "stream",
+          "stream/promises", "string_decoder", "timers", "tls", "timers/promises", "tty", "url", "util", "util/types", "v8",
+          "vm", "worker_threads", "zlib");
+
+  /**
+   * Modules made by another module's factory, which is told the name it makes (runtime.js calls it as {@code
+   * factory(internal, name)}); vendor/NAME is a library bundled by node/vendor/build.
+   */
+  private static final Map<String, String> FACTORIES =
+      Map.ofEntries(
+          Map.entry("https", "http"),
+          Map.entry("dns/promises", "dns"),
+          Map.entry("assert/strict", "assert"),
+          Map.entry("path", "vendor/path"),
+          Map.entry("path/posix", "vendor/path"),
+          Map.entry("punycode", "vendor/punycode"),
+          Map.entry("querystring", "vendor/querystring"),
+          Map.entry("stream/promises", "stream"),
+          Map.entry("string_decoder", "vendor/string_decoder"),
+          Map.entry("timers/promises", "timers"),
+          Map.entry("util/types", "util"),
+          Map.entry("child_process", "unsupported"),
+          Map.entry("cluster", "unsupported"),
+          Map.entry("fs", "unsupported"),
+          Map.entry("fs/promises", "unsupported"),
+          Map.entry("http2", "unsupported"),
+          Map.entry("inspector", "unsupported"),
+          Map.entry("module", "unsupported"),
+          Map.entry("readline", "unsupported"),
+          Map.entry("v8", "unsupported"),
+          Map.entry("vm", "unsupported"),
+          Map.entry("worker_threads", "unsupported"));
+
+  /** Modules only Renga's own code requires (the global crypto is webcrypto, without the rest of crypto). */
+  private static final List<String> INTERNAL = List.of("webcrypto");
+
+  /** The bundled libraries (modules/vendor/NAME.js), required by Renga's modules as vendor/NAME. */
+  private static final List<String> VENDORED =
+      List.of(
+          "abort-controller", "assert", "buffer", "events", "pako", "path", "punycode", "querystring", "stream",
+          "string_decoder");
+
+  /** BUILTINS as runtime.js gets them (a string crosses into a context as a plain JS string). */
+  private static final String BUILTIN_NAMES = String.join(",", BUILTINS);
 
   private static final HostAccess BUFFERS_ONLY = HostAccess.newBuilder(HostAccess.NONE).allowBufferAccess(true).build();
 
@@ -80,13 +136,19 @@ public final class JsEngine implements AutoCloseable {
     this.testCapabilities = testCapabilities;
     this.engine = newEngine();
     this.runtime = resource("runtime.js");
+    Map<String, Source> factories = new HashMap<>();
+    for (String name : VENDORED) {
+      factories.put("vendor/" + name, resource("modules/vendor/" + name + ".js"));
+    }
     Map<String, Source> modules = new HashMap<>();
     for (String name : BUILTINS) {
-      if (!name.equals("https")) {
-        modules.put(name, resource("modules/" + name + ".js"));
-      }
+      String factory = FACTORIES.getOrDefault(name, name);
+      modules.put(name, factories.computeIfAbsent(factory, f -> resource("modules/" + f + ".js")));
     }
-    modules.put("https", modules.get("http")); // one client module, told which scheme it serves
+    for (String name : INTERNAL) {
+      factories.put(name, resource("modules/" + name + ".js"));
+    }
+    factories.forEach(modules::putIfAbsent);
     this.builtins = Map.copyOf(modules);
     log.info("GraalJS {} on {} ({})", engine.getVersion(), engine.getImplementationName(), System.getProperty("java.version"));
     // Under scope a prepared context becomes a new handler context, which is rare: enough for one new hot handler.
@@ -178,7 +240,7 @@ public final class JsEngine implements AutoCloseable {
   private PreparedContext prepare(Isolation.Level level) {
     Context context = newContext();
     try {
-      Value exports = context.eval(runtime).execute(engineBridge, testCapabilities);
+      Value exports = context.eval(runtime).execute(engineBridge, testCapabilities, BUILTIN_NAMES);
       if (level == Isolation.Level.SCOPE) {
         exports.invokeMember("lockdown");
       }
@@ -221,7 +283,7 @@ public final class JsEngine implements AutoCloseable {
   /** A relative module's code wrapped as a CommonJS function, parsed once per fetched version. */
   public Source module(HandlerCode code) {
     return code.derived(
-        "module", c -> Source.newBuilder("js", MODULE_PREFIX + c.code() + HANDLER_SUFFIX, c.url()).buildLiteral());
+        "module", c -> Source.newBuilder("js", MODULE_PREFIX + c.code() + MODULE_SUFFIX, c.url()).buildLiteral());
   }
 
   /**
@@ -232,7 +294,10 @@ public final class JsEngine implements AutoCloseable {
     return code.derived("handler", c -> handler(c.url(), c.code()));
   }
 
-  /** Handler code as the body of {@code async function (req, res)} in strict mode, named by its URL. */
+  /**
+   * Handler code as the body of {@code async function (req, res)} in strict mode, named by its URL; the source
+   * evaluates to {@code (module, exports, __filename, __dirname) => handler}.
+   */
   public Source handler(String url, String code) {
     return Source.newBuilder("js", HANDLER_PREFIX + code + HANDLER_SUFFIX, url).buildLiteral();
   }

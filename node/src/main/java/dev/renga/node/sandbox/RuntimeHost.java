@@ -1,6 +1,8 @@
 package dev.renga.node.sandbox;
 
 import dev.renga.node.fetch.HandlerBundle;
+import dev.renga.node.fetch.HandlerCode;
+import dev.renga.node.fetch.PackageDirectory;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -62,6 +64,9 @@ public final class RuntimeHost {
     f.put("randomBytes", (ProxyExecutable) args -> randomBytes(args[0].asInt()));
     f.put("randomUUID", (ProxyExecutable) args -> UUID.randomUUID().toString());
     f.put("hash", (ProxyExecutable) args -> hash(args[0].asString(), args.length > 1 && !args[1].isNull() ? bytes(args[1]) : null));
+    f.put("pbkdf2", (ProxyExecutable) args -> pbkdf2(bytes(args[0]), bytes(args[1]), args[2].asInt(), args[3].asInt(), args[4].asString()));
+    f.put("nanoTime", (ProxyExecutable) args -> (double) System.nanoTime());
+    f.put("memory", (ProxyExecutable) args -> memory());
     f.put("encode", (ProxyExecutable) args -> encode(bytes(args[0], args[1].asInt(), args[2].asInt()), args[3].asString()));
     return ProxyObject.fromMap(Map.copyOf(f));
   }
@@ -73,11 +78,17 @@ public final class RuntimeHost {
   }
 
   /**
-   * A prefetched relative module: {@code [url, "js", factory]}, {@code [url, "json", text]}, or {@code [null,
-   * reason]} when it is missing.
+   * The module {@code specifier} names from the file {@code from}: {@code [name, "js", factory]}, {@code [name,
+   * "json", text]}, or {@code [null, reason]} when it is missing. Relative modules of fetched files were prefetched
+   * with the handler; bare names and the files of packages come from the package directory.
    */
-  private Object module(String fromUrl, String specifier) {
-    HandlerBundle.Module module = bundle == null ? null : bundle.module(fromUrl, specifier);
+  private Object module(String from, String specifier) {
+    boolean relative = specifier.startsWith("./") || specifier.startsWith("../");
+    if (bundle != null && (!relative || PackageDirectory.isPackageFile(from))) {
+      PackageDirectory.Resolution found = bundle.packages().resolve(from, specifier);
+      return found.code() == null ? ProxyArray.fromArray(null, found.error()) : loaded(found.code());
+    }
+    HandlerBundle.Module module = bundle == null ? null : bundle.module(from, specifier);
     if (module == null) {
       return ProxyArray.fromArray(
           null,
@@ -86,11 +97,14 @@ public final class RuntimeHost {
     if (module.code() == null) {
       return ProxyArray.fromArray(null, module.error());
     }
-    String url = module.code().url();
-    if (url.endsWith(".json")) {
-      return ProxyArray.fromArray(url, "json", module.code().code());
+    return loaded(module.code());
+  }
+
+  private ProxyArray loaded(HandlerCode code) {
+    if (code.url().endsWith(".json")) {
+      return ProxyArray.fromArray(code.url(), "json", code.code());
     }
-    return ProxyArray.fromArray(url, "js", Context.getCurrent().eval(engine.module(module.code())));
+    return ProxyArray.fromArray(code.url(), "js", Context.getCurrent().eval(engine.module(code)));
   }
 
   private static boolean isUtf8(byte[] bytes) {
@@ -123,17 +137,83 @@ public final class RuntimeHost {
         Mac mac = Mac.getInstance("Hmac" + name.replace("-", ""));
         // An empty key is legal in HMAC but SecretKeySpec refuses it.
         mac.init(hmacKey.length == 0 ? new EmptyKey(mac.getAlgorithm()) : new SecretKeySpec(hmacKey, mac.getAlgorithm()));
-        return digestor(mac::update, mac::doFinal);
+        return digestor(mac);
       }
-      MessageDigest digest = MessageDigest.getInstance(name);
-      return digestor(digest::update, digest::digest);
+      return digestor(MessageDigest.getInstance(name));
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException("Digest method not supported: " + algorithm);
     }
   }
 
-  private static ProxyObject digestor(java.util.function.Consumer<byte[]> update, java.util.function.Supplier<byte[]> digest) {
+  // A running digest's state copied into a second digest (crypto's hash.copy()); the JDK's digests and MACs clone.
+  private static ProxyObject digestor(MessageDigest digest) {
+    return digestor(
+        digest::update,
+        digest::digest,
+        () -> {
+          try {
+            return digestor((MessageDigest) digest.clone());
+          } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("this digest cannot be copied", e);
+          }
+        });
+  }
+
+  private static ProxyObject digestor(Mac mac) {
+    return digestor(
+        mac::update,
+        mac::doFinal,
+        () -> {
+          try {
+            return digestor((Mac) mac.clone());
+          } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("this MAC cannot be copied", e);
+          }
+        });
+  }
+
+  /** PBKDF2 with an HMAC of {@code digest} (sha1, sha256, sha512...): {@code length} bytes. */
+  private static ByteBuffer pbkdf2(byte[] password, byte[] salt, int iterations, int length, String digest) {
+    if (iterations < 1 || length < 0 || length > (1 << 20)) {
+      throw new IllegalArgumentException("pbkdf2: iterations must be >= 1 and keylen within 0..1048576");
+    }
+    try {
+      Mac mac = Mac.getInstance("Hmac" + javaName(digest).replace("-", ""));
+      mac.init(password.length == 0 ? new EmptyKey(mac.getAlgorithm()) : new SecretKeySpec(password, mac.getAlgorithm()));
+      int size = mac.getMacLength();
+      byte[] out = new byte[length];
+      byte[] block = new byte[size];
+      for (int index = 1, at = 0; at < length; index++, at += size) {
+        mac.update(salt);
+        mac.update(new byte[] {(byte) (index >>> 24), (byte) (index >>> 16), (byte) (index >>> 8), (byte) index});
+        byte[] u = mac.doFinal();
+        System.arraycopy(u, 0, block, 0, size);
+        for (int i = 1; i < iterations; i++) {
+          u = mac.doFinal(u);
+          for (int k = 0; k < size; k++) {
+            block[k] ^= u[k];
+          }
+        }
+        System.arraycopy(block, 0, out, at, Math.min(size, length - at));
+      }
+      return ByteBuffer.wrap(out).asReadOnlyBuffer();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("pbkdf2: " + e.getMessage());
+    }
+  }
+
+  /** The node's heap in bytes: [used, committed] (process.memoryUsage). */
+  private static ProxyArray memory() {
+    Runtime runtime = Runtime.getRuntime();
+    return ProxyArray.fromArray((double) (runtime.totalMemory() - runtime.freeMemory()), (double) runtime.totalMemory());
+  }
+
+  private static ProxyObject digestor(
+      java.util.function.Consumer<byte[]> update,
+      java.util.function.Supplier<byte[]> digest,
+      java.util.function.Supplier<ProxyObject> copy) {
     Map<String, Object> methods = new HashMap<>();
+    methods.put("copy", (ProxyExecutable) args -> copy.get());
     methods.put(
         "update",
         (ProxyExecutable)

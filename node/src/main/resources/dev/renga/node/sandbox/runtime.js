@@ -11,7 +11,7 @@
 //
 // The built-ins this file uses are captured before handler code runs (as Node's primordials): whatever a handler
 // does to Array.prototype.push or Map.prototype.get, res.end() still works.
-(function (engine, testCapabilities) {
+(function (engine, testCapabilities, builtinNames) {
   'use strict';
 
   // ---- Primordials -----------------------------------------------------------------------------------------------
@@ -32,6 +32,8 @@
   const MapPrototypeDelete = uncurryThis(Map.prototype.delete);
   const MapPrototypeForEach = uncurryThis(Map.prototype.forEach);
   const MapPrototypeGet = uncurryThis(Map.prototype.get);
+  const WeakMapPrototypeGet = uncurryThis(WeakMap.prototype.get);
+  const WeakMapPrototypeSet = uncurryThis(WeakMap.prototype.set);
   const MapPrototypeHas = uncurryThis(Map.prototype.has);
   const MapPrototypeSet = uncurryThis(Map.prototype.set);
   const MathFloor = Math.floor;
@@ -91,22 +93,83 @@
     dir: (value, options) => log('info', loadBuiltin('util').inspect(value, options)),
   };
 
-  // Timers: the host schedules a message to the request's actor; the actor calls fireTimer back.
-  const addTimer = (callback, delay, args, repeat) => {
+  // Timers: the host schedules a message to the request's actor; the actor calls fireTimer back. setTimeout and
+  // setInterval return a Timeout, setImmediate an Immediate, as in Node: ref()/unref() say whether the timer keeps
+  // the request waiting (an unref'd one fires only while something else does), refresh() starts its delay again,
+  // and the number it converts to is its id (clearTimeout takes either).
+  // Its request and id stay out of reach (a handler reaches no host function through a timer): in a WeakMap, not in
+  // private fields, since this file is evaluated for every context and private names made per evaluation pile up in
+  // the engine's shared shape tree (RuntimeSourcesTest).
+  const timeouts = new WeakMap();
+  const timeoutOf = (timeout) => WeakMapPrototypeGet(timeouts, timeout);
+  const setRef = (timeout, ref) => {
+    const state = timeoutOf(timeout);
+    if (state.ref !== ref) {
+      state.ref = ref;
+      const entry = MapPrototypeGet(state.request.timers, state.id);
+      if (entry !== undefined) {
+        entry.ref = ref;
+        state.request.host.refTimer(state.id, ref);
+      }
+    }
+    return timeout;
+  };
+  class Timeout {
+    constructor(request, id) {
+      WeakMapPrototypeSet(timeouts, this, { request, id, ref: true });
+    }
+    ref() { return setRef(this, true); }
+    unref() { return setRef(this, false); }
+    hasRef() { return timeoutOf(this).ref; }
+    refresh() {
+      const { request, id } = timeoutOf(this);
+      const entry = MapPrototypeGet(request.timers, id);
+      if (entry !== undefined) {
+        request.host.clearTimer(id);
+        request.host.setTimer(id, entry.ms, entry.ref);
+      }
+      return this;
+    }
+    close() {
+      const { request, id } = timeoutOf(this);
+      if (MapPrototypeDelete(request.timers, id)) request.host.clearTimer(id);
+      return this;
+    }
+    [Symbol.toPrimitive]() { return timeoutOf(this).id; }
+  }
+  class Immediate extends Timeout {}
+  const addTimer = (callback, delay, args, repeat, Kind) => {
     if (typeof callback !== 'function') throw typeError('The "callback" argument must be a function', 'ERR_INVALID_ARG_TYPE');
     const request = current;
     const id = request.nextTimerId++;
     const ms = MathMax(0, MathFloor(Number(delay) || 0));
-    MapPrototypeSet(request.timers, id, { callback, args, repeat, ms });
-    request.host.setTimer(id, ms);
-    return id;
+    const timer = new Kind(request, id);
+    // Once the request uses AsyncLocalStorage, a timer's callback runs with the stores of the code that set it.
+    if (request.asyncStores !== undefined) callback = withStores(request, request.asyncStores, callback);
+    MapPrototypeSet(request.timers, id, { callback, args, repeat, ms, ref: true });
+    request.host.setTimer(id, ms, true);
+    return timer;
   };
-  const clearTimer = (id) => {
+  const withStores = (request, stores, callback) => (...args) => {
+    const previous = request.asyncStores;
+    request.asyncStores = stores;
+    try {
+      return ReflectApply(callback, undefined, args);
+    } finally {
+      request.asyncStores = previous;
+    }
+  };
+  const clearTimer = (timer) => {
+    if (timer instanceof Timeout) {
+      timer.close();
+      return;
+    }
+    const id = Number(timer);
     if (MapPrototypeDelete(current.timers, id)) current.host.clearTimer(id);
   };
-  const setTimeout = (callback, ms, ...args) => addTimer(callback, ms, args, false);
-  const setInterval = (callback, ms, ...args) => addTimer(callback, ms, args, true);
-  const setImmediate = (callback, ...args) => addTimer(callback, 0, args, false);
+  const setTimeout = (callback, ms, ...args) => addTimer(callback, ms, args, false, Timeout);
+  const setInterval = (callback, ms, ...args) => addTimer(callback, ms, args, true, Timeout);
+  const setImmediate = (callback, ...args) => addTimer(callback, 0, args, false, Immediate);
   const queueMicrotask = (callback) => {
     if (typeof callback !== 'function') throw typeError('The "callback" argument must be a function', 'ERR_INVALID_ARG_TYPE');
     PromisePrototypeThen(PromiseResolve(), () => callback());
@@ -123,11 +186,6 @@
     }
     return request.env;
   };
-  const process = {
-    nextTick: (callback, ...args) => queueMicrotask(() => ReflectApply(callback, undefined, args)),
-    get env() { return processEnv(current); },
-    set env(value) { current.env = value; },
-  };
 
   // Nashorn-era globals that name Java packages: handlers have no host access, so they only mislead.
   for (const name of ['Packages', 'java', 'javax', 'javafx', 'com', 'org', 'edu', 'net', 'Java']) {
@@ -137,7 +195,8 @@
   // Built-in modules (modules/*.js): each evaluated on first use in this context, from a Source shared by all
   // contexts (in `scope`, all of them before the realm is frozen); their factories get `internal`, which handlers
   // never see.
-  const BUILTINS = ['assert', 'buffer', 'crypto', 'events', 'http', 'https', 'path', 'querystring', 'url', 'util'];
+  // The names handlers may require (JsEngine.BUILTINS); others, such as vendor/stream, only built-ins require.
+  const BUILTINS = ObjectFreeze(StringPrototypeSplit(builtinNames, ','));
   const builtins = new Map();
   const loadBuiltin = (name) => {
     let exports = MapPrototypeGet(builtins, name);
@@ -147,14 +206,50 @@
     }
     return exports;
   };
+  // State a built-in keeps per request (under `scope` its module is shared by the handler's requests): perRequest(init)
+  // returns a function that gives the current request's value, made by init() on its first use in that request.
+  const perRequest = (init) => {
+    const key = Symbol('per request');
+    return () => {
+      // Outside any request (a module loading before lockdown), a value of its own that nothing keeps.
+      if (current === undefined) return init();
+      let value = MapPrototypeGet(current.locals, key);
+      if (value === undefined) {
+        value = init();
+        MapPrototypeSet(current.locals, key, value);
+      }
+      return value;
+    };
+  };
   const internal = ObjectFreeze({
     require: loadBuiltin,
+    builtins: BUILTINS,
+    perRequest,
+    timers: ObjectFreeze({ setTimeout, setInterval, setImmediate, clearTimeout: clearTimer, clearInterval: clearTimer,
+      clearImmediate: clearTimer, queueMicrotask, Timeout, Immediate }),
+    // AsyncLocalStorage's stores (async_hooks.js): the current request's map of storage -> store, which timers keep.
+    asyncStores: ObjectFreeze({
+      get: () => current.asyncStores,
+      set: (stores) => { current.asyncStores = stores; },
+      run: (stores, callback, thisArg, args) => withStores(current, stores, (...a) => ReflectApply(callback, thisArg, a))(...args),
+    }),
+    // Writes to the request's log as console does (process.emitWarning, process.stdout).
+    log: (level, text) => log(level, text),
+    // process.env of the current request (process.js).
+    env: () => processEnv(current),
+    setEnv: (value) => { current.env = value; },
     host: ObjectFreeze({
       encode: (...args) => engine.encode(...args),
       hash: (...args) => engine.hash(...args),
+      pbkdf2: (...args) => engine.pbkdf2(...args),
       randomBytes: (size) => engine.randomBytes(size),
       randomUUID: () => engine.randomUUID(),
+      nanoTime: () => engine.nanoTime(),
+      memory: () => engine.memory(),
     }),
+    // The current request's sockets and DNS look-ups (net.js, tls.js, dns.js): per request, even where the modules
+    // themselves are shared (`scope`).
+    sockets: () => socketsOf(current),
     // The outbound HTTP client behind require('http').request/get (outbound.js, one per request that uses it).
     outbound: () => {
       const module = outbound(current).httpModule;
@@ -165,49 +260,81 @@
     },
   });
 
-  // Relative modules were fetched with the handler (literal require('./...') calls); each runs once per request.
-  const loadRelative = (fromUrl, id) => {
+  // One request's sockets: the host's functions (RequestSockets) and who gets each socket's or look-up's events.
+  const socketsOf = (request) => {
+    if (request.sockets === undefined) {
+      const targets = request.socketTargets;
+      request.sockets = ObjectFreeze({
+        host: request.host.sockets(),
+        listen: (id, target) => { MapPrototypeSet(targets, id, target); },
+        forget: (id) => { MapPrototypeDelete(targets, id); },
+      });
+    }
+    return request.sockets;
+  };
+
+  // A module other than a built-in: a relative module of a fetched file (prefetched with the handler), or a bare
+  // name or a package's file from the operator's package directory (read by the node). Each runs once per request:
+  // a fresh instance per require episode, never shared with another request.
+  const notFound = (id, from, reason) => {
+    const error = new Error("Cannot find module '" + id + "' required from " + from + ': ' + reason);
+    error.code = 'MODULE_NOT_FOUND';
+    return error;
+  };
+  const isRelative = (id) => StringPrototypeStartsWith(id, './') || StringPrototypeStartsWith(id, '../');
+  const notBuiltin = () => 'it is not one of the built-in modules (' + ArrayPrototypeJoin(BUILTINS, ', ') + ')';
+  const findModule = (from, id) => {
+    const found = current.host.module(from, id);
+    if (found[0] === null) throw notFound(id, from, isRelative(id) ? found[1] : notBuiltin() + ', and ' + found[1]);
+    return found;
+  };
+  const loadModule = (from, id) => {
     const request = current;
-    const found = request.host.module(fromUrl, id);
-    const url = found[0];
+    const found = findModule(from, id);
+    const name = found[0];
     const kind = found[1];
     const value = found[2];
-    if (url === null) {
-      const error = new Error("Cannot find module '" + id + "' required from " + fromUrl + ': ' + kind);
-      error.code = 'MODULE_NOT_FOUND';
-      throw error;
-    }
-    const cached = MapPrototypeGet(request.modules, url);
+    const cached = MapPrototypeGet(request.modules, name);
     if (cached !== undefined) return cached.exports;
-    const module = { id: url, filename: url, loaded: false, exports: {} };
-    MapPrototypeSet(request.modules, url, module);
+    const module = { id: name, filename: name, loaded: false, exports: {}, children: [], paths: [] };
+    module.require = requireFrom(name);
+    MapPrototypeSet(request.modules, name, module);
     if (kind === 'json') {
       module.exports = JSONParse(value);
     } else {
-      const dirname = StringPrototypeSlice(url, 0, StringPrototypeLastIndexOf(url, '/') + 1);
-      ReflectApply(value, module.exports, [module.exports, requireFrom(url), module, url, dirname]);
+      const dirname = StringPrototypeSlice(name, 0, StringPrototypeLastIndexOf(name, '/'));
+      ReflectApply(value, module.exports, [module.exports, module.require, module, name, dirname]);
     }
     module.loaded = true;
     return module.exports;
   };
-  const resolve = (fromUrl, id) => {
+  const builtinName = (id) => {
     if (typeof id !== 'string' || id === '') throw new TypeError('The "id" argument must be a non-empty string');
     const name = StringPrototypeStartsWith(id, 'node:') ? StringPrototypeSlice(id, 5) : id;
-    if (ArrayPrototypeIncludes(BUILTINS, name)) return loadBuiltin(name);
-    if (StringPrototypeStartsWith(id, './') || StringPrototypeStartsWith(id, '../')) return loadRelative(fromUrl, id);
-    const error = new Error("Cannot find module '" + id + "': handlers may require only the built-in modules "
-      + ArrayPrototypeJoin(BUILTINS, ', ') + " and relative modules such as './lib.js'");
-    error.code = 'MODULE_NOT_FOUND';
-    throw error;
+    if (ArrayPrototypeIncludes(BUILTINS, name)) return name;
+    if (name !== id) throw notFound(id, current.handlerUrl, notBuiltin());
+    return undefined;
   };
-  const requireFrom = (fromUrl) => {
-    const require = (id) => resolve(fromUrl, id);
-    require.resolve = (id) => id;
+  const resolve = (from, id) => {
+    const name = builtinName(id);
+    return name !== undefined ? loadBuiltin(name) : loadModule(from, id);
+  };
+  const requireFrom = (from) => {
+    const require = (id) => resolve(from, id);
+    require.resolve = (id) => {
+      const name = builtinName(id);
+      return name !== undefined ? name : findModule(from, id)[0];
+    };
+    require.cache = ObjectFreeze({ __proto__: null });
     return require;
   };
   // The handler's own require: relative to the URL of the request's handler.
   const require = (id) => resolve(current.handlerUrl, id);
-  require.resolve = (id) => id;
+  require.resolve = (id) => {
+    const name = builtinName(id);
+    return name !== undefined ? name : findModule(current.handlerUrl, id)[0];
+  };
+  require.cache = ObjectFreeze({ __proto__: null });
 
   // fetch, Headers, Response and the http client (outbound.js) are evaluated per request, on first use: most
   // requests never use them. The timers it gets are this runtime's, captured before handler code ran.
@@ -239,15 +366,21 @@
   };
   for (const [name, value] of [['console', console], ['queueMicrotask', queueMicrotask], ['setTimeout', setTimeout],
     ['setInterval', setInterval], ['setImmediate', setImmediate], ['clearTimeout', clearTimer],
-    ['clearInterval', clearTimer], ['clearImmediate', clearTimer], ['process', process], ['require', require]]) {
+    ['clearInterval', clearTimer], ['clearImmediate', clearTimer], ['require', require]]) {
     defineGlobal(name, value, true);
   }
+  lazyGlobal('process', () => loadBuiltin('process'), true);
+  lazyGlobal('global', () => globalThis, true);
   lazyGlobal('Buffer', () => loadBuiltin('buffer').Buffer, true);
   lazyGlobal('atob', () => loadBuiltin('buffer').atob, true);
   lazyGlobal('btoa', () => loadBuiltin('buffer').btoa, true);
   lazyGlobal('URL', () => loadBuiltin('url').URL, true);
   lazyGlobal('URLSearchParams', () => loadBuiltin('url').URLSearchParams, true);
-  lazyGlobal('crypto', () => loadBuiltin('crypto').webcrypto, true);
+  lazyGlobal('crypto', () => loadBuiltin('webcrypto'), true);
+  lazyGlobal('performance', () => loadBuiltin('perf_hooks').performance, true);
+  lazyGlobal('AbortController', () => loadBuiltin('vendor/abort-controller').AbortController, true);
+  lazyGlobal('AbortSignal', () => loadBuiltin('vendor/abort-controller').AbortSignal, true);
+  lazyGlobal('EventTarget', () => loadBuiltin('vendor/abort-controller').EventTarget, true);
   lazyGlobal('fetch', () => outbound(current).fetch, false);
   lazyGlobal('Headers', () => outbound(current).Headers, false);
   lazyGlobal('Response', () => outbound(current).Response, false);
@@ -301,7 +434,10 @@
   // (the engine's native encoder), else copied from the bytes.
   const bodyBytes = (request, text) => {
     const { Buffer } = loadBuiltin('buffer');
-    if (request.host.requestBodyIsUtf8()) return Buffer.from(text, 'utf8');
+    if (request.host.requestBodyIsUtf8()) {
+      const bytes = encoder.encode(text);
+      return Buffer.from(bytes.buffer, bytes.byteOffset, TypedArrayPrototypeGetLength(bytes));
+    }
     const view = new Uint8Array(request.host.requestBody());
     const copy = Buffer.allocUnsafe(TypedArrayPrototypeGetLength(view));
     TypedArrayPrototypeSet(copy, view);
@@ -543,7 +679,7 @@
   const fireTimer = (request, id) => {
     const timer = MapPrototypeGet(request.timers, id);
     if (timer === undefined) return;
-    if (timer.repeat) request.host.setTimer(id, MathMax(1, timer.ms));
+    if (timer.repeat) request.host.setTimer(id, MathMax(1, timer.ms), timer.ref);
     else MapPrototypeDelete(request.timers, id);
     ReflectApply(timer.callback, undefined, timer.args);
   };
@@ -558,9 +694,13 @@
       timers: new Map(),
       nextTimerId: 1,
       modules: new Map(),
+      locals: new Map(),
+      asyncStores: undefined,
       response: undefined,
       outbound: undefined,
       env: undefined,
+      sockets: undefined,
+      socketTargets: new Map(),
     };
     current = request;
     return ObjectFreeze({
@@ -577,11 +717,33 @@
         const req = new IncomingMessage(method, url, httpVersion, headers, body);
         const res = new ServerResponse();
         request.response = res;
-        PromisePrototypeThen(handler(req, res), undefined, (error) => request.host.fail(describe(error)));
+        // The file is the body of the handler function; it also sees CommonJS's module, exports, __filename and
+        // __dirname, so an esbuild --platform=node bundle runs as it is. A file that sets module.exports (or an ES
+        // module's default export) to a function is called with req and res once its body has run.
+        const module = { id: '.', filename: request.handlerUrl, loaded: false, exports: {}, children: [], paths: [] };
+        module.require = require;
+        const dirname = StringPrototypeSlice(request.handlerUrl, 0, StringPrototypeLastIndexOf(request.handlerUrl, '/'));
+        const started = handler(module, module.exports, request.handlerUrl, dirname)(req, res);
+        const entry = PromisePrototypeThen(started, () => {
+          module.loaded = true;
+          const exported = module.exports;
+          if (typeof exported === 'function') return exported(req, res);
+          if (exported !== null && typeof exported === 'object' && typeof exported.default === 'function') {
+            return exported.default(req, res);
+          }
+          return undefined;
+        });
+        PromisePrototypeThen(entry, undefined, (error) => request.host.fail(describe(error)));
       },
       fireTimer: (id) => {
         current = request;
         fireTimer(request, id);
+      },
+      // News about one of the request's sockets or look-ups (RequestSockets): to whoever listens for that id.
+      socketEvent: (id, type, data, info) => {
+        current = request;
+        const target = MapPrototypeGet(request.socketTargets, id);
+        if (target !== undefined) target(type, data, info);
       },
       // Called at the end of a turn after which the handler still waits on something: what it wrote during the turn
       // is streamed now. (A handler with nothing left to wait on gets no-response instead, its writes unsent.)
@@ -685,7 +847,7 @@
       if (descriptor !== undefined) ArrayPrototypePush(intrinsicRoots, descriptor.value, descriptor.get, descriptor.set);
     }
     const intrinsics = reachable(intrinsicRoots, seen);
-    const own = reachable([globalThis, Emitter, IncomingMessage, ServerResponse, console, process, internal], seen);
+    const own = reachable([globalThis, Emitter, IncomingMessage, ServerResponse, Timeout, Immediate, console, internal], seen);
     MapPrototypeForEach(builtins, (exports) => {
       const more = reachable([exports], seen);
       for (let i = 0; i < more.length; i++) ArrayPrototypePush(own, more[i]);

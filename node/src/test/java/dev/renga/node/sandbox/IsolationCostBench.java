@@ -27,7 +27,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * What one hello request costs the node under each isolation level: requests through the real {@link RequestActor}
  * (16 in flight), no gateway, GraalJS as the test class path runs it (interpreted); process CPU time per request and
  * requests per second, per round. Run with -Drenga.bench=true and read stdout:
- * {@code ./mvnw -B -q verify -pl core,node -Dtest=IsolationCostBench -Drenga.bench=true}.
+ * {@code ./mvnw -B -q verify -pl core,node -Dtest=IsolationCostBench -Drenga.bench=true}; another fixture than hello.js
+ * with -Drenga.bench.handler=require-stream.js, one level with -Drenga.bench.level=context.
  */
 @EnabledIfSystemProperty(named = "renga.bench", matches = "true")
 class IsolationCostBench {
@@ -91,7 +92,11 @@ class IsolationCostBench {
   @Test
   void helloUnderEachIsolationLevel() throws Exception {
     try (FixtureServer fixtures = new FixtureServer()) {
+      String handler = System.getProperty("renga.bench.handler", "hello.js");
       for (Isolation.Level level : Isolation.Level.values()) {
+        if (!level.name().equalsIgnoreCase(System.getProperty("renga.bench.level", level.name()))) {
+          continue;
+        }
         ActorTestKit testKit =
             ActorTestKit.create(RengaConfig.withDefaults(ConfigFactory.parseString("pekko.actor.provider = local")));
         JsEngine engine = new JsEngine(32, Isolation.Settings.CONTEXT.withLevel(level), false);
@@ -114,7 +119,7 @@ class IsolationCostBench {
             for (int i = 0; i < n; i++) {
               inFlight.acquire();
               var invocation =
-                  new Invocation("bench-" + round + "-" + i, fixtures.url("hello.js"), "GET", "/", "1.1",
+                  new Invocation("bench-" + round + "-" + i, fixtures.url(handler), "GET", "/", "1.1",
                       List.of(new Header("host", "bench")), new byte[0]);
               Behavior<NodeProtocol.Reply> reply =
                   Behaviors.receiveMessage(
@@ -128,8 +133,8 @@ class IsolationCostBench {
             }
             done.await(120, TimeUnit.SECONDS);
             double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf("%s round %d: %.0f req/s, %.1f us CPU per request (process, all threads)%n",
-                level.name().toLowerCase(), round, n / seconds, (os.getProcessCpuTime() - cpu) / 1e3 / n);
+            System.out.printf("%s %s round %d: %.0f req/s, %.1f us CPU per request (process, all threads)%n",
+                handler, level.name().toLowerCase(), round, n / seconds, (os.getProcessCpuTime() - cpu) / 1e3 / n);
           }
         } finally {
           testKit.shutdownTestKit();

@@ -11,7 +11,7 @@ import java.util.concurrent.Executors;
 
 /**
  * Serves handler fixtures (src/test/resources/handlers/*.js) on 127.0.0.1 for tests, plus a few special paths:
- * {@code /big.js} (200 KB of code), {@code /redirect/N/NAME} (N redirects, then the fixture NAME).
+ * {@code /big.js} (5.5 MB of code, over the default renga.handlers.max-size), {@code /redirect/N/NAME} (N redirects, then the fixture NAME).
  */
 public final class FixtureServer implements AutoCloseable {
   private final HttpServer server;
@@ -30,7 +30,7 @@ public final class FixtureServer implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     server.createContext("/handlers/", this::fixture);
-    server.createContext("/big.js", exchange -> send(exchange, 200, "// padding\n".repeat(20_000)));
+    server.createContext("/big.js", exchange -> send(exchange, 200, "// padding\n".repeat(500_000)));
     server.createContext("/redirect/", this::redirect);
     server.setExecutor(Executors.newFixedThreadPool(4));
     server.start();

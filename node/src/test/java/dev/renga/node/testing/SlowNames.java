@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 
 /**
  * A name server that never answers, for test JVMs: names under {@code .slow.test} block their look-up until {@link
- * #release()} (or 30 s), then do not exist. Every other name goes to the JDK's own resolver.
+ * #release()} (or 30 s), then do not exist; names under {@code .missing.test} do not exist at once. Every other name
+ * goes to the JDK's own resolver.
  */
 public final class SlowNames extends InetAddressResolverProvider {
   private static volatile CountDownLatch answer = new CountDownLatch(1);
@@ -35,6 +36,9 @@ public final class SlowNames extends InetAddressResolverProvider {
     return new InetAddressResolver() {
       @Override
       public Stream<InetAddress> lookupByName(String host, LookupPolicy policy) throws UnknownHostException {
+        if (host.endsWith(".missing.test")) {
+          throw new UnknownHostException(host);
+        }
         if (!host.endsWith(".slow.test")) {
           return builtin.lookupByName(host, policy);
         }

@@ -22,13 +22,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What clients and handlers get wrong, sent end to end through one gateway and one node JVM (default limits:
- * renga.gateway.max-body 1 MiB, renga.handlers.max-size 100 KiB, renga.sandbox.max-response-size 1 MiB). Each case
+ * renga.gateway.max-body 1 MiB, renga.handlers.max-size 4 MiB, renga.sandbox.max-response-size 1 MiB). Each case
  * checks the status and x-renga-error code, and after each the node must still answer a hello request.
  */
 class BadInputEndToEndTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
   private static final int MAX_BODY = 1024 * 1024;
-  private static final int MAX_HANDLER = 100 * 1024;
+  private static final int MAX_HANDLER = 4 * 1024 * 1024;
   private static ConformanceServer server;
   private static OneGatewayOneNode renga;
 

@@ -1,9 +1,12 @@
-// require('crypto'): hashes and HMACs (md5, sha1, sha224, sha256, sha384, sha512), randomness, timingSafeEqual, and
-// the Web Crypto subset on the global `crypto` (getRandomValues, randomUUID). Backed by java.security on the host.
+// require('crypto'): hashes and HMACs (md5, sha1, sha224, sha256, sha384, sha512; also usable as streams, and
+// copy()), PBKDF2, randomness, timingSafeEqual, and webcrypto (the global `crypto`: webcrypto.js). Backed by
+// java.security/javax.crypto on the host.
 (function (internal) {
   'use strict';
 
   const { Buffer } = internal.require('buffer');
+  const { Transform } = internal.require('stream');
+  const webcrypto = internal.require('webcrypto');
   const host = internal.host;
   const ALGORITHMS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'];
 
@@ -33,26 +36,42 @@
     else digest.update(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   };
 
-  // The host's running digest stays out of the handler's reach: handlers see only update and digest. A WeakMap, not a
+  // The host's running digest stays out of the handler's reach (handlers see update, digest and copy, and, as in Node,
+  // a Transform stream: what is written is hashed, and the digest is its one chunk when it ends). A WeakMap, not a
   // private field: this file is evaluated per require episode, and private names made per evaluation pile up in the
-  // engine's shared shape tree (RuntimeSourcesTest).
+  // engine's shared shape tree (RuntimeSourcesTest). null once digest() was called.
   const digests = new WeakMap();
-  const running = (hash) => {
-    const digest = digests.get(hash);
-    if (digest === null) throw new Error('Digest already called');
-    return digest;
-  };
-  class Hash {
-    constructor(algorithm, key) {
+  const kCopy = Symbol('copy');
+  class Hash extends Transform {
+    constructor(algorithm, key, options) {
+      super(options);
+      if (key === kCopy) {
+        digests.set(this, algorithm);
+        return;
+      }
       const hmacKey = key === undefined ? null : toBytes(key);
       digests.set(this, host.hash(algorithmOf(algorithm), hmacKey === null ? null : typeof hmacKey === 'string' ? hmacKey : Buffer.from(hmacKey).buffer));
     }
+    copy(options) {
+      if (digests.get(this) === null) throw Object.assign(new Error('Digest already called'), { code: 'ERR_CRYPTO_HASH_FINALIZED' });
+      return new Hash(digests.get(this).copy(), kCopy, options);
+    }
+    _transform(chunk, encoding, callback) {
+      this.update(chunk, encoding === 'buffer' ? undefined : encoding);
+      callback();
+    }
+    _flush(callback) {
+      this.push(this.digest());
+      callback();
+    }
     update(data, encoding) {
-      feed(running(this), toBytes(data, encoding));
+      if (digests.get(this) === null) throw Object.assign(new Error('Digest already called'), { code: 'ERR_CRYPTO_HASH_FINALIZED' });
+      feed(digests.get(this), toBytes(data, encoding));
       return this;
     }
     digest(encoding) {
-      const digest = running(this);
+      const digest = digests.get(this);
+      if (digest === null) throw new Error('Digest already called');
       digests.set(this, null);
       const bytes = fromHost(digest.digest());
       return encoding === undefined || encoding === 'buffer' ? bytes : bytes.toString(encoding);
@@ -72,20 +91,21 @@
     return bytes;
   };
 
-  const getRandomValues = (array) => {
-    if (!ArrayBuffer.isView(array) || array instanceof DataView || array instanceof Float32Array || array instanceof Float64Array) {
-      throw new TypeError('The data argument must be an integer-type TypedArray');
-    }
-    if (array.byteLength > 65536) {
-      const error = new Error("The ArrayBufferView's byte length (" + array.byteLength + ') exceeds the number of bytes of entropy available via this API (65536)');
-      error.name = 'QuotaExceededError';
-      throw error;
-    }
-    new Uint8Array(array.buffer, array.byteOffset, array.byteLength).set(new Uint8Array(host.randomBytes(array.byteLength)));
-    return array;
+  const pbkdf2Sync = (password, salt, iterations, keylen, digest) => {
+    if (!Number.isInteger(iterations) || iterations < 1) throw new RangeError('The value of "iterations" is out of range. It must be >= 1. Received ' + iterations);
+    if (!Number.isInteger(keylen) || keylen < 0) throw new RangeError('The value of "keylen" is out of range. It must be >= 0. Received ' + keylen);
+    if (typeof digest !== 'string') throw new TypeError('The "digest" argument must be of type string. Received ' + typeof digest);
+    const asBuffer = (value) => Buffer.from(typeof value === 'string' ? Buffer.from(value, 'utf8') : toBytes(value)).buffer;
+    return fromHost(host.pbkdf2(asBuffer(password), asBuffer(salt), iterations, keylen, algorithmOf(digest)));
+  };
+  // The derivation runs on the request's thread, as every host call does; the callback comes after it, as in Node.
+  const pbkdf2 = (password, salt, iterations, keylen, digest, callback) => {
+    if (typeof callback !== 'function') throw new TypeError('The "callback" argument must be of type function. Received ' + typeof callback);
+    const key = pbkdf2Sync(password, salt, iterations, keylen, digest);
+    internal.timers.setImmediate(() => callback(null, key));
   };
 
-  const randomUUID = () => host.randomUUID();
+  const { getRandomValues, randomUUID } = webcrypto;
 
   const randomInt = (min, max, callback) => {
     if (max === undefined || typeof max === 'function') { callback = max; max = min; min = 0; }
@@ -107,8 +127,6 @@
     return diff === 0;
   };
 
-  const webcrypto = Object.freeze({ getRandomValues, randomUUID });
-
   return {
     createHash,
     createHmac,
@@ -117,6 +135,10 @@
     randomInt,
     getRandomValues,
     timingSafeEqual,
+    pbkdf2,
+    pbkdf2Sync,
+    subtle: webcrypto.subtle,
+    constants: Object.freeze({}),
     getHashes: () => ALGORITHMS.slice(),
     webcrypto,
     Hash,

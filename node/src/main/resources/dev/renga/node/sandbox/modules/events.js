@@ -1,119 +1,80 @@
-// require('events'): Node's EventEmitter (on/once/off/emit/prepend, listener counts, max listeners, 'error').
+// require('events'): the npm events library (vendor/events.js, Node's EventEmitter), with Node's newer helpers on
+// it (on, getEventListeners, setMaxListeners, errorMonitor) and EventEmitter.defaultMaxListeners kept per request.
 (function (internal) {
   'use strict';
 
-  const kEvents = Symbol('events');
+  const EventEmitter = internal.require('vendor/events');
 
-  const listenersOf = (emitter) => {
-    if (!Object.prototype.hasOwnProperty.call(emitter, kEvents)) {
-      Object.defineProperty(emitter, kEvents, { value: new Map(), writable: true, configurable: true });
-    }
-    return emitter[kEvents];
-  };
-
-  const checkListener = (listener) => {
-    if (typeof listener !== 'function') {
-      throw new TypeError('The "listener" argument must be of type function. Received ' + (listener === null ? 'null' : typeof listener));
-    }
-  };
-
-  class EventEmitter {
-    constructor() {
-      listenersOf(this);
-      this._maxListeners = undefined;
-    }
-
-    setMaxListeners(n) { this._maxListeners = n; return this; }
-
-    getMaxListeners() { return this._maxListeners === undefined ? EventEmitter.defaultMaxListeners : this._maxListeners; }
-
-    _add(event, listener, prepend) {
-      checkListener(listener);
-      const events = listenersOf(this);
-      if (events.has('newListener')) this.emit('newListener', event, listener.listener || listener);
-      const list = events.get(event) || [];
-      if (prepend) list.unshift(listener); else list.push(listener);
-      events.set(event, list);
-      return this;
-    }
-
-    on(event, listener) { return this._add(event, listener, false); }
-
-    prependListener(event, listener) { return this._add(event, listener, true); }
-
-    once(event, listener) { checkListener(listener); return this.on(event, onceWrapper(this, event, listener)); }
-
-    prependOnceListener(event, listener) { checkListener(listener); return this.prependListener(event, onceWrapper(this, event, listener)); }
-
-    off(event, listener) {
-      checkListener(listener);
-      const events = listenersOf(this);
-      const list = events.get(event);
-      if (!list) return this;
-      const at = list.findIndex((l) => l === listener || l.listener === listener);
-      if (at >= 0) {
-        list.splice(at, 1);
-        if (list.length === 0) events.delete(event);
-        if (events.has('removeListener')) this.emit('removeListener', event, listener);
+  // Under isolation `scope` this module is shared by a handler's requests: one request's default stays its own.
+  const limits = internal.perRequest(() => ({ defaultMaxListeners: 10 }));
+  Object.defineProperty(EventEmitter, 'defaultMaxListeners', {
+    enumerable: true,
+    get() { return limits().defaultMaxListeners; },
+    set(value) {
+      if (typeof value !== 'number' || value < 0 || Number.isNaN(value)) {
+        throw new RangeError('The value of "defaultMaxListeners" is out of range. It must be a non-negative number. Received ' + value + '.');
       }
-      return this;
-    }
+      limits().defaultMaxListeners = value;
+    },
+  });
 
-    removeAllListeners(event) {
-      const events = listenersOf(this);
-      if (event === undefined) events.clear(); else events.delete(event);
-      return this;
-    }
-
-    emit(event, ...args) {
-      const list = listenersOf(this).get(event);
-      if (!list || list.length === 0) {
-        if (event === 'error') {
-          const error = args[0];
-          if (error instanceof Error) throw error;
-          const wrapped = new Error('Unhandled error.' + (error === undefined ? '' : ' (' + String(error) + ')'));
-          wrapped.context = error;
-          throw wrapped;
-        }
-        return false;
-      }
-      for (const listener of list.slice()) listener.apply(this, args);
-      return true;
-    }
-
-    listeners(event) { return (listenersOf(this).get(event) || []).map((l) => l.listener || l); }
-
-    rawListeners(event) { return (listenersOf(this).get(event) || []).slice(); }
-
-    listenerCount(event) { return (listenersOf(this).get(event) || []).length; }
-
-    eventNames() { return [...listenersOf(this).keys()]; }
-  }
-
-  const onceWrapper = (emitter, event, listener) => {
-    const wrapped = function (...args) {
-      emitter.off(event, wrapped);
-      return listener.apply(this, args);
+  // events.on(emitter, event): an async iterator of the event's argument arrays, ended by an 'error' (rejected) or
+  // by the iterator's return(); options.signal aborts it.
+  const on = (emitter, event, options) => {
+    const queued = [];
+    const waiting = [];
+    let error = null;
+    let finished = false;
+    const onEvent = (...args) => {
+      const next = waiting.shift();
+      if (next) next.resolve({ value: args, done: false }); else queued.push(args);
     };
-    wrapped.listener = listener;
-    return wrapped;
+    const onError = (err) => {
+      finished = true;
+      const next = waiting.shift();
+      if (next) next.reject(err); else error = err;
+      close();
+    };
+    const close = () => {
+      emitter.removeListener(event, onEvent);
+      if (event !== 'error') emitter.removeListener('error', onError);
+      finished = true;
+      for (const next of waiting.splice(0)) next.resolve({ value: undefined, done: true });
+    };
+    emitter.on(event, onEvent);
+    if (event !== 'error') emitter.on('error', onError);
+    const signal = options && options.signal;
+    if (signal) {
+      if (signal.aborted) onError(abortError());
+      else signal.addEventListener('abort', () => onError(abortError()), { once: true });
+    }
+    return {
+      next() {
+        if (queued.length > 0) return Promise.resolve({ value: queued.shift(), done: false });
+        if (error !== null) { const err = error; error = null; return Promise.reject(err); }
+        if (finished) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+      },
+      return() { close(); return Promise.resolve({ value: undefined, done: true }); },
+      throw(err) { onError(err); return Promise.reject(err); },
+      [Symbol.asyncIterator]() { return this; },
+    };
+  };
+  const abortError = () => {
+    const error = new Error('The operation was aborted');
+    error.name = 'AbortError';
+    error.code = 'ABORT_ERR';
+    return error;
   };
 
-  EventEmitter.prototype.addListener = EventEmitter.prototype.on;
-  EventEmitter.prototype.removeListener = EventEmitter.prototype.off;
-  Object.defineProperty(EventEmitter.prototype, '_add', { enumerable: false });
-  EventEmitter.defaultMaxListeners = 10;
-  EventEmitter.EventEmitter = EventEmitter;
+  EventEmitter.on = on;
+  EventEmitter.getEventListeners = (emitter, event) => (typeof emitter.listeners === 'function' ? emitter.listeners(event) : []);
+  EventEmitter.setMaxListeners = (n = 10, ...emitters) => {
+    if (emitters.length === 0) EventEmitter.defaultMaxListeners = n;
+    for (const emitter of emitters) if (typeof emitter.setMaxListeners === 'function') emitter.setMaxListeners(n);
+  };
   EventEmitter.listenerCount = (emitter, event) => emitter.listenerCount(event);
-
-  // events.once(emitter, name): a promise of the next emission's arguments.
-  EventEmitter.once = (emitter, event) =>
-    new Promise((resolve, reject) => {
-      const onError = (error) => { emitter.off(event, onEvent); reject(error); };
-      const onEvent = (...args) => { if (event !== 'error') emitter.off('error', onError); resolve(args); };
-      emitter.once(event, onEvent);
-      if (event !== 'error') emitter.once('error', onError);
-    });
-
+  EventEmitter.errorMonitor = Symbol('events.errorMonitor');
+  EventEmitter.captureRejections = false;
   return EventEmitter;
 })

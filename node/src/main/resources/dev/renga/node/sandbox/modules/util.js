@@ -1,6 +1,6 @@
 // require('util'): format, inspect (the common cases), promisify/callbackify, inherits, deprecate, types,
 // isDeepStrictEqual, TextEncoder/TextDecoder.
-(function (internal) {
+(function (internal, name) {
   'use strict';
 
   const toString = (value) => Object.prototype.toString.call(value);
@@ -27,7 +27,25 @@
     isBoxedPrimitive: (v) => v !== null && typeof v === 'object' && ['Number', 'String', 'Boolean', 'BigInt', 'Symbol'].includes(tag(v)) && !(Symbol.toStringTag in v),
     isSymbolObject: (v) => v !== null && typeof v === 'object' && tag(v) === 'Symbol',
     isProxy: () => false,
+    isNumberObject: (v) => v !== null && typeof v === 'object' && tag(v) === 'Number' && !(Symbol.toStringTag in v),
+    isStringObject: (v) => v !== null && typeof v === 'object' && tag(v) === 'String' && !(Symbol.toStringTag in v),
+    isBooleanObject: (v) => v !== null && typeof v === 'object' && tag(v) === 'Boolean' && !(Symbol.toStringTag in v),
+    isBigIntObject: (v) => v !== null && typeof v === 'object' && tag(v) === 'BigInt',
+    isSharedArrayBuffer: (v) => typeof SharedArrayBuffer !== 'undefined' && v instanceof SharedArrayBuffer,
+    isMapIterator: (v) => tag(v) === 'Map Iterator',
+    isSetIterator: (v) => tag(v) === 'Set Iterator',
+    isArgumentsObject: (v) => tag(v) === 'Arguments',
+    isExternal: () => false,
+    isModuleNamespaceObject: (v) => v !== null && typeof v === 'object' && tag(v) === 'Module',
+    isWeakRef: (v) => typeof WeakRef !== 'undefined' && v instanceof WeakRef,
+    isKeyObject: () => false,
+    isCryptoKey: (v) => v !== null && typeof v === 'object' && v.constructor !== undefined && v.constructor.name === 'CryptoKey',
   };
+  for (const kind of ['Int8', 'Uint8Clamped', 'Int16', 'Uint16', 'Int32', 'Uint32', 'Float32', 'Float64', 'BigInt64', 'BigUint64']) {
+    const Kind = globalThis[kind + 'Array'];
+    if (typeof Kind === 'function') types['is' + kind + 'Array'] = (v) => v instanceof Kind;
+  }
+  if (name === 'util/types') return types;
 
   const custom = Symbol.for('nodejs.util.inspect.custom');
   const quote = (s) => "'" + s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n') + "'";
@@ -160,10 +178,15 @@
     Object.setPrototypeOf(ctor.prototype, superCtor.prototype);
   };
 
-  const deprecate = (fn, message) => {
+  // Warned once per request (under `scope` the module is shared by a handler's requests) and per code.
+  const warnedCodes = internal.perRequest(() => new Set());
+  const deprecate = (fn, message, code) => {
     let warned = false;
     return function (...args) {
-      if (!warned) { warned = true; console.warn('DeprecationWarning: ' + message); }
+      if (!warned && (code === undefined || !warnedCodes().has(code))) {
+        if (code !== undefined) warnedCodes().add(code); else warned = true;
+        internal.require('process').emitWarning(message, 'DeprecationWarning', code);
+      }
       return new.target ? Reflect.construct(fn, args, new.target) : fn.apply(this, args);
     };
   };
@@ -217,6 +240,26 @@
     isDeepStrictEqual: (a, b) => isDeepStrictEqual(a, b, true),
     isDeepEqual: (a, b) => isDeepStrictEqual(a, b, false),
     isArray: Array.isArray,
+    isBoolean: (v) => typeof v === 'boolean',
+    isNull: (v) => v === null,
+    isNullOrUndefined: (v) => v === null || v === undefined,
+    isNumber: (v) => typeof v === 'number',
+    isString: (v) => typeof v === 'string',
+    isSymbol: (v) => typeof v === 'symbol',
+    isUndefined: (v) => v === undefined,
+    isRegExp: types.isRegExp,
+    isObject: (v) => v !== null && typeof v === 'object',
+    isDate: types.isDate,
+    isError: types.isNativeError,
+    isFunction: (v) => typeof v === 'function',
+    isPrimitive: (v) => v === null || (typeof v !== 'object' && typeof v !== 'function'),
+    isBuffer: (v) => internal.require('buffer').Buffer.isBuffer(v),
+    debuglog: () => Object.assign(() => {}, { enabled: false }),
+    debug: () => Object.assign(() => {}, { enabled: false }),
+    toUSVString: (s) => String(s).toWellFormed ? String(s).toWellFormed() : String(s),
+    stripVTControlCharacters: (s) => String(s).replace(/\u001b\[[0-9;]*[A-Za-z]/g, ''),
+    getSystemErrorName: (code) => 'Unknown system error ' + code,
+    aborted: (signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true })),
     TextEncoder,
     TextDecoder,
   };

@@ -1,0 +1,3 @@
+// An unref'd timer alone does not keep the request waiting: the handler ends without a response (as Node's process
+// would exit), and the timer never fires.
+setTimeout(() => res.end('fired'), 20).unref();
