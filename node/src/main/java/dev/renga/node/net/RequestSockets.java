@@ -180,16 +180,18 @@ public final class RequestSockets {
       }
       toRequest.accept(SocketEvent.of(id, "lookup", address.getHostAddress(), family(address), host));
       TlsSetup.Options options = tls == null ? null : tls.at(host, port);
-      // The socket is made on the look-up's thread; the actor may have closed the request meanwhile.
-      TcpSocket socket = TcpSocket.connect(loop, id, new InetSocketAddress(address, port), settings.connectTimeout(),
-          noDelay, options, event -> fromLoop(id, event));
-      attach(open, socket);
+      // The socket is made on the look-up's thread and known to its entry before it connects: the handler acts on
+      // it as soon as it hears 'connect'. The request or the handler may have let it go meanwhile (attach closes it).
+      TcpSocket socket = TcpSocket.create(loop, id, new InetSocketAddress(address, port), event -> fromLoop(id, event));
+      if (attach(open, socket)) {
+        socket.start(settings.connectTimeout(), noDelay, options);
+      }
     });
     return id;
   }
 
-  /** Sets the socket on its entry, or closes it at once when JS or the request's end destroyed it meanwhile. */
-  private static void attach(Open open, TcpSocket socket) {
+  /** Sets the socket on its entry; false (and the socket closed) when JS or the request's end destroyed it meanwhile. */
+  private static boolean attach(Open open, TcpSocket socket) {
     boolean gone;
     synchronized (open) {
       open.socket = socket;
@@ -198,6 +200,7 @@ public final class RequestSockets {
     if (gone) {
       socket.destroy();
     }
+    return !gone;
   }
 
   private static void destroy(Open open) {

@@ -73,9 +73,19 @@ final class TcpSocket {
   static TcpSocket connect(
       SocketLoop loop, int id, InetSocketAddress address, Duration timeout, boolean noDelay, TlsSetup.Options tls,
       Consumer<SocketEvent> events) {
-    TcpSocket socket = new TcpSocket(loop, id, address, events);
-    loop.execute(() -> socket.start(timeout, noDelay, tls));
+    TcpSocket socket = create(loop, id, address, events);
+    socket.start(timeout, noDelay, tls);
     return socket;
+  }
+
+  /** A socket not yet connecting: its owner records it first, so no event can name a socket it does not know. */
+  static TcpSocket create(SocketLoop loop, int id, InetSocketAddress address, Consumer<SocketEvent> events) {
+    return new TcpSocket(loop, id, address, events);
+  }
+
+  /** Starts the connect (once). */
+  void start(Duration timeout, boolean noDelay, TlsSetup.Options tls) {
+    loop.execute(() -> begin(timeout, noDelay, tls));
   }
 
   long connectDeadline() {
@@ -158,7 +168,10 @@ final class TcpSocket {
     }
   }
 
-  private void start(Duration timeout, boolean noDelay, TlsSetup.Options tls) {
+  private void begin(Duration timeout, boolean noDelay, TlsSetup.Options tls) {
+    if (closed) {
+      return;
+    }
     try {
       channel = SocketChannel.open();
       channel.configureBlocking(false);
