@@ -39,6 +39,12 @@ const builtins = {
 // Exact-text changes to vendored files, each for a reason Renga has; the build fails if a text is not found (a new
 // version must be looked at again).
 const PATCHES = {
+  // Under isolation `scope` the realm is frozen: assigning Error.stackTraceLimit throws there (the library's code
+  // is strict), so an assertion would fail with a TypeError instead of its AssertionError.
+  'assert/build/internal/assert/assertion_error.js': [
+    ['    Error.stackTraceLimit = 0;', '    if (!Object.isFrozen(Error)) Error.stackTraceLimit = 0;'],
+    ['    Error.stackTraceLimit = limit;', '    if (!Object.isFrozen(Error)) Error.stackTraceLimit = limit;'],
+  ],
   // Under isolation `scope` the module is shared by a handler's requests: Renga's events.js redefines this
   // accessor so its value is per request, which needs it configurable.
   'events/events.js': [["Object.defineProperty(EventEmitter, 'defaultMaxListeners', {\n  enumerable: true,",

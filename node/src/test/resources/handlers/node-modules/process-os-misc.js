@@ -34,7 +34,7 @@ out.push('buffer:' + (Buffer === require('buffer').Buffer) + ',' + Buffer.from('
 out.push('path:' + require('path').join('/a/b', '../c'));
 out.push('qs:' + require('querystring').stringify({ a: 1, b: 2 }));
 out.push(require('punycode').toASCII('münchen'));
-try { require('assert/strict').equal(1, '1'); } catch (e) { out.push('strict:' + e.code + String(e.stack).slice(0, 1500)); }
+try { require('assert/strict').equal(1, '1'); } catch (e) { out.push('strict:' + e.code); }
 const controller = new AbortController();
 controller.abort();
 out.push('abort:' + controller.signal.aborted);

@@ -50,7 +50,7 @@ class NodeModulesTest {
             new Sandbox(
                 engine,
                 new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(2), true), blocking),
-                new SandboxSettings(Duration.ofSeconds(20), Duration.ofSeconds(20), 512L * 1024 * 1024, 1024 * 1024, true, false),
+                new SandboxSettings(Duration.ofSeconds(60), Duration.ofSeconds(60), 512L * 1024 * 1024, 1024 * 1024, true, false),
                 new RunningTurns(),
                 blocking));
   }

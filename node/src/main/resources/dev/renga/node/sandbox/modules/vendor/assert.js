@@ -642,7 +642,7 @@ var require_assertion_error = __commonJS({
         var message = options.message, operator = options.operator, stackStartFn = options.stackStartFn;
         var actual = options.actual, expected = options.expected;
         var limit = Error.stackTraceLimit;
-        Error.stackTraceLimit = 0;
+        if (!Object.isFrozen(Error)) Error.stackTraceLimit = 0;
         if (message != null) {
           _this = _super.call(this, String(message));
         } else {
@@ -708,7 +708,7 @@ var require_assertion_error = __commonJS({
             _this = _super.call(this, "".concat(_res).concat(other));
           }
         }
-        Error.stackTraceLimit = limit;
+        if (!Object.isFrozen(Error)) Error.stackTraceLimit = limit;
         _this.generatedMessage = !message;
         Object.defineProperty(_assertThisInitialized(_this), "name", {
           value: "AssertionError [ERR_ASSERTION]",
