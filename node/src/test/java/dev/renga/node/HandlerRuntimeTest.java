@@ -13,12 +13,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.renga.core.ErrorCode;
 import dev.renga.core.Header;
 import dev.renga.core.RengaConfig;
-import dev.renga.node.fetch.HandlerFetcher;
-import dev.renga.node.fetch.HandlerSettings;
 import dev.renga.node.sandbox.JsEngine;
-import dev.renga.node.sandbox.RunningTurns;
-import dev.renga.node.sandbox.Sandbox;
-import dev.renga.node.sandbox.SandboxSettings;
 import dev.renga.node.testing.FixtureServer;
 import dev.renga.node.testing.HandlerRunner;
 import dev.renga.node.testing.ScriptedServer;
@@ -35,7 +30,6 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -54,16 +48,7 @@ class HandlerRuntimeTest {
 
   static {
     engine.warmUp(5);
-    var blocking = testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig("renga-blocking-dispatcher"));
-    runner =
-        new HandlerRunner(
-            testKit,
-            new Sandbox(
-                engine,
-                new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(2), true), blocking),
-                new SandboxSettings(Duration.ofSeconds(10), Duration.ofSeconds(10), 512L * 1024 * 1024, 1024 * 1024, true, false),
-                new RunningTurns(),
-                blocking));
+    runner = HandlerRunner.of(testKit, engine, HandlerRunner.loopbackHandlers(), Duration.ofSeconds(10));
   }
 
   @AfterAll
@@ -259,18 +244,12 @@ class HandlerRuntimeTest {
 
     @Test
     void handlerOutsideTheAllowListGetsHandlerForbidden() {
-      var blocking = testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig("renga-blocking-dispatcher"));
       var restricted =
-          new HandlerRunner(
+          HandlerRunner.of(
               testKit,
-              new Sandbox(
-                  engine,
-                  new HandlerFetcher(
-                      new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(2), true).withAllow(List.of("https://*.example.com/*")),
-                      blocking),
-                  new SandboxSettings(Duration.ofSeconds(10), Duration.ofSeconds(10), 512L * 1024 * 1024, 1024 * 1024, true, false),
-                  new RunningTurns(),
-                  blocking));
+              engine,
+              HandlerRunner.loopbackHandlers().withAllow(List.of("https://*.example.com/*")),
+              Duration.ofSeconds(10));
       String cause = HandlerRunner.failed(restricted.run(fixtures.url("hello.js")), ErrorCode.HANDLER_FORBIDDEN).error().cause();
       assertTrue(cause.contains("renga.handlers.allow"), cause);
     }

@@ -8,12 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import dev.renga.core.ErrorCode;
 import dev.renga.core.RengaConfig;
-import dev.renga.node.fetch.HandlerFetcher;
-import dev.renga.node.fetch.HandlerSettings;
 import dev.renga.node.sandbox.JsEngine;
-import dev.renga.node.sandbox.RunningTurns;
-import dev.renga.node.sandbox.Sandbox;
-import dev.renga.node.sandbox.SandboxSettings;
 import dev.renga.node.testing.FixtureServer;
 import dev.renga.node.testing.HandlerRunner;
 import dev.renga.node.testing.TestIsolation;
@@ -24,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,20 +34,8 @@ class NodeModulesTest {
       ActorTestKit.create(RengaConfig.withDefaults(ConfigFactory.parseString("pekko.actor.provider = local")));
   private static final FixtureServer fixtures = new FixtureServer();
   private static final JsEngine engine = TestIsolation.engine(4);
-  private static final HandlerRunner runner;
-
-  static {
-    var blocking = testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig("renga-blocking-dispatcher"));
-    runner =
-        new HandlerRunner(
-            testKit,
-            new Sandbox(
-                engine,
-                new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(2), true), blocking),
-                new SandboxSettings(Duration.ofSeconds(60), Duration.ofSeconds(60), 512L * 1024 * 1024, 1024 * 1024, true, false),
-                new RunningTurns(),
-                blocking));
-  }
+  private static final HandlerRunner runner =
+      HandlerRunner.of(testKit, engine, HandlerRunner.loopbackHandlers(), Duration.ofSeconds(60));
 
   @AfterAll
   static void stop() {

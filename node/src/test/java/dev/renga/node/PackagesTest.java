@@ -9,12 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import dev.renga.core.ErrorCode;
 import dev.renga.core.RengaConfig;
-import dev.renga.node.fetch.HandlerFetcher;
-import dev.renga.node.fetch.HandlerSettings;
 import dev.renga.node.sandbox.JsEngine;
-import dev.renga.node.sandbox.RunningTurns;
-import dev.renga.node.sandbox.Sandbox;
-import dev.renga.node.sandbox.SandboxSettings;
 import dev.renga.node.testing.FixtureServer;
 import dev.renga.node.testing.HandlerRunner;
 import dev.renga.node.testing.TestIsolation;
@@ -22,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -50,16 +44,8 @@ class PackagesTest {
   }
 
   private static HandlerRunner runner(String packages) {
-    var blocking = testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig("renga-blocking-dispatcher"));
-    return new HandlerRunner(
-        testKit,
-        new Sandbox(
-            engine,
-            new HandlerFetcher(
-                new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(2), true).withPackages(packages), blocking),
-            new SandboxSettings(Duration.ofSeconds(10), Duration.ofSeconds(10), 512L * 1024 * 1024, 1024 * 1024, true, false),
-            new RunningTurns(),
-            blocking));
+    return HandlerRunner.of(
+        testKit, engine, HandlerRunner.loopbackHandlers().withPackages(packages), Duration.ofSeconds(10));
   }
 
   @AfterAll

@@ -10,13 +10,17 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Memory bombs whose allocation budget is larger than the node's whole heap: only the heap guard stands between them
  * and an out-of-memory exit. It stops them with memory-limit, the node JVM survives, and a good tenant's requests
  * running beside them succeed.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HeapGuardEndToEndTest {
   private static final RengaProcesses renga = new RengaProcesses();
   private static final FixtureServer fixtures = new FixtureServer();
@@ -49,7 +53,10 @@ class HeapGuardEndToEndTest {
     fixtures.close();
   }
 
+  // First: the bombs of the other test leave the heap full of garbage for a while, and the guard would stop the hoarder
+  // while it allocates, before it waits.
   @Test
+  @Order(1)
   void requestHoldingMemoryWhileItWaitsIsStoppedWhenTheHeapFills() throws Exception {
     var hoarder = java.util.concurrent.CompletableFuture.supplyAsync(() -> Load.one(Load.request(gateway, fixtures.url("hoards-then-waits.js"))));
     renga.await(
@@ -67,6 +74,7 @@ class HeapGuardEndToEndTest {
   }
 
   @Test
+  @Order(2)
   void bombsLargerThanTheHeapGetMemoryLimitAndTheNodeSurvives() throws Exception {
     long pid = renga.json(nodeAdmin + "/admin/status").get("pid").asLong();
     var good = Load.runInBackground(200, 2, i -> Load.request(gateway, fixtures.url("hello.js")));

@@ -96,7 +96,8 @@ class TenantsEndToEndTest {
         globex {
           match = ["%s/"]
           env { UPSTREAM = "%s" }
-          sandbox.network.allow-private = false
+          # Its 1 s job spins on Date.now(): run cold, by the interpreter, that allocates hundreds of MB a second.
+          sandbox { memory-limit = 4g, network.allow-private = false }
         }
         """
         .formatted(acme.base(), apiUrl, upstreamUrl, dir.resolve("acme-secrets"), upstreamPort, globex.base(), upstreamUrl);

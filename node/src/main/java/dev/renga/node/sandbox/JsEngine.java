@@ -71,7 +71,6 @@ public final class JsEngine implements AutoCloseable {
           Map.entry("path", "vendor/path"),
           Map.entry("path/posix", "vendor/path"),
           Map.entry("punycode", "vendor/punycode"),
-          Map.entry("querystring", "vendor/querystring"),
           Map.entry("stream/promises", "stream"),
           Map.entry("string_decoder", "vendor/string_decoder"),
           Map.entry("timers/promises", "timers"),

@@ -9,12 +9,18 @@ import dev.renga.core.Invocation;
 import dev.renga.core.NodeProtocol;
 import dev.renga.node.NodeGuardian;
 import dev.renga.node.RequestActor;
+import dev.renga.node.fetch.HandlerFetcher;
+import dev.renga.node.fetch.HandlerSettings;
+import dev.renga.node.sandbox.JsEngine;
+import dev.renga.node.sandbox.RunningTurns;
 import dev.renga.node.sandbox.Sandbox;
+import dev.renga.node.sandbox.SandboxSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 
 /** Runs one request through a real {@link RequestActor} on the JS dispatcher and returns its one reply. */
 public final class HandlerRunner {
@@ -24,6 +30,27 @@ public final class HandlerRunner {
   public HandlerRunner(ActorTestKit testKit, Sandbox sandbox) {
     this.testKit = testKit;
     this.sandbox = sandbox;
+  }
+
+  /** What tests fetch handlers with: up to 100 KB, 3 redirects, 2 s, loopback allowed. */
+  public static HandlerSettings loopbackHandlers() {
+    return new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(2), true);
+  }
+
+  /**
+   * A runner over a sandbox of {@code engine} with the tests' usual limits: {@code timeLimit} of wall-clock and of CPU
+   * per request, 512 MB of allocation, 1 MB responses, private addresses allowed.
+   */
+  public static HandlerRunner of(ActorTestKit testKit, JsEngine engine, HandlerSettings handlers, Duration timeLimit) {
+    var blocking = testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig("renga-blocking-dispatcher"));
+    return new HandlerRunner(
+        testKit,
+        new Sandbox(
+            engine,
+            new HandlerFetcher(handlers, blocking),
+            new SandboxSettings(timeLimit, timeLimit, 512L * 1024 * 1024, 1024 * 1024, true, false),
+            new RunningTurns(),
+            blocking));
   }
 
   public NodeProtocol.Reply run(String handlerUrl, String method, byte[] body, List<Header> headers) {
