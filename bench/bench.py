@@ -165,6 +165,24 @@ def cpu_ticks(pid):
         return 0
 
 
+def tree_ticks(root):
+    """CPU ticks of a process and all its live descendants (a launcher and its node JVMs)."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    children.setdefault(int(f.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                pass
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += cpu_ticks(pid)
+        todo.extend(children.get(pid, []))
+    return total
+
+
 def rss_mb(pid):
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -730,12 +748,21 @@ class Bench:
                     latencies.append((time.perf_counter() - t0) * 1000)
             latencies.sort()
             windows = []
+            # CPU per request in each window, the gateway apart from the nodes (launchers, serving and standby JVMs):
+            # which side is still cold. Descendants that ended within a window (a recycled node) are not counted.
+            gateway, nodes = procs[0].pid, [p.pid for p in procs[1:]]
             for i in range(max(1, COLD_START_S // COLD_START_WINDOW_S)):
+                gw_before, nodes_before = tree_ticks(gateway), sum(tree_ticks(p) for p in nodes)
                 res = wrk(target, "hello", CONNECTIONS, COLD_START_WINDOW_S)
                 rps = res["requests"] / (res["duration_us"] / 1e6)
+                per_req = lambda ticks: ticks * 1000 / CLK_TCK / res["requests"] if res["requests"] else None
                 windows.append({"end_s": (i + 1) * COLD_START_WINDOW_S, "rps": rps,
-                                "p99_us": res.get("p99_us"), "errors": res["status_errors"] + res["timeouts"]})
-                log(f"cold-start window {i + 1}: {rps:.0f} req/s")
+                                "p99_us": res.get("p99_us"), "errors": res["status_errors"] + res["timeouts"],
+                                "gateway_cpu_ms_per_req": per_req(tree_ticks(gateway) - gw_before),
+                                "nodes_cpu_ms_per_req": per_req(sum(tree_ticks(p) for p in nodes) - nodes_before)})
+                w = windows[-1]
+                log(f"cold-start window {i + 1}: {rps:.0f} req/s, CPU per request: gateway "
+                    f"{w['gateway_cpu_ms_per_req'] or 0:.2f} ms, nodes {w['nodes_cpu_ms_per_req'] or 0:.2f} ms")
         finally:
             self.stop_cluster(procs)
         first30 = [w["rps"] for w in windows if w["end_s"] <= 30]
