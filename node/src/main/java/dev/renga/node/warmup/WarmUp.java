@@ -40,9 +40,14 @@ import org.slf4j.LoggerFactory;
 /**
  * A standby node's warm-up workload: requests of the shapes Renga serves, run through the very {@link RequestActor}
  * code a served request uses (handler fetch and cache, a fresh context, runtime.js, req/res, timers, promises), in a
- * local actor system of its own, against handlers served from this JVM on loopback. It runs in rounds until the CPU
- * cost per request has levelled off, the budget is spent, or the JVM is promoted, so that a promoted JVM serves with
- * GraalJS's Java code and the hot JavaScript already compiled.
+ * local actor system of its own, against handlers served from this JVM on loopback. It runs in rounds until the
+ * compilers have settled (for a few rounds in a row they used only a small share of the process's CPU), the budget is
+ * spent, or the JVM is promoted, so that a promoted JVM serves with GraalJS's Java code and the hot JavaScript
+ * already compiled.
+ *
+ * <p>Why compile activity rather than the cost per request: that cost falls in steps, with plateaus of 30-40 s while
+ * the compilers work through their queues (measured on 2 cores: 12 ms per request after 37 s, 4-6 ms for the next
+ * 40 s, under 1 ms after 150 s); a rule that waits for the cost to stop falling stopped at the first plateau.
  */
 public final class WarmUp {
   private static final Logger log = LoggerFactory.getLogger(WarmUp.class);
@@ -59,7 +64,7 @@ public final class WarmUp {
    * @param requests requests run
    * @param requestCpu process CPU time per request in the last round (compiler threads included)
    * @param failed requests not answered 200 (a warm-up handler that fails would warm the wrong path)
-   * @param ended why it ended: levelled, budget, promoted, off or failed
+   * @param ended why it ended: levelled (the compilers settled), budget, promoted, off or failed
    */
   public record Result(Duration took, long requests, Duration requestCpu, long failed, String ended) {
     public static final Result NONE = new Result(Duration.ZERO, 0, Duration.ZERO, 0, "off");
@@ -123,17 +128,19 @@ public final class WarmUp {
   private static Result rounds(
       ActorSystem<Void> system, Sandbox sandbox, String base, WarmUpSettings settings, BooleanSupplier promoted, long start) {
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    JitActivity jit = new JitActivity();
     long deadline = start + settings.budget().toNanos();
     Semaphore slots = new Semaphore(settings.concurrency());
     AtomicLong failed = new AtomicLong();
     long requests = 0;
-    double best = Double.MAX_VALUE;
     double last = 0;
-    int withoutGain = 0;
+    int settled = 0;
     while (true) {
       long cpuBefore = os.getProcessCpuTime();
-      int done = 0;
-      for (; done < settings.roundRequests(); done++) {
+      long jitBefore = jit.nanos();
+      long roundEnd = System.nanoTime() + settings.round().toNanos();
+      long done = 0;
+      while (System.nanoTime() < roundEnd) {
         if (promoted.getAsBoolean()) {
           return result(start, requests, last, failed, "promoted");
         }
@@ -144,16 +151,20 @@ public final class WarmUp {
           continue; // a slot did not free in time: check promotion and the budget again
         }
         send(system, sandbox, invocation(base, requests++), slots, failed);
+        done++;
       }
       if (!acquireAll(slots, settings.concurrency())) {
         return result(start, requests, last, failed, "failed");
       }
       slots.release(settings.concurrency());
-      last = (os.getProcessCpuTime() - cpuBefore) / (double) done;
-      if (last < best * (1 - settings.minGain())) {
-        best = last;
-        withoutGain = 0;
-      } else if (++withoutGain >= settings.roundsWithoutGain()) {
+      long cpu = os.getProcessCpuTime() - cpuBefore;
+      double jitShare = cpu > 0 ? (jit.nanos() - jitBefore) / (double) cpu : 1;
+      last = done > 0 ? cpu / (double) done : last;
+      log.debug(
+          "warm-up round: {} requests, {} us of CPU each, {}% of the CPU compiling",
+          done, (long) (last / 1000), Math.round(jitShare * 100));
+      settled = jitShare <= settings.maxCompileShare() ? settled + 1 : 0;
+      if (settled >= settings.settledRounds()) {
         return result(start, requests, last, failed, "levelled");
       }
     }
