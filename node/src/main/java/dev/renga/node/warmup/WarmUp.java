@@ -72,8 +72,12 @@ public final class WarmUp {
 
   private WarmUp() {}
 
-  /** Runs the workload on {@code engine} until it levels off, the budget is spent or {@code promoted} says so. */
-  public static Result run(JsEngine engine, Config config, WarmUpSettings settings, BooleanSupplier promoted) {
+  /**
+   * Runs the workload on {@code engine} until the compilers settle, the budget is spent or {@code promoted} says so;
+   * while {@code throttled} says so (a standby beside a serving node), at most {@code standby-cpu} of a core on average.
+   */
+  public static Result run(
+      JsEngine engine, Config config, WarmUpSettings settings, BooleanSupplier promoted, BooleanSupplier throttled) {
     if (!settings.enabled()) {
       return Result.NONE;
     }
@@ -110,7 +114,7 @@ public final class WarmUp {
               new RunningTurns(),
               blocking);
       String base = "http://127.0.0.1:" + handlers.getAddress().getPort() + "/";
-      return rounds(system, sandbox, base, settings, promoted, start);
+      return rounds(system, sandbox, base, settings, promoted, throttled, start);
     } catch (RuntimeException e) {
       log.warn("warm-up ended early", e);
       return new Result(Duration.ofNanos(System.nanoTime() - start), 0, Duration.ZERO, 0, "failed");
@@ -126,10 +130,16 @@ public final class WarmUp {
   }
 
   private static Result rounds(
-      ActorSystem<Void> system, Sandbox sandbox, String base, WarmUpSettings settings, BooleanSupplier promoted, long start) {
+      ActorSystem<Void> system,
+      Sandbox sandbox,
+      String base,
+      WarmUpSettings settings,
+      BooleanSupplier promoted,
+      BooleanSupplier throttled,
+      long start) {
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     JitActivity jit = new JitActivity();
-    long deadline = start + settings.budget().toNanos();
+    long cpuAtStart = os.getProcessCpuTime();
     Semaphore slots = new Semaphore(settings.concurrency());
     AtomicLong failed = new AtomicLong();
     long requests = 0;
@@ -144,7 +154,7 @@ public final class WarmUp {
         if (promoted.getAsBoolean()) {
           return result(start, requests, last, failed, "promoted");
         }
-        if (System.nanoTime() > deadline) {
+        if (System.nanoTime() > deadline(settings, throttled, start)) {
           return result(start, requests, last, failed, "budget");
         }
         if (!acquire(slots)) {
@@ -157,6 +167,14 @@ public final class WarmUp {
         return result(start, requests, last, failed, "failed");
       }
       slots.release(settings.concurrency());
+      // A standby keeps to its share of a core on average (its compilers go on working meanwhile, and count).
+      while (throttled.getAsBoolean()
+          && (os.getProcessCpuTime() - cpuAtStart) / settings.standbyCpu() > System.nanoTime() - start) {
+        if (promoted.getAsBoolean()) {
+          return result(start, requests, last, failed, "promoted");
+        }
+        pause();
+      }
       long cpu = os.getProcessCpuTime() - cpuBefore;
       double jitShare = cpu > 0 ? (jit.nanos() - jitBefore) / (double) cpu : 1;
       last = done > 0 ? cpu / (double) done : last;
@@ -167,6 +185,20 @@ public final class WarmUp {
       if (settled >= settings.settledRounds()) {
         return result(start, requests, last, failed, "levelled");
       }
+    }
+  }
+
+  /** The budget is wall-clock time at full speed; a throttled standby gets it stretched by its share of a core. */
+  private static long deadline(WarmUpSettings settings, BooleanSupplier throttled, long start) {
+    double stretch = throttled.getAsBoolean() ? 1 / settings.standbyCpu() : 1;
+    return start + (long) (settings.budget().toNanos() * stretch);
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /** How a node warms up before it serves (renga.node.warm-up.*), read once at start-up. */
 public record WarmUpSettings(
-    Duration budget, Duration round, int concurrency, double maxCompileShare, int settledRounds) {
+    Duration budget, Duration round, int concurrency, double maxCompileShare, int settledRounds, double standbyCpu) {
 
   public static WarmUpSettings from(Config config) {
     Config c = config.getConfig("renga.node.warm-up");
@@ -14,11 +14,12 @@ public record WarmUpSettings(
         c.getDuration("round"),
         c.getInt("concurrency"),
         c.getDouble("max-compile-share"),
-        c.getInt("settled-rounds"));
+        c.getInt("settled-rounds"),
+        c.getDouble("standby-cpu"));
   }
 
   /** Whether the workload runs at all. */
   public boolean enabled() {
-    return !budget.isZero() && !round.isZero();
+    return !budget.isZero() && !round.isZero() && standbyCpu > 0;
   }
 }
