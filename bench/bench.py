@@ -165,8 +165,9 @@ def cpu_ticks(pid):
         return 0
 
 
-def tree_ticks(root):
-    """CPU ticks of a process and all its live descendants (a launcher and its node JVMs)."""
+def tree_ticks(*roots):
+    """CPU ticks of each root process with all its live descendants (a launcher and its node JVMs), from one scan
+    of /proc."""
     children = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -175,12 +176,15 @@ def tree_ticks(root):
                     children.setdefault(int(f.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
             except (FileNotFoundError, ProcessLookupError, IndexError):
                 pass
-    total, todo = 0, [root]
-    while todo:
-        pid = todo.pop()
-        total += cpu_ticks(pid)
-        todo.extend(children.get(pid, []))
-    return total
+    totals = []
+    for root in roots:
+        total, todo = 0, [root]
+        while todo:
+            pid = todo.pop()
+            total += cpu_ticks(pid)
+            todo.extend(children.get(pid, []))
+        totals.append(total)
+    return totals
 
 
 def rss_mb(pid):
@@ -753,14 +757,15 @@ class Bench:
             # which side is still cold. Descendants that ended within a window (a recycled node) are not counted.
             gateway, nodes = procs[0].pid, [p.pid for p in procs[1:]]
             for i in range(max(1, COLD_START_S // COLD_START_WINDOW_S)):
-                gw_before, nodes_before = tree_ticks(gateway), sum(tree_ticks(p) for p in nodes)
+                gw_before, *nodes_before = tree_ticks(gateway, *nodes)
                 res = wrk(target, "hello", CONNECTIONS, COLD_START_WINDOW_S)
+                gw_after, *nodes_after = tree_ticks(gateway, *nodes)
                 rps = res["requests"] / (res["duration_us"] / 1e6)
                 per_req = lambda ticks: ticks * 1000 / CLK_TCK / res["requests"] if res["requests"] else None
                 windows.append({"end_s": (i + 1) * COLD_START_WINDOW_S, "rps": rps,
                                 "p99_us": res.get("p99_us"), "errors": res["status_errors"] + res["timeouts"],
-                                "gateway_cpu_ms_per_req": per_req(tree_ticks(gateway) - gw_before),
-                                "nodes_cpu_ms_per_req": per_req(sum(tree_ticks(p) for p in nodes) - nodes_before)})
+                                "gateway_cpu_ms_per_req": per_req(gw_after - gw_before),
+                                "nodes_cpu_ms_per_req": per_req(sum(nodes_after) - sum(nodes_before))})
                 w = windows[-1]
                 log(f"cold-start window {i + 1}: {rps:.0f} req/s, CPU per request: gateway "
                     f"{w['gateway_cpu_ms_per_req'] or 0:.2f} ms, nodes {w['nodes_cpu_ms_per_req'] or 0:.2f} ms")
