@@ -730,7 +730,8 @@ class Bench:
             nodes_json = json.loads(http_get(f"http://127.0.0.1:{admin}/admin/nodes", timeout=2)[1])
             return sum(1 for n in nodes_json["nodes"] if n.get("routed")) >= nodes
 
-        wait_until(routed, 180, f"the {name} cluster's {nodes} node(s) to be routed", procs)
+        # A launcher's first node warms up (renga.node.warm-up.budget, 120 s) before it joins.
+        wait_until(routed, 400, f"the {name} cluster's {nodes} node(s) to be routed", procs)
         ready_s = time.time() - t0
         target = Target(name, f"Renga ({name})", f"http://127.0.0.1:{http}", self.origin, lambda: [])
         return target, procs, ready_s

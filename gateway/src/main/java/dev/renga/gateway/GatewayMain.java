@@ -20,6 +20,10 @@ import dev.renga.gateway.routing.NodeRouter;
 import dev.renga.gateway.routing.Quarantine;
 import dev.renga.gateway.routing.RoutingSettings;
 import dev.renga.gateway.routing.TenantShares;
+import dev.renga.gateway.warmup.GatewayWarmUp;
+import dev.renga.gateway.warmup.WarmUpSettings;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -38,13 +42,26 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
+import org.slf4j.LoggerFactory;
 
 /** Starts a gateway JVM: joins the cluster with role "gateway" and serves HTTP and the admin endpoints. */
 public final class GatewayMain {
   private GatewayMain() {}
 
   public static void main(String[] args) {
-    start(RengaConfig.load("gateway"));
+    Config config = RengaConfig.load("gateway");
+    GatewayWarmUp.Result warmUp = GatewayWarmUp.run(config, WarmUpSettings.from(config));
+    start(config);
+    if (warmUp.requests() > 0) {
+      LoggerFactory.getLogger(GatewayMain.class)
+          .info(
+              "warmed up with {} requests ({} not answered as expected) in {} ms before joining",
+              warmUp.requests(), warmUp.failed(), warmUp.took().toMillis());
+    }
+    Gauge.builder("renga.gateway.warm.up.seconds", warmUp, w -> w.took().toNanos() / 1e9)
+        .description("How long this gateway ran its warm-up workload before it joined the cluster")
+        .strongReference(true)
+        .register(Metrics.globalRegistry);
   }
 
   /** Starts a gateway with the given (already role-applied) config; used by main and by tests. */

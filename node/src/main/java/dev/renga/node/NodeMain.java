@@ -91,7 +91,8 @@ public final class NodeMain {
               engine,
               config,
               WarmUpSettings.from(config),
-              () -> promotion.isDone() && !WARM_FIRST.equals(promotion.getNow(null)));
+              () -> promotion.isDone() && !WARM_FIRST.equals(promotion.getNow(null)),
+              () -> !WARM_FIRST.equals(promotion.getNow(null)));
       if (!warmUp.ended().equals("off")) {
         log.info(
             "warm-up workload: {} requests ({} not answered 200) in {} ms, {} us of CPU per request in the last round ({})",
@@ -107,6 +108,7 @@ public final class NodeMain {
       }
       log.info("promoted: joining the cluster");
     }
+    launcher.ifPresent(LauncherLink::joining);
     start(config, settings, engine, warmUp, replacement(config, launcher), tenantsSource, tenants);
   }
 

@@ -78,6 +78,8 @@ public final class RengaProcesses implements AutoCloseable {
     all.put("renga.gateway.admin.host", "127.0.0.1");
     all.put("renga.gateway.admin.port", Integer.toString(adminPort));
     all.put("renga.seed-nodes", seeds);
+    // The warm-up would spend these tests' two cores on compiling; tests that want it set a budget.
+    all.put("renga.gateway.warm-up.budget", "0s");
     all.putAll(props);
     return start(name, "dev.renga.gateway.GatewayMain", all);
   }

@@ -52,6 +52,8 @@ public final class Launcher {
   private volatile Process successor;
   /** The thread copying each live node JVM's standard output. */
   private final Map<Process, Thread> relays = new ConcurrentHashMap<>();
+  /** Per node JVM: completes when it says it is done warming up and joins ({@link LauncherLink#joiningLine()}). */
+  private final Map<Process, CompletableFuture<Void>> joining = new ConcurrentHashMap<>();
   private final LauncherLink link =
       new LauncherLink(Long.toString(ProcessHandle.current().pid(), 36) + "-" + UUID.randomUUID().toString().substring(0, 8),
           UUID.randomUUID().toString());
@@ -103,7 +105,10 @@ public final class Launcher {
         generation++;
         log("node " + generation + " serving (pid " + node.pid() + ")"
             + (early != null ? ", promoted while its predecessor still served" : ""));
-        // The standby starts once the promoted node had time to join, so the two never compete for CPU while it does.
+        // The standby starts once the promoted node has warmed up (the first one does) and had time to join, so the
+        // two never compete for CPU meanwhile: an idle-policy standby still slows a warming or lightly loaded node.
+        CompletableFuture.anyOf(joining(node), node.onExit()).join();
+        joining.remove(node);
         if (!node.waitFor(STANDBY_DELAY.toMillis(), TimeUnit.MILLISECONDS) && !stopping) {
           ensureStandby();
         }
@@ -211,6 +216,7 @@ public final class Launcher {
   /** Copies a node JVM's standard output to this launcher's, and acts on its request for a replacement. */
   private void relayOutput(Process process) {
     String replaceLine = link.replaceLine();
+    String joiningLine = link.joiningLine();
     Thread relay =
         Thread.ofPlatform()
         .daemon()
@@ -222,6 +228,8 @@ public final class Launcher {
                 while ((line = lines.readLine()) != null) {
                   if (line.equals(replaceLine)) {
                     replaceEarly(process);
+                  } else if (line.equals(joiningLine)) {
+                    joining(process).complete(null);
                   } else {
                     System.out.println(line);
                   }
@@ -230,10 +238,16 @@ public final class Launcher {
                 // The node is gone; its exit is handled by the run loop.
               } finally {
                 relays.remove(process);
+                joining.remove(process);
               }
             });
     relays.put(process, relay);
     relay.start();
+  }
+
+  /** Completes when the node JVM says it is done warming up and joins. */
+  private CompletableFuture<Void> joining(Process process) {
+    return joining.computeIfAbsent(process, p -> new CompletableFuture<>());
   }
 
   /** Waits (briefly) until everything a node JVM that has exited wrote is copied: its last lines say how it left. */

@@ -7,7 +7,8 @@ import org.apache.pekko.cluster.Member;
 /**
  * What a launcher and its node JVMs tell each other beyond the promotion line on standard input. A node at its request
  * quota writes {@link #replaceLine()} on its standard output, which the launcher reads: it promotes its standby at
- * once. The line holds a secret token from the launcher, so console output of a handler (which ends up in the same
+ * once. A node that is done warming up and joins writes {@link #joiningLine()}: its launcher starts the next standby
+ * a little later, never while the node still warms. Each line holds a secret token from the launcher, so console output of a handler (which ends up in the same
  * log) cannot fake it. Every node JVM of one launcher carries the cluster role {@link #role()}, by which the old node
  * recognises its replacement among the members.
  */
@@ -42,6 +43,17 @@ public final class LauncherLink implements Replacement {
   /** The line a node writes on its standard output to ask for its replacement. */
   String replaceLine() {
     return "[renga-node " + token + "] replace";
+  }
+
+  /** The line a node writes on its standard output once it has warmed up and joins: its standby may start now. */
+  String joiningLine() {
+    return "[renga-node " + token + "] joining";
+  }
+
+  /** Tells the launcher this node is done warming up and joins the cluster now. */
+  public void joining() {
+    System.out.println(joiningLine());
+    System.out.flush();
   }
 
   @Override

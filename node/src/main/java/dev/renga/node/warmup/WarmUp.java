@@ -40,9 +40,14 @@ import org.slf4j.LoggerFactory;
 /**
  * A standby node's warm-up workload: requests of the shapes Renga serves, run through the very {@link RequestActor}
  * code a served request uses (handler fetch and cache, a fresh context, runtime.js, req/res, timers, promises), in a
- * local actor system of its own, against handlers served from this JVM on loopback. It runs in rounds until the CPU
- * cost per request has levelled off, the budget is spent, or the JVM is promoted, so that a promoted JVM serves with
- * GraalJS's Java code and the hot JavaScript already compiled.
+ * local actor system of its own, against handlers served from this JVM on loopback. It runs in rounds until the
+ * compilers have settled (for a few rounds in a row they used only a small share of the process's CPU), the budget is
+ * spent, or the JVM is promoted, so that a promoted JVM serves with GraalJS's Java code and the hot JavaScript
+ * already compiled.
+ *
+ * <p>Why compile activity rather than the cost per request: that cost falls in steps, with plateaus of 30-40 s while
+ * the compilers work through their queues (measured on 2 cores: 12 ms per request after 37 s, 4-6 ms for the next
+ * 40 s, under 1 ms after 150 s); a rule that waits for the cost to stop falling stopped at the first plateau.
  */
 public final class WarmUp {
   private static final Logger log = LoggerFactory.getLogger(WarmUp.class);
@@ -59,7 +64,7 @@ public final class WarmUp {
    * @param requests requests run
    * @param requestCpu process CPU time per request in the last round (compiler threads included)
    * @param failed requests not answered 200 (a warm-up handler that fails would warm the wrong path)
-   * @param ended why it ended: levelled, budget, promoted, off or failed
+   * @param ended why it ended: levelled (the compilers settled), budget, promoted, off or failed
    */
   public record Result(Duration took, long requests, Duration requestCpu, long failed, String ended) {
     public static final Result NONE = new Result(Duration.ZERO, 0, Duration.ZERO, 0, "off");
@@ -67,8 +72,12 @@ public final class WarmUp {
 
   private WarmUp() {}
 
-  /** Runs the workload on {@code engine} until it levels off, the budget is spent or {@code promoted} says so. */
-  public static Result run(JsEngine engine, Config config, WarmUpSettings settings, BooleanSupplier promoted) {
+  /**
+   * Runs the workload on {@code engine} until the compilers settle, the budget is spent or {@code promoted} says so;
+   * while {@code throttled} says so (a standby beside a serving node), at most {@code standby-cpu} of a core on average.
+   */
+  public static Result run(
+      JsEngine engine, Config config, WarmUpSettings settings, BooleanSupplier promoted, BooleanSupplier throttled) {
     if (!settings.enabled()) {
       return Result.NONE;
     }
@@ -105,7 +114,7 @@ public final class WarmUp {
               new RunningTurns(),
               blocking);
       String base = "http://127.0.0.1:" + handlers.getAddress().getPort() + "/";
-      return rounds(system, sandbox, base, settings, promoted, start);
+      return rounds(system, sandbox, base, settings, promoted, throttled, start);
     } catch (RuntimeException e) {
       log.warn("warm-up ended early", e);
       return new Result(Duration.ofNanos(System.nanoTime() - start), 0, Duration.ZERO, 0, "failed");
@@ -121,41 +130,75 @@ public final class WarmUp {
   }
 
   private static Result rounds(
-      ActorSystem<Void> system, Sandbox sandbox, String base, WarmUpSettings settings, BooleanSupplier promoted, long start) {
+      ActorSystem<Void> system,
+      Sandbox sandbox,
+      String base,
+      WarmUpSettings settings,
+      BooleanSupplier promoted,
+      BooleanSupplier throttled,
+      long start) {
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    long deadline = start + settings.budget().toNanos();
+    JitActivity jit = new JitActivity();
+    long cpuAtStart = os.getProcessCpuTime();
     Semaphore slots = new Semaphore(settings.concurrency());
     AtomicLong failed = new AtomicLong();
     long requests = 0;
-    double best = Double.MAX_VALUE;
     double last = 0;
-    int withoutGain = 0;
+    int settled = 0;
     while (true) {
       long cpuBefore = os.getProcessCpuTime();
-      int done = 0;
-      for (; done < settings.roundRequests(); done++) {
+      long jitBefore = jit.nanos();
+      long roundEnd = System.nanoTime() + settings.round().toNanos();
+      long done = 0;
+      while (System.nanoTime() < roundEnd) {
         if (promoted.getAsBoolean()) {
           return result(start, requests, last, failed, "promoted");
         }
-        if (System.nanoTime() > deadline) {
+        if (System.nanoTime() > deadline(settings, throttled, start)) {
           return result(start, requests, last, failed, "budget");
         }
         if (!acquire(slots)) {
           continue; // a slot did not free in time: check promotion and the budget again
         }
         send(system, sandbox, invocation(base, requests++), slots, failed);
+        done++;
       }
       if (!acquireAll(slots, settings.concurrency())) {
         return result(start, requests, last, failed, "failed");
       }
       slots.release(settings.concurrency());
-      last = (os.getProcessCpuTime() - cpuBefore) / (double) done;
-      if (last < best * (1 - settings.minGain())) {
-        best = last;
-        withoutGain = 0;
-      } else if (++withoutGain >= settings.roundsWithoutGain()) {
+      // A standby keeps to its share of a core on average (its compilers go on working meanwhile, and count).
+      while (throttled.getAsBoolean()
+          && (os.getProcessCpuTime() - cpuAtStart) / settings.standbyCpu() > System.nanoTime() - start) {
+        if (promoted.getAsBoolean()) {
+          return result(start, requests, last, failed, "promoted");
+        }
+        pause();
+      }
+      long cpu = os.getProcessCpuTime() - cpuBefore;
+      double jitShare = cpu > 0 ? (jit.nanos() - jitBefore) / (double) cpu : 1;
+      last = done > 0 ? cpu / (double) done : last;
+      log.debug(
+          "warm-up round: {} requests, {} us of CPU each, {}% of the CPU compiling",
+          done, (long) (last / 1000), Math.round(jitShare * 100));
+      settled = jitShare <= settings.maxCompileShare() ? settled + 1 : 0;
+      if (settled >= settings.settledRounds()) {
         return result(start, requests, last, failed, "levelled");
       }
+    }
+  }
+
+  /** The budget is wall-clock time at full speed; a throttled standby gets it stretched by its share of a core. */
+  private static long deadline(WarmUpSettings settings, BooleanSupplier throttled, long start) {
+    double stretch = throttled.getAsBoolean() ? 1 / settings.standbyCpu() : 1;
+    return start + (long) (settings.budget().toNanos() * stretch);
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -3,21 +3,23 @@ package dev.renga.node.warmup;
 import com.typesafe.config.Config;
 import java.time.Duration;
 
-/** How a standby node warms up before it is promoted (renga.node.warm-up.*), read once at start-up. */
-public record WarmUpSettings(Duration budget, int roundRequests, int concurrency, double minGain, int roundsWithoutGain) {
+/** How a node warms up before it serves (renga.node.warm-up.*), read once at start-up. */
+public record WarmUpSettings(
+    Duration budget, Duration round, int concurrency, double maxCompileShare, int settledRounds, double standbyCpu) {
 
   public static WarmUpSettings from(Config config) {
     Config c = config.getConfig("renga.node.warm-up");
     return new WarmUpSettings(
         c.getDuration("budget"),
-        c.getInt("round-requests"),
+        c.getDuration("round"),
         c.getInt("concurrency"),
-        c.getDouble("min-gain"),
-        c.getInt("rounds-without-gain"));
+        c.getDouble("max-compile-share"),
+        c.getInt("settled-rounds"),
+        c.getDouble("standby-cpu"));
   }
 
-  /** Whether the standby workload runs at all. */
+  /** Whether the workload runs at all. */
   public boolean enabled() {
-    return !budget.isZero() && roundRequests > 0;
+    return !budget.isZero() && !round.isZero() && standbyCpu > 0;
   }
 }

@@ -23,9 +23,9 @@ class WarmUpTest {
   }
 
   @Test
-  void everyWarmUpRequestIsAnsweredOkUntilTheCostLevelsOffOrTheBudgetEnds() {
-    var settings = new WarmUpSettings(Duration.ofSeconds(20), 20, 2, 0.05, 2);
-    WarmUp.Result result = WarmUp.run(engine, config, settings, () -> false);
+  void everyWarmUpRequestIsAnsweredOkUntilTheCompilersSettleOrTheBudgetEnds() {
+    var settings = new WarmUpSettings(Duration.ofSeconds(20), Duration.ofSeconds(2), 2, 0.05, 2, 0.25);
+    WarmUp.Result result = WarmUp.run(engine, config, settings, () -> false, () -> false);
     assertTrue(result.requests() >= 20, "only " + result.requests() + " warm-up requests ran");
     assertEquals(0, result.failed(), "warm-up requests not answered 200");
     assertTrue(result.ended().equals("levelled") || result.ended().equals("budget"), result.ended());
@@ -34,10 +34,10 @@ class WarmUpTest {
 
   @Test
   void promotionEndsTheWarmUpWithinARequest() {
-    var settings = new WarmUpSettings(Duration.ofMinutes(5), 1000, 1, 0.05, 4);
+    var settings = new WarmUpSettings(Duration.ofMinutes(5), Duration.ofSeconds(10), 1, 0.05, 4, 0.25);
     AtomicInteger checks = new AtomicInteger();
     // Promoted after a few requests: the warm-up ends there, not at the end of its round or budget.
-    WarmUp.Result result = WarmUp.run(engine, config, settings, () -> checks.incrementAndGet() > 5);
+    WarmUp.Result result = WarmUp.run(engine, config, settings, () -> checks.incrementAndGet() > 5, () -> true);
     assertEquals("promoted", result.ended());
     assertTrue(result.requests() < 10, result.requests() + " requests ran after the promotion");
     assertEquals(0, result.failed());
