@@ -7,7 +7,8 @@ import org.apache.pekko.cluster.Member;
 /**
  * What a launcher and its node JVMs tell each other beyond the promotion line on standard input. A node at its request
  * quota writes {@link #replaceLine()} on its standard output, which the launcher reads: it promotes its standby at
- * once. The line holds a secret token from the launcher, so console output of a handler (which ends up in the same
+ * once. A node that catches SIGHUP writes {@link #hangUpsLine()}: from then on the launcher forwards the SIGHUPs it gets
+ * to it (before, one would end the JVM). The lines hold a secret token from the launcher, so console output of a handler (which ends up in the same
  * log) cannot fake it. Every node JVM of one launcher carries the cluster role {@link #role()}, by which the old node
  * recognises its replacement among the members.
  */
@@ -42,6 +43,17 @@ public final class LauncherLink implements Replacement {
   /** The line a node writes on its standard output to ask for its replacement. */
   String replaceLine() {
     return "[renga-node " + token + "] replace";
+  }
+
+  /** The line a node writes on its standard output once a SIGHUP reloads its tenants instead of ending it. */
+  String hangUpsLine() {
+    return "[renga-node " + token + "] hangups";
+  }
+
+  /** Tells the launcher that SIGHUPs may be forwarded to this JVM now. */
+  public void hangUpsCaught() {
+    System.out.println(hangUpsLine());
+    System.out.flush();
   }
 
   @Override

@@ -99,7 +99,7 @@ class TenantRequestsTest {
     // As on a node: the engine runs ordinary code first, so the first request does not pay for a cold engine.
     engine.warmUp(3);
     var blocking = testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig("renga-blocking-dispatcher"));
-    HandlerFetcher fetcher = new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(2), true), blocking);
+    HandlerFetcher fetcher = new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(2), true), testKit.system());
     runner =
         new HandlerRunner(
             testKit,
