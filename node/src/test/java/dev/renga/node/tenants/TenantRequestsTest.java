@@ -168,6 +168,25 @@ class TenantRequestsTest {
   }
 
   @Test
+  void aSecretWrittenOverSeveralConsoleCallsIsMaskedInConsoleCapture() {
+    // The trailer mode streams (several replies): TenantsEndToEndTest reads it from the wire.
+    for (String mode : List.of("header", "body")) {
+      var completed =
+          HandlerRunner.completed(
+              runner.run(acme.url("tenants/leak-console-split.js"), "GET", new byte[0], List.of(new Header("x-haiku-console", mode))));
+      String console =
+          mode.equals("body")
+              ? new String(completed.body(), StandardCharsets.UTF_8)
+              : URLDecoder.decode(
+                  completed.headers().stream().filter(h -> h.name().equals("x-haiku-console")).findFirst().map(Header::value)
+                      .orElseGet(() -> ""),
+                  StandardCharsets.UTF_8);
+      assertTrue(console.startsWith("password: *****\n (split)\n"), mode + ": " + console);
+      assertFalse(console.contains(PASSWORD.substring(3)) || console.contains(PASSWORD.substring(5)), mode + ": " + console);
+    }
+  }
+
+  @Test
   void secretValuesAreMaskedInErrorBodies() {
     var failed = failed(runner.run(acme.url("tenants/leak-throw.js")), ErrorCode.EXCEPTION);
     assertTrue(failed.error().cause().contains("cannot connect as admin:*****@db"), failed.error().cause());
