@@ -130,7 +130,7 @@ class FreshNodeEndToEndTest {
     assertTrue(launcher.isAlive(), "SIGHUP reloads; it stops neither the launcher nor its node");
     String log = RengaProcesses.log("fresh-node");
     assertTrue(log.contains("SIGHUP passed on"), log);
-    assertTrue(log.contains("tenants reloaded (SIGHUP): changed [fixtures]"), log);
+    assertTrue(log.contains("tenants reloaded (SIGHUP): added [], changed [fixtures], removed []"), log);
     assertTrue(!log.contains("node 2 serving"), "the same node JVM serves on");
   }
 }
