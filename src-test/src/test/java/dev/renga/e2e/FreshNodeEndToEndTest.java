@@ -27,8 +27,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * A node under its launcher, as `bin/renga node` runs it, with no warm-up workload (RengaProcesses turns it off):
  * its first request is an endless loop,
- * answered on a JVM that is still compiling (the launcher's node compiles JavaScript), with the default limits
- * (request-timeout 5 s, cpu-limit 2 s). Then its tenants file changes with the file check off, and a SIGHUP to the
+ * answered on a JVM that is still compiling (the launcher's node compiles JavaScript), with the default request-timeout
+ * (5 s) and a 1 s CPU limit. Then its tenants file changes with the file check off, and a SIGHUP to the
  * launcher (not to the node) makes the serving node reload it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -53,7 +53,10 @@ class FreshNodeEndToEndTest {
             Map.of(
                 "renga.tenants-file", tenantsFile.toString(),
                 // No file check: only a SIGHUP can make the node read the file again.
-                "renga.tenants-reload-interval", "0s"));
+                "renga.tenants-reload-interval", "0s",
+                // Below the default 2 s, so that the loop surely runs that long before the 5 s limit even when the
+                // handler's fetch on a cold JVM takes seconds; a starved thread still gets far less CPU than that.
+                "renga.sandbox.cpu-limit", "1s"));
     renga.awaitRouted(gateway, 1);
   }
 
