@@ -185,12 +185,13 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   /**
    * Why the deadline stops the request. Its CPU limit is CPU time, and a node short of CPU (a cold JVM compiling, other
    * work on its cores) gives the request's thread less than the clock passes: a loop can reach the time limit before it
-   * has used its CPU limit. So a request whose JavaScript ran (wall-clock, its turns added up) for longer than its CPU
-   * limit, which a core of its own would have stopped at that limit, is stopped for its CPU use; any other for its time.
+   * has used its CPU limit. So a request that spent most of its time limit running its JavaScript (wall-clock, its turns
+   * added up: more than half of it, and longer than its CPU limit) is compute-bound and stopped for its CPU use; one
+   * whose time went mostly to waiting (I/O, timers, a JS thread, its context) is stopped for its time.
    */
   private HandlerError atDeadline(Duration timeout) {
     RunningTurns.Usage used = sandbox.turns().usage(invocation.requestId());
-    if (used.wallNanos() > budget.cpuLimit().toNanos()) {
+    if (used.wallNanos() > budget.cpuLimit().toNanos() && used.wallNanos() * 2 > timeout.toNanos()) {
       return new HandlerError(
           ErrorCode.CPU_LIMIT,
           "ran its JavaScript for " + used.wallNanos() / 1_000_000 + "ms without finishing, more than its CPU limit of "
