@@ -1,7 +1,9 @@
 package dev.renga.node;
 
 import dev.renga.core.Header;
+import dev.renga.node.tenants.SecretMask;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -9,7 +11,8 @@ import java.util.Locale;
  * A request's console output as {@code x-haiku-console} returns it to the client (DESIGN §4), as haiku-http did: none,
  * instead of the body (output up to {@code end()}), in a response header (output up to the handler's first
  * {@code writeHead}, {@code write} or {@code end}), or in a trailer (up to {@code end()}). Bounded by
- * renga.sandbox.console.max-bytes; output after the response ended is never returned.
+ * renga.sandbox.console.max-bytes; output after the response ended is never returned. The tenant's secrets are masked
+ * over the whole output returned, so a secret written across several console calls is masked too.
  */
 final class ConsoleCapture {
   static final String HEADER = "x-haiku-console";
@@ -46,15 +49,19 @@ final class ConsoleCapture {
 
   private final Mode mode;
   private final int maxBytes;
-  private final StringBuilder text = new StringBuilder();
+  private final SecretMask mask;
+  /** Each console call's text as written (masked only when returned, over all of them). */
+  private final List<String> lines = new ArrayList<>();
   private int bytes;
   private boolean cut;
-  /** The output when the handler first wrote its head (writeHead, write or end); null before. */
-  private String atHead;
+  /** How many lines there were when the handler first wrote its head (writeHead, write or end); -1 before. */
+  private int atHead = -1;
+  private boolean cutAtHead;
 
-  ConsoleCapture(Mode mode, int maxBytes) {
+  ConsoleCapture(Mode mode, int maxBytes, SecretMask mask) {
     this.mode = mode;
     this.maxBytes = maxBytes;
+    this.mask = mask;
   }
 
   Mode mode() {
@@ -69,27 +76,36 @@ final class ConsoleCapture {
     int size = line.getBytes(StandardCharsets.UTF_8).length + 1;
     if (bytes + size > maxBytes) {
       cut = true;
-      text.append(CUT);
       return;
     }
     bytes += size;
-    text.append(line).append('\n');
+    lines.add(line);
   }
 
+  /** The output up to now, one line per console call, secrets masked. */
   String text() {
-    return text.toString();
+    return text(lines.size(), cut);
+  }
+
+  private String text(int count, boolean wasCut) {
+    StringBuilder text = new StringBuilder();
+    for (String line : mask.applyAcross(lines.subList(0, count))) {
+      text.append(line).append('\n');
+    }
+    return wasCut ? text.append(CUT).toString() : text.toString();
   }
 
   /** The handler called writeHead, write or end for the first time: what the header mode returns is fixed now. */
   void headWritten() {
-    if (atHead == null) {
-      atHead = text();
+    if (atHead < 0) {
+      atHead = lines.size();
+      cutAtHead = cut;
     }
   }
 
   /** The header mode's value: the output up to the head, encoded as {@link #encode} does. */
   Header asHeader() {
-    return new Header(HEADER, encode(atHead != null ? atHead : text()));
+    return new Header(HEADER, encode(atHead >= 0 ? text(atHead, cutAtHead) : text()));
   }
 
   /** The trailer mode's value: the output up to end(). */

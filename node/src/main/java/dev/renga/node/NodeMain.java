@@ -12,8 +12,8 @@ import dev.renga.core.tenants.TenantsSource;
 import dev.renga.node.fetch.HandlerCache;
 import dev.renga.node.fetch.HandlerFetcher;
 import dev.renga.node.fetch.HandlerSettings;
-import dev.renga.node.fetch.Lookups;
 import dev.renga.node.launcher.LauncherLink;
+import dev.renga.core.tenants.HangUps;
 import dev.renga.node.sandbox.JsEngine;
 import dev.renga.node.sandbox.RunningTurns;
 import dev.renga.node.sandbox.Sandbox;
@@ -64,6 +64,10 @@ public final class NodeMain {
   public static void main(String[] args) throws IOException {
     exitOnOutOfMemoryOutsideHandlers();
     Optional<LauncherLink> launcher = LauncherLink.ofThisJvm();
+    // From now on a SIGHUP (its launcher forwards them) reloads the tenants, even while this JVM starts or stands by.
+    if (HangUps.catchEarly()) {
+      launcher.ifPresent(LauncherLink::hangUpsCaught);
+    }
     Config config = RengaConfig.load("node");
     if (launcher.isPresent()) {
       // The launcher's role lets the node it replaces recognise this JVM among the cluster's members.
@@ -231,7 +235,7 @@ public final class NodeMain {
         context -> {
           var blocking =
               context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("renga-blocking-dispatcher"));
-          HandlerFetcher fetcher = new HandlerFetcher(HandlerSettings.from(config), Lookups.executor());
+          HandlerFetcher fetcher = new HandlerFetcher(HandlerSettings.from(config), context.getSystem());
           Sandbox sandbox =
               new Sandbox(
                   engine, fetcher, SandboxSettings.from(config), new RunningTurns(), blocking, new HandlerCache(fetcher),

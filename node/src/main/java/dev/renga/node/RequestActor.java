@@ -20,6 +20,7 @@ import dev.renga.node.sandbox.RuntimeHost;
 import dev.renga.node.sandbox.Sandbox;
 import dev.renga.node.sandbox.SandboxSettings;
 import dev.renga.core.tenants.TenantTable;
+import dev.renga.node.tenants.MaskedLines;
 import dev.renga.node.tenants.TenantSettings;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
@@ -135,6 +136,8 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   private boolean streaming;
   private long responseBytes;
   private final ConsoleCapture captured;
+  /** Console output on its way to the node's log, the tenant's secrets masked across console calls. */
+  private final MaskedLines logLines;
   private final long startedAt = System.nanoTime();
   private RunningTurns.Usage usage = RunningTurns.Usage.NONE;
 
@@ -153,7 +156,8 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     this.tenant = match.settings();
     this.limits = tenant.sandbox();
     this.budget = new RunningTurns.Budget(limits.cpuLimit(), limits.memoryLimit());
-    this.captured = new ConsoleCapture(ConsoleCapture.Mode.of(invocation.headers()), limits.consoleMaxBytes());
+    this.captured = new ConsoleCapture(ConsoleCapture.Mode.of(invocation.headers()), limits.consoleMaxBytes(), tenant.mask());
+    this.logLines = new MaskedLines(tenant.mask());
     Duration timeout = limits.requestTimeout();
     this.deadline =
         context
@@ -161,11 +165,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
             .scheduler()
             .scheduleOnce(
                 timeout,
-                () ->
-                    cancel(
-                        new HandlerError(
-                            ErrorCode.TIMEOUT,
-                            "did not complete within the time limit of " + timeout.toMillis() + "ms")),
+                () -> cancel(atDeadline(timeout)),
                 sandbox.blocking());
     this.outbound =
         new OutboundCalls(
@@ -180,6 +180,25 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     context.pipeToSelf(
         sandbox.modules().load(invocation.handlerUrl()),
         (code, failure) -> failure == null ? new HandlerFetched(code) : new FetchFailed(fetchError(failure)));
+  }
+
+  /**
+   * Why the deadline stops the request. Its CPU limit is CPU time, and a node short of CPU (a cold JVM compiling, other
+   * work on its cores) gives the request's thread less than the clock passes: a loop can reach the time limit before it
+   * has used its CPU limit. So a request that spent most of its time limit running its JavaScript (wall-clock, its turns
+   * added up: more than half of it, and longer than its CPU limit) is compute-bound and stopped for its CPU use; one
+   * whose time went mostly to waiting (I/O, timers, a JS thread, its context) is stopped for its time.
+   */
+  private HandlerError atDeadline(Duration timeout) {
+    RunningTurns.Usage used = sandbox.turns().usage(invocation.requestId());
+    if (used.wallNanos() > budget.cpuLimit().toNanos() && used.wallNanos() * 2 > timeout.toNanos()) {
+      return new HandlerError(
+          ErrorCode.CPU_LIMIT,
+          "ran its JavaScript for " + used.wallNanos() / 1_000_000 + "ms without finishing, more than its CPU limit of "
+              + budget.cpuLimit().toMillis() + "ms (the node, short of CPU, gave it " + used.cpuNanos() / 1_000_000
+              + "ms of CPU time within the time limit of " + timeout.toMillis() + "ms)");
+    }
+    return new HandlerError(ErrorCode.TIMEOUT, "did not complete within the time limit of " + timeout.toMillis() + "ms");
   }
 
   /** The handler URL's tenant; a URL the gateway let through but that does not parse belongs to the default one. */
@@ -344,6 +363,9 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     outbound.cancelAll();
     sockets.closeAll();
     sandbox.turns().ended(invocation.requestId());
+    for (MaskedLines.Line line : logLines.flush()) {
+      writeLog(line.level(), line.text());
+    }
     // A bug in this actor stops it before it answered: the client still gets a clean error.
     answer(new NodeProtocol.Failed(new HandlerError(ErrorCode.EXCEPTION, "internal error while running the handler")));
     Execution execution = js;
@@ -422,7 +444,7 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   /** The functions runtime.js calls; they run on this actor's thread, inside a JS turn. */
   private ProxyObject hostBridge(HandlerBundle bundle) {
     Map<String, Object> bridge = new HashMap<>(new RuntimeHost(sandbox.engine(), bundle, invocation.body()).functions());
-    bridge.put("log", (ProxyExecutable) args -> log(args[0].asString(), tenant.mask().apply(args[1].asString())));
+    bridge.put("log", (ProxyExecutable) args -> log(args[0].asString(), args[1].asString()));
     bridge.put("env", (ProxyExecutable) args -> ProxyArray.fromArray(tenant.processEnv()));
     bridge.put("setTimer", (ProxyExecutable) args -> setTimer(args[0].asInt(), args[1].asLong(), args[2].asBoolean()));
     bridge.put("refTimer", (ProxyExecutable) args -> refTimer(args[0].asInt(), args[1].asBoolean()));
@@ -451,13 +473,21 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     return null;
   }
 
+  /** One console call: captured for x-haiku-console (masked when returned), and logged once its masking is known. */
   private Object log(String level, String text) {
     if (!answered) {
       captured.add(text);
     }
+    for (MaskedLines.Line line : logLines.add(level, text)) {
+      writeLog(line.level(), line.text());
+    }
+    return null;
+  }
+
+  private void writeLog(String level, String text) {
     long budget = limits.consoleLogMaxBytes();
     if (loggedBytes > budget) {
-      return null;
+      return;
     }
     loggedBytes += text.length();
     if (loggedBytes > budget) {
@@ -475,7 +505,6 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
     } finally {
       MDC.remove("requestId");
     }
-    return null;
   }
 
   private Object setTimer(int id, long delayMillis, boolean ref) {

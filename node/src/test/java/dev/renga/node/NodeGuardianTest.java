@@ -57,7 +57,7 @@ class NodeGuardianTest {
     var blocking = testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig("renga-blocking-dispatcher"));
     return new Sandbox(
             engine,
-            new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(2), true), blocking),
+            new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(2), true), testKit.system()),
             new SandboxSettings(Duration.ofSeconds(5), Duration.ofSeconds(5), 512L * 1024 * 1024, 1024 * 1024, true, false),
             new RunningTurns(),
             blocking);

@@ -57,7 +57,7 @@ class RequestActorTest {
     var blocking = testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig("renga-blocking-dispatcher"));
     return new Sandbox(
         engine,
-        new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(2), allowPrivate), blocking),
+        new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(2), allowPrivate), testKit.system()),
         new SandboxSettings(timeout, Duration.ofSeconds(5), 512L * 1024 * 1024, 1024 * 1024, allowPrivate, false),
         new RunningTurns(),
         blocking);

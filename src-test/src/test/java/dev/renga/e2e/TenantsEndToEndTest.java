@@ -165,6 +165,21 @@ class TenantsEndToEndTest {
     assertEquals(200, trailer.statusCode());
     assertFalse(trailer.body().contains(PASSWORD), trailer.body());
 
+    // The secret written in pieces, over several console calls: masked as a whole in every mode and in the log.
+    HttpResponse<String> splitHeader = call(acme.url("tenants/leak-console-split.js"), "header");
+    String split = URLDecoder.decode(splitHeader.headers().firstValue("x-haiku-console").orElse(""), StandardCharsets.UTF_8);
+    assertTrue(split.startsWith("password: *****\n (split)\n"), split);
+    HttpResponse<String> splitBody = call(acme.url("tenants/leak-console-split.js"), "body");
+    assertTrue(splitBody.body().contains("again *****\n"), splitBody.body());
+    HttpResponse<String> splitTrailer = call(acme.url("tenants/leak-console-split.js"), "trailer");
+    assertEquals("done", splitTrailer.body());
+    for (var response : List.of(splitHeader, splitBody, splitTrailer)) {
+      for (String piece : List.of(PASSWORD.substring(3), PASSWORD.substring(5))) {
+        assertFalse(response.body().contains(piece), response.body());
+        response.headers().map().values().forEach(values -> assertFalse(String.join(",", values).contains(piece)));
+      }
+    }
+
     HttpResponse<String> thrown = call(acme.url("tenants/leak-throw.js"), null);
     assertEquals(500, thrown.statusCode());
     assertEquals("exception", thrown.headers().firstValue("x-renga-error").orElse(""));
@@ -180,6 +195,13 @@ class TenantsEndToEndTest {
         () -> RengaProcesses.log("tenants-node").contains("password: *****"));
     assertFalse(RengaProcesses.log("tenants-node").contains(PASSWORD), "the node's log holds no secret value");
     assertFalse(RengaProcesses.log("tenants-gateway").contains(PASSWORD), "the gateway's log holds no secret value");
+    renga.await(
+        "the node logged the split secret's lines",
+        Duration.ofSeconds(10),
+        () -> RengaProcesses.log("tenants-node").contains("again *****"));
+    for (String piece : List.of(PASSWORD.substring(3), PASSWORD.substring(5))) {
+      assertFalse(RengaProcesses.log("tenants-node").contains(piece), "the node's log holds no piece of a secret");
+    }
   }
 
   @Test

@@ -77,13 +77,9 @@ public final class TenantsReloader<T> extends AbstractBehavior<TenantsReloader.C
     return tenants;
   }
 
-  /** Tells {@code reloader} to reload on SIGHUP (the JVM's default, exiting, is replaced). */
+  /** Tells {@code reloader} to reload on SIGHUP (the JVM's default, exiting, is replaced); see {@link HangUps}. */
   public static void reloadOnHangUp(ActorRef<Command> reloader) {
-    try {
-      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reloader.tell(new Reload("SIGHUP")));
-    } catch (IllegalArgumentException unsupported) {
-      log.info("SIGHUP cannot be handled on this platform: tenants reload when their file changes");
-    }
+    HangUps.reloadTenants(reloader);
   }
 
   private final TenantsSource source;

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The small parent process of a node JVM ({@code bin/renga node}): starts the node, starts a fresh one whenever it
- * exits (quota recycle, fatal error, OOM), backs off on crash loops, and passes SIGTERM on for a graceful stop.
+ * exits (quota recycle, fatal error, OOM), backs off on crash loops, passes SIGTERM on for a graceful stop, and SIGHUP
+ * on to every node JVM it runs (each reloads its tenants).
  *
  * <p>It keeps one standby JVM beside the serving one: started with {@link NodeMain#STANDBY_PROPERTY} at low CPU
  * priority ({@link StandbyPriority}), it warms its engine and runs a warm-up workload while it waits. When the serving node exits, the standby is promoted with a line on its standard input and joins
@@ -50,6 +51,8 @@ public final class Launcher {
   private volatile Process standby;
   /** A standby promoted while the serving node still serves, at that node's request; it serves next. */
   private volatile Process successor;
+  /** The node JVMs that catch SIGHUP (they said so on their standard output): forwarding one to them is safe. */
+  private final java.util.Set<Process> hangUpsCaught = ConcurrentHashMap.newKeySet();
   /** The thread copying each live node JVM's standard output. */
   private final Map<Process, Thread> relays = new ConcurrentHashMap<>();
   /** Per node JVM: completes when it says it is done warming up and joins ({@link LauncherLink#joiningLine()}). */
@@ -76,8 +79,42 @@ public final class Launcher {
   public static void main(String[] args) throws InterruptedException {
     Launcher launcher = new Launcher(List.of(args));
     Runtime.getRuntime().addShutdownHook(new Thread(launcher::stop, "renga-launcher-stop"));
+    launcher.forwardHangUps();
     exitWithParent();
     launcher.run();
+  }
+
+  /** SIGHUP (reload the tenants) goes on to the node JVMs; this JVM has nothing to reload. */
+  private void forwardHangUps() {
+    try {
+      sun.misc.SignalHandler before = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> hangUp());
+      if (before == sun.misc.SignalHandler.SIG_IGN) {
+        log("SIGHUP is ignored by this process (started under nohup?): it cannot pass it on; tenants reload when their"
+            + " files change");
+      }
+    } catch (IllegalArgumentException unsupported) {
+      log("SIGHUP cannot be handled on this platform; tenants reload when their files change");
+    }
+  }
+
+  /** Sends SIGHUP to every live node JVM that catches it: the serving one, its successor, the standby. */
+  private void hangUp() {
+    for (Process process : hangUpsCaught) {
+      if (!process.isAlive()) {
+        hangUpsCaught.remove(process);
+        continue;
+      }
+      try {
+        // The JDK has no way to send a process any signal but TERM and KILL.
+        new ProcessBuilder("kill", "-HUP", Long.toString(process.pid()))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+      } catch (IOException e) {
+        log("could not pass SIGHUP on to node pid " + process.pid() + ": " + e.getMessage());
+      }
+    }
+    log("SIGHUP passed on to " + hangUpsCaught.size() + " node JVM(s)");
   }
 
   /** A launcher started by `bin/renga up` or a test stops (and stops its node) when that process is gone. */
@@ -217,6 +254,7 @@ public final class Launcher {
   private void relayOutput(Process process) {
     String replaceLine = link.replaceLine();
     String joiningLine = link.joiningLine();
+    String hangUpsLine = link.hangUpsLine();
     Thread relay =
         Thread.ofPlatform()
         .daemon()
@@ -230,6 +268,8 @@ public final class Launcher {
                     replaceEarly(process);
                   } else if (line.equals(joiningLine)) {
                     joining(process).complete(null);
+                  } else if (line.equals(hangUpsLine)) {
+                    hangUpsCaught.add(process);
                   } else {
                     System.out.println(line);
                   }
@@ -237,6 +277,7 @@ public final class Launcher {
               } catch (IOException e) {
                 // The node is gone; its exit is handled by the run loop.
               } finally {
+                hangUpsCaught.remove(process);
                 relays.remove(process);
                 joining.remove(process);
               }

@@ -8,8 +8,9 @@ import org.apache.pekko.cluster.Member;
  * What a launcher and its node JVMs tell each other beyond the promotion line on standard input. A node at its request
  * quota writes {@link #replaceLine()} on its standard output, which the launcher reads: it promotes its standby at
  * once. A node that is done warming up and joins writes {@link #joiningLine()}: its launcher starts the next standby
- * a little later, never while the node still warms. Each line holds a secret token from the launcher, so console output of a handler (which ends up in the same
- * log) cannot fake it. Every node JVM of one launcher carries the cluster role {@link #role()}, by which the old node
+ * a little later, never while the node still warms. A node that catches SIGHUP writes {@link #hangUpsLine()}: from then
+ * on the launcher forwards the SIGHUPs it gets to it (before, one would end the JVM). Each line holds a secret token
+ * from the launcher, so console output of a handler (which ends up in the same log) cannot fake it. Every node JVM of one launcher carries the cluster role {@link #role()}, by which the old node
  * recognises its replacement among the members.
  */
 public final class LauncherLink implements Replacement {
@@ -53,6 +54,17 @@ public final class LauncherLink implements Replacement {
   /** Tells the launcher this node is done warming up and joins the cluster now. */
   public void joining() {
     System.out.println(joiningLine());
+    System.out.flush();
+  }
+
+  /** The line a node writes on its standard output once a SIGHUP reloads its tenants instead of ending it. */
+  String hangUpsLine() {
+    return "[renga-node " + token + "] hangups";
+  }
+
+  /** Tells the launcher that SIGHUPs may be forwarded to this JVM now. */
+  public void hangUpsCaught() {
+    System.out.println(hangUpsLine());
     System.out.flush();
   }
 

@@ -1,12 +1,11 @@
 package dev.renga.node.outbound;
 
 import dev.renga.core.Header;
-import dev.renga.node.fetch.Lookups;
+import dev.renga.node.fetch.PinnedLookup;
 import dev.renga.node.fetch.NetworkPolicy;
 import dev.renga.node.outbound.OutboundException.Kind;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,12 +65,6 @@ public final class OutboundClient implements Extension {
   /** Tenants of requests sent without one: each gets connections of its own. */
   private static final AtomicLong ANONYMOUS = new AtomicLong();
 
-  /** Name resolution, replaceable in tests. */
-  @FunctionalInterface
-  interface Lookup {
-    InetAddress[] addresses(String host) throws UnknownHostException;
-  }
-
   public static OutboundClient get(ActorSystem<?> system) {
     return ID.apply(system);
   }
@@ -80,7 +73,7 @@ public final class OutboundClient implements Extension {
   public static final class Id extends ExtensionId<OutboundClient> {
     @Override
     public OutboundClient createExtension(ActorSystem<?> system) {
-      return new OutboundClient(system, OutboundSettings.from(system.settings().config()), InetAddress::getAllByName);
+      return new OutboundClient(system, OutboundSettings.from(system.settings().config()), PinnedLookup.SYSTEM);
     }
   }
 
@@ -91,12 +84,16 @@ public final class OutboundClient implements Extension {
 
   private final ActorSystem<?> system;
   private final OutboundSettings settings;
-  private final Lookup lookup;
+  private final PinnedLookup lookup;
   private final Materializer materializer;
   private final ExecutionContextExecutor blocking;
   private final OutboundPool pool;
 
-  OutboundClient(ActorSystem<?> system, OutboundSettings settings, Lookup lookup) {
+  OutboundClient(ActorSystem<?> system, OutboundSettings settings, PinnedLookup.Resolver resolver) {
+    this(system, settings, new PinnedLookup(resolver));
+  }
+
+  private OutboundClient(ActorSystem<?> system, OutboundSettings settings, PinnedLookup lookup) {
     this.system = system;
     this.settings = settings;
     this.lookup = lookup;
@@ -444,25 +441,22 @@ public final class OutboundClient implements Extension {
 
     /** Resolves the host and checks every address it has; the connection goes to the first, exactly. */
     private CompletionStage<InetAddress> resolve(String host, int port) {
-      return CompletableFuture.supplyAsync(
-          () -> {
-            policy.hostDenial(host).ifPresent(reason -> {
-              throw forbidden(host, reason);
-            });
-            InetAddress[] addresses;
-            try {
-              addresses = lookup.addresses(host);
-            } catch (UnknownHostException e) {
-              throw new OutboundException(Kind.NETWORK, "unknown host " + host);
-            }
-            for (InetAddress address : addresses) {
-              policy.denial(host, address, port).ifPresent(reason -> {
-                throw forbidden(host, reason);
-              });
-            }
-            return addresses[0];
-          },
-          Lookups.executor());
+      return lookup
+          .resolve(host, port, policy)
+          .exceptionallyCompose(
+              failure ->
+                  CompletableFuture.failedFuture(
+                      unwrap(failure) instanceof PinnedLookup.Refused refused
+                          ? refused.forbidden()
+                              ? forbidden(host, refused.getMessage())
+                              : new OutboundException(Kind.NETWORK, refused.getMessage())
+                          : failure));
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+      return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+          ? failure.getCause()
+          : failure;
     }
 
     private OutboundException forbidden(String host, String reason) {

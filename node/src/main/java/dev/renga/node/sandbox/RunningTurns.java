@@ -54,9 +54,12 @@ public final class RunningTurns {
   /** What a request may use: CPU time and allocated bytes (its tenant's cpu-limit and memory-limit). */
   public record Budget(java.time.Duration cpuLimit, long memoryLimit) {}
 
-  /** What a request has used so far, over all its finished turns. */
-  public record Usage(long cpuNanos, long allocatedBytes) {
-    public static final Usage NONE = new Usage(0, 0);
+  /**
+   * What a request has used so far, over all its finished turns: CPU time, allocated bytes, and the wall-clock time its
+   * JavaScript ran (which exceeds the CPU time when the node gives its thread less than a core).
+   */
+  public record Usage(long cpuNanos, long allocatedBytes, long wallNanos) {
+    public static final Usage NONE = new Usage(0, 0, 0);
   }
 
   /** One request's JS running on one thread, from {@link #enter} to {@link #exit}. */
@@ -65,6 +68,7 @@ public final class RunningTurns {
     private final long threadId;
     private final long cpuStart;
     private final long allocatedStart;
+    private final long wallStart = System.nanoTime();
     private final Usage before;
     private final Budget budget;
     private final Consumer<HandlerError> cancel;
@@ -102,6 +106,11 @@ public final class RunningTurns {
       return before.allocatedBytes() + Math.max(0, now - allocatedStart);
     }
 
+    /** What the request has used so far, this turn included (read from any thread). */
+    public Usage usage() {
+      return new Usage(cpuNanos(), allocatedBytes(), before.wallNanos() + (System.nanoTime() - wallStart));
+    }
+
     /** Whether the request has been cancelled during this turn. */
     public boolean cancelled() {
       return cancelled.get();
@@ -131,7 +140,8 @@ public final class RunningTurns {
     Usage usage =
         new Usage(
             turn.before.cpuNanos() + Math.max(0, threads.getCurrentThreadCpuTime() - turn.cpuStart),
-            turn.before.allocatedBytes() + Math.max(0, threads.getCurrentThreadAllocatedBytes() - turn.allocatedStart));
+            turn.before.allocatedBytes() + Math.max(0, threads.getCurrentThreadAllocatedBytes() - turn.allocatedStart),
+            turn.before.wallNanos() + (System.nanoTime() - turn.wallStart));
     waiting.put(turn.requestId, new Waiting(turn.requestId, usage, turn.cancel, new AtomicBoolean(turn.cancelled())));
     running.remove(turn);
     return usage;
@@ -140,6 +150,17 @@ public final class RunningTurns {
   /** The request is over (its actor stopped): nothing left to charge or cancel. */
   public void ended(String requestId) {
     waiting.remove(requestId);
+  }
+
+  /** What the request has used so far, its turn running now included (from any thread); NONE if it never ran. */
+  public Usage usage(String requestId) {
+    for (Turn turn : running) {
+      if (turn.requestId.equals(requestId)) {
+        return turn.usage();
+      }
+    }
+    Waiting between = waiting.get(requestId);
+    return between == null ? Usage.NONE : between.usage();
   }
 
   /** The requests waiting between turns now. */

@@ -11,7 +11,6 @@ import dev.renga.node.NodeGuardian;
 import dev.renga.node.RequestActor;
 import dev.renga.node.fetch.HandlerFetcher;
 import dev.renga.node.fetch.HandlerSettings;
-import dev.renga.node.fetch.Lookups;
 import dev.renga.node.sandbox.JsEngine;
 import dev.renga.node.sandbox.RunningTurns;
 import dev.renga.node.sandbox.Sandbox;
@@ -109,7 +108,7 @@ public final class WarmUp {
       Sandbox sandbox =
           new Sandbox(
               engine,
-              new HandlerFetcher(HandlerSettings.from(local), Lookups.executor()),
+              new HandlerFetcher(HandlerSettings.from(local), system),
               SandboxSettings.from(local),
               new RunningTurns(),
               blocking);

@@ -14,6 +14,8 @@ import dev.renga.node.sandbox.JsEngine;
 import dev.renga.node.testing.MutableClock;
 import dev.renga.node.testing.ScriptedServer;
 import dev.renga.node.testing.ScriptedServer.Answer;
+import com.typesafe.config.ConfigFactory;
+import dev.renga.core.RengaConfig;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -24,13 +26,22 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class HandlerCacheTest {
+  private static final ActorTestKit testKit =
+      ActorTestKit.create(RengaConfig.withDefaults(ConfigFactory.parseString("pekko.actor.provider = local")));
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
   private static final HandlerSettings SETTINGS = new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(5), true);
 
   private final ScriptedServer server = new ScriptedServer();
@@ -42,7 +53,7 @@ class HandlerCacheTest {
   }
 
   private HandlerCache cache(HandlerSettings settings) {
-    return new HandlerCache(new HandlerFetcher(settings, ForkJoinPool.commonPool()), clock);
+    return new HandlerCache(new HandlerFetcher(settings, testKit.system()), clock);
   }
 
   private HandlerCache cache() {

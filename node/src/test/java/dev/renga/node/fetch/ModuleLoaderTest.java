@@ -7,14 +7,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.renga.node.testing.ScriptedServer;
 import dev.renga.node.testing.ScriptedServer.Answer;
+import com.typesafe.config.ConfigFactory;
+import dev.renga.core.RengaConfig;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ModuleLoaderTest {
+  private static final ActorTestKit testKit =
+      ActorTestKit.create(RengaConfig.withDefaults(ConfigFactory.parseString("pekko.actor.provider = local")));
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
   private final ScriptedServer server = new ScriptedServer();
 
   @AfterEach
@@ -26,7 +37,7 @@ class ModuleLoaderTest {
     var fetcher =
         new HandlerFetcher(
             new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(5), true).withCache(1 << 20, Duration.ofSeconds(60)),
-            ForkJoinPool.commonPool());
+            testKit.system());
     return new ModuleLoader(new HandlerCache(fetcher), maxModules).load(server.url(path)).toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 

@@ -67,7 +67,7 @@ class NetTest {
     var blocking = testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig("renga-blocking-dispatcher"));
     return new Sandbox(
         engine,
-        new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(5), true), blocking),
+        new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(5), true), testKit.system()),
         new SandboxSettings(TIMEOUT, Duration.ofSeconds(5), 512L * 1024 * 1024, 1024 * 1024, allowPrivate, false),
         turns,
         blocking);

@@ -48,7 +48,7 @@ class SocketCostBench {
       engine.warmUp(20);
       var blocking = testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig("renga-blocking-dispatcher"));
       Sandbox sandbox = new Sandbox(engine,
-          new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(5), true), blocking),
+          new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(5), true), testKit.system()),
           new SandboxSettings(Duration.ofSeconds(60), Duration.ofSeconds(60), 4L << 30, 1 << 20, true, false),
           new RunningTurns(), blocking);
       String level = TestIsolation.settings().level().name().toLowerCase(java.util.Locale.ROOT);

@@ -58,7 +58,7 @@ class OutboundLatencyBench {
       Sandbox sandbox =
           new Sandbox(
               engine,
-              new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(5), true), blocking),
+              new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(5), true), testKit.system()),
               new SandboxSettings(Duration.ofSeconds(60), Duration.ofSeconds(60), 4L << 30, 1 << 20, true, false),
               new RunningTurns(),
               blocking);

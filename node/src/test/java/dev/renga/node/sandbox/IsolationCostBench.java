@@ -50,7 +50,7 @@ class IsolationCostBench {
           Sandbox sandbox =
               new Sandbox(
                   engine,
-                  new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(5), true), blocking),
+                  new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(5), true), testKit.system()),
                   new SandboxSettings(Duration.ofSeconds(600), Duration.ofSeconds(60), 4L << 30, 1 << 20, true, false),
                   turns,
                   blocking);
@@ -106,7 +106,7 @@ class IsolationCostBench {
           Sandbox sandbox =
               new Sandbox(
                   engine,
-                  new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(5), true), blocking),
+                  new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(5), true), testKit.system()),
                   new SandboxSettings(Duration.ofSeconds(60), Duration.ofSeconds(60), 4L << 30, 1 << 20, true, false),
                   new RunningTurns(),
                   blocking);

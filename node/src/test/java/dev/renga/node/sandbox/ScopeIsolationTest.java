@@ -54,7 +54,7 @@ class ScopeIsolationTest {
     var blocking = testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig("renga-blocking-dispatcher"));
     return new Sandbox(
         engine,
-        new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(2), true), blocking),
+        new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(2), true), testKit.system()),
         new SandboxSettings(timeout, Duration.ofSeconds(30), 512L * 1024 * 1024, 1024 * 1024, true, true),
         new RunningTurns(),
         blocking);

@@ -47,7 +47,7 @@ public final class HandlerRunner {
         testKit,
         new Sandbox(
             engine,
-            new HandlerFetcher(handlers, blocking),
+            new HandlerFetcher(handlers, testKit.system()),
             new SandboxSettings(timeLimit, timeLimit, 512L * 1024 * 1024, 1024 * 1024, true, false),
             new RunningTurns(),
             blocking));
