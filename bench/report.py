@@ -207,6 +207,8 @@ class Report:
             self.w(f"| {LABELS.get(t, t)} | {fmt(b['rps'], 0)} | {fmt(ms(b['p50_us']), 2)} | {fmt(ms(b['p99_us']), 2)} | "
                    f"{b['errors']} | {fmt(b['cpu_ms_per_req'], 3)} | {fmt(b.get('db_cpu_ms_per_req'), 3)} | "
                    f"{fmt(total, 3)} |")
+        for t, why in s.get("unsupported", {}).items():
+            self.w(f"| {LABELS.get(t, t)} | failed: {why} | | | | | | |")
         self.w()
         seq = s.get("sequential", {})
         if seq:
