@@ -47,6 +47,7 @@ class NpmPackagesEndToEndTest {
   private static RedisServer redis;
   private static InMemoryMongo mongo;
   private static String gateway;
+  private static Path tenants;
 
   @BeforeAll
   static void start() throws IOException {
@@ -61,13 +62,18 @@ class NpmPackagesEndToEndTest {
     postgres = new PostgresServer(target);
     redis = new RedisServer(target.resolve("e2e-logs"));
     mongo = new InMemoryMongo();
+    // databases.js reads its connection strings from its tenant's env, as docs/HANDLERS.md shows.
+    tenants = target.resolve("npm-tenants-" + ProcessHandle.current().pid() + ".conf");
+    Files.writeString(tenants, databasesTenant());
     // A first request parses a bundle of up to 1.6 MB on a loaded machine: the gateway waits as long as the node may run.
-    var started = renga.seedGateway("npm-gateway", Map.of("renga.gateway.node-timeout", "45s"));
+    var started = renga.seedGateway(
+        "npm-gateway", Map.of("renga.gateway.node-timeout", "45s", "renga.tenants-file", tenants.toString()));
     renga.node(
         "npm-node",
         started.seeds(),
         Map.of(
             "renga.handlers.packages", NpmPackages.directory().toString(),
+            "renga.tenants-file", tenants.toString(),
             // A bundled driver is parsed and its modules evaluated in every request: generous limits under load.
             "renga.sandbox.request-timeout", "30s",
             "renga.sandbox.cpu-limit", "20s"));
@@ -88,9 +94,30 @@ class NpmPackagesEndToEndTest {
         } finally {
           if (mongo != null) mongo.close();
           if (files != null) files.stop(0);
+          try {
+            if (tenants != null) Files.deleteIfExists(tenants);
+          } catch (IOException e) {
+            // left in target/, which the next clean removes
+          }
         }
       }
     }
+  }
+
+  /** The tenant of databases.js, bundled and unbundled: the three servers' connection strings in its env. */
+  private static String databasesTenant() {
+    String pg = "postgres://" + PostgresServer.USER + ":" + postgres.password() + "@127.0.0.1:" + postgres.port() + "/"
+        + PostgresServer.DATABASE;
+    return String.join("\n",
+        "databases {",
+        "  match = [\"" + base() + "/bundles/databases.js\", \"" + base() + "/entries/databases.js\"]",
+        "  env {",
+        "    DATABASE_URL = \"" + pg + "\"",
+        "    REDIS_URL = \"redis://127.0.0.1:" + redis.port() + "\"",
+        "    MONGODB_URL = \"mongodb://127.0.0.1:" + mongo.port() + "/?directConnection=true\"",
+        "  }",
+        "}",
+        "");
   }
 
   private static String name(HttpExchange exchange, String prefix) {
@@ -246,6 +273,19 @@ class NpmPackagesEndToEndTest {
     }
     assertEquals("3", redis.command("GET " + key));
     assertEquals("call 3", redis.command("GET " + key + ":last"));
+  }
+
+  @Test
+  void pgIoredisAndMongodbInOneHandlerBundledAndFromThePackageDirectory() throws Exception {
+    int visit = 0;
+    for (String path : new String[] {"/bundles/databases.js", "/entries/databases.js"}) {
+      visit++;
+      JsonNode r = ok(call(path, Map.of(), Map.of()));
+      assertEquals(visit, r.get("redis").asInt(), path + ": " + r);
+      assertEquals(visit, r.get("mongo").asInt(), path + ": " + r);
+      assertEquals(Integer.toString(visit), postgres.sql("SELECT count(*) FROM visits"), path + ": " + r);
+    }
+    assertEquals("2", redis.command("GET visits"));
   }
 
   @Test
