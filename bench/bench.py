@@ -23,7 +23,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, "bench")
 JAVA_HOME = os.environ["JAVA_HOME"]
 # noisy-neighbour last: its never-ending requests stay on the node until the request time limit.
-ALL_SCENARIOS = ["hello", "echo", "fetch-proxy", "compute", "density", "jmh", "cold-start", "recycle",
+ALL_SCENARIOS = ["hello", "echo", "fetch-proxy", "db", "compute", "density", "jmh", "cold-start", "recycle",
                  "noisy-neighbour"]
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -60,6 +60,13 @@ PROBE_CONNECTIONS = env_num("BENCH_PROBE_CONNECTIONS", 8)  # the hello probe bes
 NOISY_CONNECTIONS = env_num("BENCH_NOISY_CONNECTIONS", 16)
 ECHO_BYTES = 4096
 WORKERD = os.environ.get("BENCH_WORKERD", "")
+# The db scenario: npm packages (bench/run installs `pg` there) for Renga's renga.handlers.packages and the Node.js
+# peer's require; fewer connections than hello, as each request opens a PostgreSQL connection (a backend process).
+PACKAGES = os.environ.get("BENCH_PACKAGES", os.path.join(BENCH, ".tools"))
+DB_CONNECTIONS = env_num("BENCH_DB_CONNECTIONS", 16)
+DB_POOL = env_num("BENCH_DB_POOL", 8)  # connections of the Node.js peer's pg Pool (the already-open variant)
+DB_WARMUP = env_num("BENCH_DB_WARMUP", 30)  # seconds of db load per target before the rounds
+DB_SEQUENTIAL = env_num("BENCH_DB_SEQUENTIAL", 200)  # one-at-a-time requests per target and handler
 # A scenario that would not end within this many seconds of the start (by its usual duration) is skipped, so an
 # unattended run ends within about 45 minutes.
 BUDGET_S = env_num("BENCH_BUDGET_S", 1500 + 390 + 360)
@@ -71,7 +78,7 @@ COLD_START_WINDOW_S = env_num("BENCH_COLD_START_WINDOW_S", 10)
 RECYCLE_QUOTA = env_num("BENCH_RECYCLE_QUOTA", 20000)
 RECYCLE_WARMUP_S = env_num("BENCH_RECYCLE_WARMUP_S", 60)
 RECYCLE_S = env_num("BENCH_RECYCLE_S", 60)
-USUAL_S = {"hello": 130, "echo": 100, "fetch-proxy": 80, "compute": 100, "density": 560, "noisy-neighbour": 60,
+USUAL_S = {"hello": 130, "echo": 100, "fetch-proxy": 80, "db": 260, "compute": 100, "density": 560, "noisy-neighbour": 60,
            "jmh": 150, "cold-start": COLD_START_S + 90, "recycle": 2 * (RECYCLE_WARMUP_S + RECYCLE_S + 60)}
 
 
@@ -220,6 +227,93 @@ def loadavg():
         return float(f.read().split()[0])
 
 
+# ---------------------------------------------------------------------------------------------- PostgreSQL
+
+class Postgres:
+    """A PostgreSQL server for the db scenario, as the end-to-end tests run one: Debian's binaries, a fresh cluster in
+    the run directory, loopback only, SCRAM-SHA-256 passwords, no TLS (loopback), durability off (a bench, not a
+    store). It runs in the foreground under the bench's Processes (as the postgres user when the bench runs as root),
+    so it stops with everything else."""
+
+    USER = "renga"
+
+    def __init__(self, run_dir, procs):
+        self.root = os.path.join(run_dir, "postgres")
+        self.data = os.path.join(self.root, "data")
+        self.procs = procs
+        self.port = free_port()
+        self.password = "pw-" + os.urandom(12).hex()
+        self.proc = None
+
+    @staticmethod
+    def binaries():
+        base = "/usr/lib/postgresql"
+        versions = sorted((v for v in os.listdir(base) if os.path.exists(os.path.join(base, v, "bin", "initdb"))),
+                          key=lambda v: int(re.sub(r"\D", "0", v))) if os.path.isdir(base) else []
+        if not versions:
+            raise RuntimeError("no PostgreSQL server under /usr/lib/postgresql (apt-get install postgresql)")
+        return os.path.join(base, versions[-1], "bin")
+
+    def as_postgres(self, argv):
+        return ["runuser", "-u", "postgres", "--"] + argv if os.geteuid() == 0 else argv
+
+    def start(self):
+        bin_dir = self.binaries()
+        os.makedirs(self.root)
+        pwfile = os.path.join(self.root, "password")
+        with open(pwfile, "w") as f:
+            f.write(self.password + "\n")
+        if os.geteuid() == 0:
+            subprocess.run(["chown", "-R", "postgres:postgres", self.root], check=True)
+        subprocess.run(self.as_postgres([os.path.join(bin_dir, "initdb"), "-D", self.data, "-U", self.USER,
+                                         f"--pwfile={pwfile}", "--auth=scram-sha-256", "-E", "UTF8",
+                                         "--no-instructions", "--locale=C"]),
+                       check=True, capture_output=True, timeout=120)
+        conf = ["listen_addresses = '127.0.0.1'", f"port = {self.port}", f"unix_socket_directories = '{self.data}'",
+                "password_encryption = 'scram-sha-256'", "max_connections = 200", "shared_buffers = 64MB",
+                "fsync = off", "synchronous_commit = off", "full_page_writes = off", ""]
+        subprocess.run(self.as_postgres(["sh", "-c", f"cat >> {self.data}/postgresql.auto.conf"]),
+                       input="\n".join(conf), text=True, check=True)
+        self.proc = self.procs.start("postgres", self.as_postgres([os.path.join(bin_dir, "postgres"), "-D", self.data]))
+        env = {**os.environ, "PGPASSWORD": self.password}
+        psql = [os.path.join(bin_dir, "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", self.USER, "-X", "-q",
+                "-v", "ON_ERROR_STOP=1"]
+        wait_until(lambda: subprocess.run(psql + ["-d", "postgres", "-c", "SELECT 1"], env=env, capture_output=True,
+                                          timeout=10).returncode == 0, 60, "PostgreSQL", [self.proc])
+        subprocess.run(psql + ["-d", "postgres", "-c", "CREATE DATABASE renga"], env=env, check=True, timeout=30)
+        subprocess.run(psql + ["-d", "renga", "-c", "CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL); "
+                               "INSERT INTO items SELECT i, 'item ' || i FROM generate_series(1, 1000) AS i"],
+                       env=env, check=True, timeout=30)
+
+    def options(self):
+        return {"host": "127.0.0.1", "port": self.port, "user": self.USER, "password": self.password,
+                "database": "renga"}
+
+    def postmaster_pid(self):
+        with open(os.path.join(self.data, "postmaster.pid")) as f:
+            return int(f.readline())
+
+    def cpu_ticks(self):
+        """CPU of the whole server: the postmaster, its live backends, and (through the postmaster's cutime/cstime)
+        every backend that has exited since it started."""
+        pm = self.postmaster_pid()
+        total = 0
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            pid, ppid = int(entry), int(fields[1])
+            if pid == pm:
+                total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+            elif ppid == pm:
+                total += int(fields[11]) + int(fields[12])
+        return total
+
+
 # ---------------------------------------------------------------------------------------------- targets
 
 class Target:
@@ -340,6 +434,9 @@ class Bench:
         self.handler_dir = os.path.join(run_dir, "handlers")
         self.targets = {}
         self.rengas = {}
+        # The db scenario's PostgreSQL, started before the handlers are written (they name its port and password).
+        self.pg = Postgres(run_dir, self.procs) if "db" in scenarios else None
+        self.pg_error = None
 
     # ------------------------------------------------------------------ start-up
 
@@ -351,6 +448,8 @@ class Bench:
             with open(os.path.join(BENCH, "handlers", name)) as f:
                 text = f.read()
             text = text.replace("__UPSTREAM__", f"{self.origin}/upstream.txt")
+            text = text.replace("__PG_PORT__", str(self.pg.port if self.pg else 0))
+            text = text.replace("__PG_PASSWORD__", self.pg.password if self.pg else "")
             variants = {name: DENSITY_WAIT_MS}
             if name == "wait.js":
                 variants["wait-long.js"] = DENSITY_SCOPE_WAIT_MS
@@ -382,7 +481,12 @@ class Bench:
             "-Dpekko.http.server.max-connections=20000",
             "-Dpekko.http.server.backlog=4096",
             "-Dpekko.http.server.idle-timeout=300s",
-        ] + list(extra) + self.props
+        ] + self.packages_props() + list(extra) + self.props
+
+    def packages_props(self):
+        """The db scenario's npm packages as the node's package directory, when bench/run installed them."""
+        return ([f"-Drenga.handlers.packages={PACKAGES}"]
+                if os.path.isdir(os.path.join(PACKAGES, "node_modules", "pg")) else [])
 
     def start_gateway(self, name, http_port, admin_port, cluster_port, extra):
         env = {"RENGA_PORT": str(cluster_port), "RENGA_HTTP_PORT": str(http_port), "RENGA_ADMIN_PORT": str(admin_port),
@@ -427,9 +531,13 @@ class Bench:
         self.targets["pekko"] = Target("pekko", "raw Pekko HTTP", f"http://127.0.0.1:{port}", None, lambda: [pekko.pid])
         # Node.js, a vm context per request.
         port = free_port()
+        env = {"BENCH_PARENT_PID": str(os.getpid())}
+        if self.packages_props():
+            env["BENCH_PACKAGES"] = PACKAGES
+            if self.pg and not self.pg_error:
+                env["BENCH_PG"] = json.dumps({**self.pg.options(), "max": DB_POOL})
         nodevm = self.procs.start("node-vm", ["node", os.path.join(BENCH, "peers", "node-vm-server.js"),
-                                              self.handler_dir, str(port)],
-                                  env={"BENCH_PARENT_PID": str(os.getpid())})
+                                              self.handler_dir, str(port)], env=env)
         self.targets["nodevm"] = Target("nodevm", "Node.js vm", f"http://127.0.0.1:{port}", None, lambda: [nodevm.pid])
         # workerd, the same handlers as one Worker.
         if WORKERD and os.path.exists(WORKERD):
@@ -546,6 +654,75 @@ class Bench:
         if unsupported:
             result["unsupported"] = unsupported
         return result
+
+    def run_db(self):
+        """One `pg` query per request (db.js: connect, query, end) on Renga under both isolation levels and on the
+        Node.js vm peer, and the same query on a connection the Node.js peer keeps open (db-pool.js): under load, and
+        one request at a time. PostgreSQL's own CPU is measured apart (its backends included)."""
+        if self.pg is None or self.pg_error:
+            raise RuntimeError(self.pg_error or "PostgreSQL was not started")
+        if not self.packages_props():
+            raise RuntimeError(f"the pg package is not installed in {PACKAGES} (bench/run installs it)")
+        runs = [(n, self.targets[n], "db") for n in RENGA_TARGETS + ["nodevm"] if n in self.targets]
+        if "nodevm" in self.targets:
+            runs.append(("nodevm-pool", self.targets["nodevm"], "db-pool"))
+        unsupported = {}
+        for key, t, handler in list(runs):
+            headers = {"x-haiku-handler": t.handler_header(handler)} if t.handler_origin else {}
+            status, body, _ = http_get(t.url(handler), headers, timeout=60)
+            if status != 200 or '"name":"item ' not in body:
+                unsupported[key] = f"the probe answered {status}: {body.strip()[:300]}"
+                log(f"db on {key}: {unsupported[key]}")
+                runs.remove((key, t, handler))
+        if not runs:
+            raise RuntimeError(f"no target answered db.js: {unsupported}")
+        pg_ticks = self.pg.cpu_ticks
+
+        def with_db_cpu(fn):
+            before = pg_ticks()
+            res = fn()
+            res["db_cpu_ms"] = (pg_ticks() - before) * 1000 / CLK_TCK
+            answered = res["requests"]
+            res["db_cpu_ms_per_req"] = res["db_cpu_ms"] / answered if answered else None
+            return res
+
+        rounds = {key: [] for key, _, _ in runs}
+        for key, t, handler in runs:
+            res = wrk(t, handler, DB_CONNECTIONS, DB_WARMUP)
+            log(f"db warm-up {key}: {res['requests'] / DB_WARMUP:.0f} req/s")
+        for r in range(ROUNDS):
+            for key, t, handler in (runs if r % 2 == 0 else list(reversed(runs))):
+                res = with_db_cpu(lambda: measured(t, lambda: wrk(t, handler, DB_CONNECTIONS, SECONDS)))
+                log(f"db {key} round {r + 1}: {res['rps']:.0f} req/s p99 {res['p99_us'] / 1000:.1f} ms errors "
+                    f"{res['errors']} cpu {res['cpu_ms_per_req'] or 0:.3f} + PostgreSQL "
+                    f"{res['db_cpu_ms_per_req'] or 0:.3f} ms/req (load {res['load_before']})")
+                rounds[key].append(res)
+        best = {key: max(rs, key=lambda x: x["rps"]) for key, rs in rounds.items()}
+        sequential = {}
+        for key, t, handler in runs:
+            headers = {"x-haiku-handler": t.handler_header(handler)} if t.handler_origin else {}
+            pids = t.pids()
+            cpu_before = {p: cpu_ticks(p) for p in pids}
+            pg_before = pg_ticks()
+            latencies = []
+            for _ in range(DB_SEQUENTIAL):
+                t0 = time.perf_counter()
+                status, _, _ = http_get(t.url(handler), headers, timeout=60)
+                if status == 200:
+                    latencies.append((time.perf_counter() - t0) * 1000)
+            n = len(latencies) or 1
+            latencies.sort()
+            sequential[key] = {
+                "requests": len(latencies), "failed": DB_SEQUENTIAL - len(latencies),
+                "mean_ms": sum(latencies) / n, "p50_ms": latencies[len(latencies) // 2] if latencies else None,
+                "p90_ms": latencies[int(len(latencies) * 0.9)] if latencies else None,
+                "cpu_ms_per_req": sum(cpu_ticks(p) - cpu_before.get(p, 0) for p in pids) * 1000 / CLK_TCK / n,
+                "db_cpu_ms_per_req": (pg_ticks() - pg_before) * 1000 / CLK_TCK / n}
+            log(f"db one at a time {key}: mean {sequential[key]['mean_ms']:.2f} ms, p50 {sequential[key]['p50_ms']} ms, "
+                f"cpu {sequential[key]['cpu_ms_per_req']:.3f} + PostgreSQL {sequential[key]['db_cpu_ms_per_req']:.3f} ms")
+        return {"connections": DB_CONNECTIONS, "seconds": SECONDS, "pool": DB_POOL, "warmup_s": DB_WARMUP,
+                "rounds": rounds, "best": best, "sequential": sequential, "unsupported": unsupported,
+                "handlers": {key: handler for key, _, handler in runs}}
 
     def run_compute(self):
         for t in self.targets.values():
@@ -916,6 +1093,13 @@ class Bench:
         self.results["load_at_start"] = open("/proc/loadavg").read().split()[:3]
         self.prepare_handlers()
         self.start_origin()
+        if self.pg:
+            try:
+                self.pg.start()
+                log(f"PostgreSQL on 127.0.0.1:{self.pg.port}")
+            except Exception as e:
+                self.pg_error = f"PostgreSQL did not start: {e}"
+                log(self.pg_error)
         log("starting Renga (gateway + 1 node) and the peers...")
         self.start_peers()
         self.start_renga()
@@ -983,7 +1167,8 @@ def main(argv):
     report = [sys.executable, os.path.join(BENCH, "report.py"), os.path.join(run_dir, "results.json"), run_dir]
     subprocess.run(report, check=True)
     if full or os.environ.get("BENCH_WRITE_DOCS") == "1":
-        subprocess.run(report + ["--docs"], check=True)
+        # A partial run replaces only its own scenarios in bench/results/latest.json; the others keep their figures.
+        subprocess.run(report + (["--docs"] if full else ["--docs", "--merge"]), check=True)
         log("wrote docs/BENCHMARKS.md, docs/bench/*.png and bench/results/latest.json")
     else:
         log(f"a partial run: the report is in {os.path.relpath(run_dir, ROOT)}/BENCHMARKS.md "

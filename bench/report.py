@@ -18,11 +18,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LABELS = {"renga": "Renga (context)", "renga-scope": "Renga (scope)", "nodevm": "Node.js vm", "workerd": "workerd",
-          "pekko": "raw Pekko HTTP"}
+          "pekko": "raw Pekko HTTP", "nodevm-pool": "Node.js vm, connection kept open (db-pool.js)"}
 COLORS = {"renga": "#c0392b", "renga-scope": "#8e44ad", "nodevm": "#2e86c1", "workerd": "#f39c12", "pekko": "#7f8c8d"}
 THROUGHPUT = ["hello", "echo", "fetch-proxy", "compute"]
-ORDER = ["renga", "renga-scope", "nodevm", "workerd", "pekko"]
-SCENARIOS = THROUGHPUT + ["density", "jmh", "cold-start", "recycle", "noisy-neighbour"]
+ORDER = ["renga", "renga-scope", "nodevm", "nodevm-pool", "workerd", "pekko"]
+SCENARIOS = THROUGHPUT + ["db", "density", "jmh", "cold-start", "recycle", "noisy-neighbour"]
 
 
 def ordered(d):
@@ -93,6 +93,12 @@ class Report:
         self.w()
         for name, why in self.r.get("skipped", {}).items():
             self.w(f"**{LABELS.get(name, name)} skipped:** {why}.")
+            self.w()
+        for name, m in self.r.get("merged", {}).items():
+            self.w(f"**{name}** comes from a later run of that scenario alone (`bin/renga bench {name}` with "
+                   f"`BENCH_WRITE_DOCS=1`), started {m.get('started')} at commit {m.get('renga_commit')}, load "
+                   f"average at its start {' / '.join(m.get('load_at_start', []))}; its figures compare with each "
+                   "other, not with the other scenarios'.")
             self.w()
 
     def peers_text(self):
@@ -173,6 +179,58 @@ class Report:
             "compute": f"`compute.js` computes SHA-256 in pure JavaScript over 64 KiB; {c} connections (fewer, as "
                        "the work is CPU-bound on 2 cores).",
         }.get(name, "")
+
+    def db(self):
+        s = self.sc.get("db")
+        if not s:
+            return
+        self.w("## db: a PostgreSQL query per request")
+        self.w()
+        if "failed" in s:
+            self.w(f"**failed:** {s['failed']}")
+            self.w()
+            return
+        self.w(f"`db.js` requires the unmodified `pg` package (Renga: from the node's package directory, "
+               "`renga.handlers.packages`; Node.js vm: the same directory through `module.createRequire`), opens a "
+               "connection to a local PostgreSQL (loopback, SCRAM-SHA-256 password, no TLS), reads one row by primary "
+               "key and closes the connection: Renga cannot keep a connection past its request. `db-pool.js` runs the "
+               f"same query on a `pg` Pool of {s['pool']} connections the Node.js peer keeps open across requests: "
+               f"what a request costs without opening a connection. {s['connections']} connections, "
+               f"{s['warmup_s']} s of warm-up per target, then {s['seconds']} s rounds. CPU ms/req is the serving "
+               "processes' (Renga: gateway + node JVM); PostgreSQL's is its postmaster's and every backend's, the "
+               "ones that exited included.")
+        self.w()
+        self.w("| target | req/s | p50 ms | p99 ms | errors | CPU ms/req | PostgreSQL CPU ms/req | total CPU ms/req |")
+        self.w("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for t, b in ordered(s["best"]):
+            total = (b.get("cpu_ms_per_req") or 0) + (b.get("db_cpu_ms_per_req") or 0)
+            self.w(f"| {LABELS.get(t, t)} | {fmt(b['rps'], 0)} | {fmt(ms(b['p50_us']), 2)} | {fmt(ms(b['p99_us']), 2)} | "
+                   f"{b['errors']} | {fmt(b['cpu_ms_per_req'], 3)} | {fmt(b.get('db_cpu_ms_per_req'), 3)} | "
+                   f"{fmt(total, 3)} |")
+        for t, why in s.get("unsupported", {}).items():
+            self.w(f"| {LABELS.get(t, t)} | failed: {why} | | | | | | |")
+        self.w()
+        seq = s.get("sequential", {})
+        if seq:
+            self.w("One request at a time (no queueing; "
+                   f"{max(x['requests'] for x in seq.values())} requests each):")
+            self.w()
+            self.w("| target | mean ms | p50 ms | p90 ms | CPU ms/req | PostgreSQL CPU ms/req |")
+            self.w("|---|---:|---:|---:|---:|---:|")
+            for t, x in ordered(seq):
+                self.w(f"| {LABELS.get(t, t)} | {fmt(x['mean_ms'], 2)} | {fmt(x['p50_ms'], 2)} | {fmt(x['p90_ms'], 2)} | "
+                       f"{fmt(x['cpu_ms_per_req'], 3)} | {fmt(x['db_cpu_ms_per_req'], 3)} |")
+            self.w()
+            own, pooled = seq.get("nodevm"), seq.get("nodevm-pool")
+            if own and pooled:
+                self.w(f"**Opening a connection per request** (Node.js vm, `db.js` − `db-pool.js`, one at a time): "
+                       f"{fmt(own['mean_ms'] - pooled['mean_ms'], 2)} ms more per request, "
+                       f"{fmt(own['cpu_ms_per_req'] - pooled['cpu_ms_per_req'], 3)} ms more client CPU and "
+                       f"{fmt(own['db_cpu_ms_per_req'] - pooled['db_cpu_ms_per_req'], 3)} ms more PostgreSQL CPU "
+                       "(a backend process forked, SCRAM-SHA-256 on both sides). Renga pays that on every request "
+                       "today; its figures above include it.")
+                self.w()
+        return
 
     def density(self):
         s = self.sc.get("density")
@@ -602,6 +660,7 @@ class Report:
         self.targets()
         self.peers_text()
         self.throughput_tables()
+        self.db()
         self.density()
         self.noisy()
         self.warmth()
@@ -615,6 +674,19 @@ class Report:
         return "\n".join(self.lines) + "\n"
 
 
+def merged(latest_path, partial):
+    """The last full run's results with a partial run's scenarios in place of its own, each marked with its run."""
+    with open(latest_path) as f:
+        results = json.load(f)
+    for name, scenario in partial.get("scenarios", {}).items():
+        results.setdefault("scenarios", {})[name] = scenario
+        results.setdefault("merged", {})[name] = {
+            "started": partial.get("started"), "load_at_start": partial.get("load_at_start"),
+            "renga_commit": partial.get("facts", {}).get("renga_commit"),
+            "renga_props": partial.get("facts", {}).get("renga_props")}
+    return results
+
+
 def main(argv):
     results_path, out = argv[0], argv[1]
     docs = "--docs" in argv
@@ -626,7 +698,11 @@ def main(argv):
         os.makedirs(chart_dir, exist_ok=True)
         os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
         latest = os.path.join(ROOT, "bench", "results", "latest.json")
-        if os.path.abspath(results_path) != os.path.abspath(latest):
+        if "--merge" in argv and os.path.exists(latest):
+            results = merged(latest, results)
+            with open(latest, "w") as f:
+                json.dump(results, f, indent=1, sort_keys=True)
+        elif os.path.abspath(results_path) != os.path.abspath(latest):
             shutil.copyfile(results_path, latest)
     else:
         md_path = os.path.join(out, "BENCHMARKS.md")

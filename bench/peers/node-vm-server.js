@@ -17,11 +17,19 @@ for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.js'))) {
     new vm.Script("(async function (req, res) {'use strict';" + source + '\n})', { filename: name }));
 }
 
-// The same globals Renga gives a handler (timers, console, microtasks, nextTick) plus fetch.
+// npm packages (the db scenario's `pg`): BENCH_PACKAGES names a directory with node_modules, as Renga's
+// renga.handlers.packages does; handlers require from it. BENCH_PG (JSON client options) adds `pgPool`, a pg Pool kept
+// across requests, for the query on an already open connection.
+const packages = process.env.BENCH_PACKAGES
+  ? require('module').createRequire(path.join(process.env.BENCH_PACKAGES, 'package.json')) : undefined;
+const pgPool = packages && process.env.BENCH_PG ? new (packages('pg').Pool)(JSON.parse(process.env.BENCH_PG)) : undefined;
+
+// The same globals Renga gives a handler (timers, console, microtasks, nextTick) plus fetch, and require and pgPool
+// when the run has packages.
 const globals = () => ({
   console, setTimeout, clearTimeout, setInterval, clearInterval, setImmediate, clearImmediate, queueMicrotask,
   process: Object.freeze({ nextTick: process.nextTick, env: Object.freeze({}) }),
-  fetch,
+  fetch, Buffer, require: packages, pgPool,
 });
 
 const fail = (res, err) => {

@@ -1,8 +1,9 @@
 // process, os, perf_hooks, diagnostics_channel, tty, util, buffer, path, querystring, punycode, assert/strict.
 // expect-status: 200
-// expect-body: v20|linux,x64|tick:a,b|hrtime:true,true|exit:ERR_RENGA_UNSUPPORTED|warning:W1|os:linux,x64,LE,Linux,localhost,/tmp,1|perf:true|dc:false,true,{"a":1}|tty:false|util:true,true,4|buffer:true,dGVzdA|path:/a/c|qs:a=1&b=2|xn--mnchen-3ya|strict:ERR_ASSERTION|abort:true
+// expect-body: v20|[object process]|linux,x64|tick:a,b|hrtime:true,true|exit:ERR_RENGA_UNSUPPORTED|warning:W1|os:linux,x64,LE,Linux,localhost,/tmp,1|perf:true|dc:false,true,{"a":1}|tty:false|util:true,true,4|buffer:true,dGVzdA|path:/a/c|qs:a=1&b=2|xn--mnchen-3ya|strict:ERR_ASSERTION|abort:true
 const out = [];
 out.push(process.version.slice(0, 3));
+out.push(Object.prototype.toString.call(process));
 out.push(process.platform + ',' + process.arch);
 const ticks = [];
 await new Promise((resolve) => { process.nextTick((a, b) => { ticks.push(a, b); resolve(); }, 'a', 'b'); });

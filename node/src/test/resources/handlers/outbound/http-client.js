@@ -13,8 +13,9 @@ const get = new Promise((resolve, reject) => {
 });
 const post = new Promise((resolve, reject) => {
   const port = /:(\d+)/.exec(upstream)[1];
+  // Options with an href beside the path, as the `request` package passes them: options, not a URL (as in Node).
   const request = http.request({ hostname: '127.0.0.1', port, path: '/echo?via=request', method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-node': 'yes' } });
+    href: upstream + '/elsewhere', protocol: 'http:', headers: { 'content-type': 'application/json', 'x-node': 'yes' } });
   request.on('response', (response) => {
     const chunks = [];
     response.on('data', (chunk) => chunks.push(chunk));

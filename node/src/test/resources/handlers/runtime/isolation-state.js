@@ -1,5 +1,6 @@
 // What one request leaves behind must be invisible to the next. Each write is tried on its own: under isolation
-// `context` it succeeds in this request's own realm, under `scope` the frozen realm refuses it (TypeError).
+// `context` it succeeds in this request's own realm, under `scope` the frozen realm refuses it (TypeError). V8's error
+// hooks are accepted in both levels, as the request's own values.
 const seen = {
   global: typeof globalThis.leftBehind,
   proto: typeof ({}).polluted,
@@ -28,9 +29,11 @@ const writes = {
   arrayProto: attempt(() => { Array.prototype.polluted = 'yes'; }),
   bufferProto: attempt(() => { Buffer.prototype.polluted = 'yes'; }),
   urlPatched: attempt(() => { URL.patched = true; }),
-  stackTraceLimit: attempt(() => { Error.stackTraceLimit = 0; }),
-  prepareStackTrace: attempt(() => { Error.prepareStackTrace = () => 'tenant A'; }),
   console: attempt(() => { console.log = () => {}; }),
 };
+const hooks = {
+  stackTraceLimit: attempt(() => { Error.stackTraceLimit = 0; }),
+  prepareStackTrace: attempt(() => { Error.prepareStackTrace = () => 'tenant A'; }),
+};
 require('./lib/data.json').mutated = true;
-res.end(JSON.stringify({ seen, writes }));
+res.end(JSON.stringify({ seen, writes, hooks }));

@@ -112,4 +112,11 @@ class NodeModulesTest {
       answersAsDeclared("module-state.js");
     }
   }
+
+  @Test
+  void errorStackHooksAreAssignableAndStayWithTheirRequest() {
+    for (int request = 0; request < 3; request++) {
+      answersAsDeclared("error-hooks.js");
+    }
+  }
 }

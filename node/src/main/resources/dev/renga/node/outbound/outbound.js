@@ -353,6 +353,12 @@
     return error;
   };
 
+  // What Node's http.request takes for a URL rather than an options object: a URL, or an object shaped like one (an
+  // href and a protocol, but neither auth nor path, which only options have). `request` passes its options with an
+  // href beside their headers: they are options.
+  const isUrl = (input) => input !== null && typeof input === 'object' && typeof input.href === 'string'
+    && Boolean(input.href) && Boolean(input.protocol) && input.auth === undefined && input.path === undefined;
+
   // A request written with write()/end() and sent as a whole on end(); it never follows redirects, as in Node.
   class ClientRequest extends Emitter {
     constructor(defaultProtocol, args) {
@@ -363,7 +369,7 @@
         options = undefined;
       }
       let opts;
-      if (typeof input === 'string' || (input !== null && typeof input === 'object' && typeof input.href === 'string')) {
+      if (typeof input === 'string' || isUrl(input)) {
         const match = /^([a-zA-Z][a-zA-Z0-9+.-]*:)\/\/([^/?#]*)([^#]*)/.exec(String(input.href !== undefined ? input.href : input));
         if (match === null) throw invalid('Invalid URL: ' + input, 'ERR_INVALID_URL');
         const authority = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/.exec(match[2].replace(/^.*@/, '')) || [];

@@ -187,6 +187,32 @@
     return request.env;
   };
 
+  // Error.stackTraceLimit and Error.prepareStackTrace: V8's hooks, which npm packages set around the errors they make
+  // (redis-errors, under ioredis: `Error.stackTraceLimit = 2`, then the old value back; depd: prepareStackTrace).
+  // GraalJS has neither, and under `scope` Error is frozen and shared by the handler's requests, so assigning would
+  // throw. Each becomes an accessor that keeps what a request assigns as that request's own value (the engine does
+  // not consult it, as without Renga's accessor); assigning on a subclass gives the subclass its own property, as V8.
+  const ERROR_HOOKS = ObjectFreeze({ __proto__: null, stackTraceLimit: 10, prepareStackTrace: undefined });
+  const errorHooks = { __proto__: null };
+  const errorHooksOf = () => {
+    if (current === undefined) return errorHooks;
+    if (current.errorHooks === undefined) current.errorHooks = { __proto__: null };
+    return current.errorHooks;
+  };
+  for (const name of ObjectKeys(ERROR_HOOKS)) {
+    const accessors = {
+      get() {
+        const own = errorHooksOf();
+        return name in own ? own[name] : ERROR_HOOKS[name];
+      },
+      set(value) {
+        if (this !== Error) ObjectDefineProperty(this, name, { value, writable: true, enumerable: true, configurable: true });
+        else errorHooksOf()[name] = value;
+      },
+    };
+    ObjectDefineProperty(Error, name, { get: accessors.get, set: accessors.set, enumerable: false, configurable: true });
+  }
+
   // Nashorn-era globals that name Java packages: handlers have no host access, so they only mislead.
   for (const name of ['Packages', 'java', 'javax', 'javafx', 'com', 'org', 'edu', 'net', 'Java']) {
     delete globalThis[name];
@@ -701,6 +727,7 @@
       env: undefined,
       sockets: undefined,
       socketTargets: new Map(),
+      errorHooks: undefined,
     };
     current = request;
     return ObjectFreeze({

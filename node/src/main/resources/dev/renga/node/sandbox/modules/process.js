@@ -120,6 +120,9 @@
     getegid: () => 1000,
     binding: (name) => { const e = new Error('No such module: ' + name); e.code = 'ERR_RENGA_UNSUPPORTED'; throw e; },
   });
+  // Object.prototype.toString.call(process) is '[object process]', as in Node: packages tell Node from a browser by it
+  // (axios picks its http adapter, with decompression and Node's http client, only then).
+  Object.defineProperty(process, Symbol.toStringTag, { value: 'process', writable: false, enumerable: false, configurable: true });
   // The request's tenant's env and secrets (renga.tenants), a fresh object per request: this module is shared by every
   // request of a handler in `scope`, so the value lives in the request, not here.
   Object.defineProperty(process, 'env', {
