@@ -1,6 +1,7 @@
 // What one request leaves behind must be invisible to the next. Each write is tried on its own: under isolation
-// `context` it succeeds in this request's own realm, under `scope` the frozen realm refuses it (TypeError). V8's error
-// hooks are accepted in both levels, as the request's own values.
+// `context` it succeeds in this request's own realm, under `scope` the frozen realm refuses it (TypeError), except for
+// the built-in modules' exports (Buffer, URL): every request has its own instances of those, in both levels. V8's
+// error hooks are accepted in both levels, as the request's own values.
 const seen = {
   global: typeof globalThis.leftBehind,
   proto: typeof ({}).polluted,

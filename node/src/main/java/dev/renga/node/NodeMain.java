@@ -204,6 +204,11 @@ public final class NodeMain {
     Metrics.gauge("renga.node.quota", status, NodeStatus::quota);
     Metrics.gauge("renga.node.context.pool.ready", engine, JsEngine::pooled);
     Metrics.more().counter("renga.node.context.pool.misses", List.of(), engine, JsEngine::poolMisses);
+    Gauge.builder("renga.node.scope.contexts", engine, JsEngine::scopeContexts)
+        .description("Handler contexts open under isolation scope")
+        .register(Metrics.globalRegistry);
+    Metrics.more()
+        .counter("renga.node.scope.contexts.closed.for.memory", List.of(), engine, JsEngine::scopeContextsClosedForMemory);
     ActorSystem<NodeProtocol.Command> system =
         ActorSystem.create(
             guardian(engine, settings, status, metrics, config, replacement, tenantsSource, tenants),

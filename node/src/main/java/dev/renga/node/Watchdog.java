@@ -3,6 +3,7 @@ package dev.renga.node;
 import dev.renga.core.ErrorCode;
 import dev.renga.core.HandlerError;
 import dev.renga.core.NodeProtocol;
+import dev.renga.node.sandbox.OldGeneration;
 import dev.renga.node.sandbox.RunningTurns;
 import java.time.Duration;
 import java.util.concurrent.Executor;

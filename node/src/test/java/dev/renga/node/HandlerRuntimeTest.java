@@ -26,6 +26,7 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -316,9 +317,12 @@ class HandlerRuntimeTest {
               + "\"stackTraceLimit\":\"10\",\"prepareStackTrace\":\"undefined\",\"console\":\"own\"}",
           first.get("seen").toString());
       assertEquals(first.get("seen"), second.get("seen"));
-      // Under context every write lands in the request's own realm; under scope the frozen realm refuses each one.
-      String expected = TestIsolation.scope() ? "refused" : "written";
-      first.get("writes").fields().forEachRemaining(w -> assertEquals(expected, w.getValue().asText(), w.getKey()));
+      // Under context every write lands in the request's own realm; under scope the frozen realm refuses each write to
+      // it, while the built-in modules (Buffer, URL) are the request's own instances in both levels.
+      Set<String> modules = Set.of("bufferProto", "urlPatched");
+      first.get("writes").fields().forEachRemaining(
+          w -> assertEquals(
+              TestIsolation.scope() && !modules.contains(w.getKey()) ? "refused" : "written", w.getValue().asText(), w.getKey()));
       assertEquals(6, first.get("writes").size());
       // Error.stackTraceLimit and prepareStackTrace take a value of the request's own in both levels (seen above: the
       // next request still reads 10 and undefined).

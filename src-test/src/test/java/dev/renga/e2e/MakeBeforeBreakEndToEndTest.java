@@ -26,22 +26,7 @@ class MakeBeforeBreakEndToEndTest {
   @BeforeAll
   static void start() {
     // The gateway's defaults (a request waits 10 s at most for a node): the point is that nothing needs to wait.
-    var started = renga.seedGateway("mbb-gateway", Map.of());
-    gateway = started.url();
-    for (String node : NODES) {
-      // A replacement JVM needs 10-60 s here to start and join (two cores, interpreted, beside the load), while a node
-      // serves 40 requests in a second or two: the hard ceiling is raised far enough that it does not cut in. A generous
-      // time limit too: this test is about recycling losing no capacity, not about a slow machine timing out.
-      renga.launchedNode(
-          node,
-          started.seeds(),
-          Map.of(
-              "renga.node.max-requests", "40",
-              "renga.node.max-requests-ceiling", "100",
-              "renga.node.js-threads", "4",
-              "renga.sandbox.request-timeout", "30s"));
-    }
-    renga.awaitRouted(started, 2);
+    gateway = renga.recyclingCluster("mbb-gateway", Map.of(), NODES, 40).url();
   }
 
   @AfterAll

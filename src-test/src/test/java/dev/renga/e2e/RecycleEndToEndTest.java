@@ -20,23 +20,13 @@ class RecycleEndToEndTest {
 
   @BeforeAll
   static void start() {
-    var started =
-        renga.seedGateway("recycle-gateway", Map.of("renga.gateway.queue.timeout", "60s", "renga.gateway.node-timeout", "60s"));
-    gateway = started.url();
-    for (String node : NODES) {
-      // Generous time limits: this test is about recycling losing nothing, not about slow machines timing out.
-      renga.launchedNode(
-          node,
-          started.seeds(),
-          Map.of(
-              "renga.node.max-requests", "50",
-              // A replacement JVM needs 10-60 s here to start and join, thousands of requests at this load: the hard
-              // ceiling is raised so that it does not cut in.
-              "renga.node.max-requests-ceiling", "100",
-              "renga.node.js-threads", "4",
-              "renga.sandbox.request-timeout", "30s"));
-    }
-    renga.awaitRouted(started, 2);
+    gateway =
+        renga.recyclingCluster(
+                "recycle-gateway",
+                Map.of("renga.gateway.queue.timeout", "60s", "renga.gateway.node-timeout", "60s"),
+                NODES,
+                50)
+            .url();
   }
 
   @AfterAll

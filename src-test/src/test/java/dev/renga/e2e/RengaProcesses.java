@@ -70,6 +70,29 @@ public final class RengaProcesses implements AutoCloseable {
         () -> status(gateway.admin() + "/readyz") == 200 && routedNodes(gateway.admin() + "/admin/nodes") == nodes);
   }
 
+  /**
+   * A seed gateway and {@code nodes} launched nodes that recycle after {@code quota} requests, routed: the cluster the
+   * recycle tests load. A replacement JVM needs 10-90 s here to start and join (two cores, beside the load), thousands
+   * of requests at these quotas (over 4,000 at 40 under isolation scope), so the hard ceiling is raised far enough that
+   * it does not cut in; the time limit is
+   * generous too, since these tests are about recycling losing nothing, not about a slow machine timing out.
+   */
+  public Gateway recyclingCluster(String gatewayName, Map<String, String> gatewayProps, List<String> nodes, int quota) {
+    Gateway started = seedGateway(gatewayName, gatewayProps);
+    for (String node : nodes) {
+      launchedNode(
+          node,
+          started.seeds(),
+          Map.of(
+              "renga.node.max-requests", Integer.toString(quota),
+              "renga.node.max-requests-ceiling", "1000",
+              "renga.node.js-threads", "4",
+              "renga.sandbox.request-timeout", "30s"));
+    }
+    awaitRouted(started, nodes.size());
+    return started;
+  }
+
   public Process gateway(String name, int clusterPort, int httpPort, int adminPort, String seeds, Map<String, String> props) {
     var all = new java.util.LinkedHashMap<String, String>();
     all.put("pekko.remote.artery.canonical.port", Integer.toString(clusterPort));

@@ -39,10 +39,13 @@ public interface Isolation extends AutoCloseable {
    * @param contextsPerHandler most contexts one handler version may have at once in {@code scope} (each runs one turn
    *     at a time)
    * @param maxContexts most handler contexts a node keeps in {@code scope}; the least recently used idle ones close first
+   * @param maxHeap the fraction of the heap its old generation may hold, after a collection, for {@code scope}
+   *     contexts to be added; above it no context is added without closing an idle one, and idle ones close (least
+   *     recently used handlers first) while it stays above. 0 = no memory bound
    * @param requestsPerContext requests a handler context serves in {@code scope} before it is retired
    */
-  record Settings(Level level, int contextsPerHandler, int maxContexts, long requestsPerContext) {
-    public static final Settings CONTEXT = new Settings(Level.CONTEXT, 4, 256, 10_000);
+  record Settings(Level level, int contextsPerHandler, int maxContexts, double maxHeap, long requestsPerContext) {
+    public static final Settings CONTEXT = new Settings(Level.CONTEXT, 4, 256, 0.6, 10_000);
 
     public static Settings from(Config sandbox) {
       Config scope = sandbox.getConfig("scope");
@@ -50,11 +53,12 @@ public interface Isolation extends AutoCloseable {
           Level.of(sandbox.getString("isolation")),
           scope.getInt("contexts-per-handler"),
           scope.getInt("max-contexts"),
+          scope.getDouble("max-heap"),
           scope.getLong("requests-per-context"));
     }
 
     public Settings withLevel(Level level) {
-      return new Settings(level, contextsPerHandler, maxContexts, requestsPerContext);
+      return new Settings(level, contextsPerHandler, maxContexts, maxHeap, requestsPerContext);
     }
   }
 }

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleSupplier;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.EnvironmentAccess;
@@ -108,6 +109,8 @@ public final class JsEngine implements AutoCloseable {
   private final ContextPool pool;
   private final Isolation.Settings isolationSettings;
   private final boolean testCapabilities;
+  /** How full the old generation is after a collection, for the scope contexts' memory bound. */
+  private final DoubleSupplier heap;
   /** The host functions every context's runtime shares (built-in modules, hashes, encodings, randomness). */
   private final Object engineBridge = RuntimeHost.engineFunctions(this);
   private final Isolation isolation;
@@ -131,6 +134,12 @@ public final class JsEngine implements AutoCloseable {
    * @param testCapabilities renga.sandbox.test-capabilities: gives handlers __rengaBlockHost (Renga's own tests)
    */
   public JsEngine(int poolSize, Isolation.Settings isolation, boolean testCapabilities) {
+    this(poolSize, isolation, testCapabilities, OldGeneration::afterCollection);
+  }
+
+  /** An engine whose {@code scope} contexts read the heap's fill from {@code heap} (tests give it their own). */
+  JsEngine(int poolSize, Isolation.Settings isolation, boolean testCapabilities, DoubleSupplier heap) {
+    this.heap = heap;
     this.isolationSettings = isolation;
     this.testCapabilities = testCapabilities;
     this.engine = newEngine();
@@ -154,7 +163,7 @@ public final class JsEngine implements AutoCloseable {
     int size = isolation.level() == Isolation.Level.SCOPE ? Math.min(poolSize, isolation.contextsPerHandler()) : poolSize;
     this.pool = size > 0 ? new ContextPool(this::prepare, size) : null;
     this.isolation =
-        isolation.level() == Isolation.Level.SCOPE ? new ScopeIsolation(this, isolation) : new ContextIsolation(this);
+        isolation.level() == Isolation.Level.SCOPE ? new ScopeIsolation(this, isolation, heap) : new ContextIsolation(this);
     log.info("isolation: {}", isolation.level().name().toLowerCase(java.util.Locale.ROOT));
   }
 
@@ -178,7 +187,7 @@ public final class JsEngine implements AutoCloseable {
         made = other;
         if (made == null) {
           made = level == Isolation.Level.SCOPE
-              ? new ScopeIsolation(this, isolationSettings.withLevel(level))
+              ? new ScopeIsolation(this, isolationSettings.withLevel(level), heap)
               : new ContextIsolation(this);
           other = made;
         }
@@ -221,6 +230,28 @@ public final class JsEngine implements AutoCloseable {
   /** Contexts waiting in the pool now (0 without a pool). */
   public int pooled() {
     return pool != null ? pool.ready() : 0;
+  }
+
+  /** Handler contexts open now under {@code scope} (the node's level or a tenant's). */
+  public int scopeContexts() {
+    int open = 0;
+    for (Isolation level : new Isolation[] {isolation, other}) {
+      if (level instanceof ScopeIsolation scope) {
+        open += scope.contexts();
+      }
+    }
+    return open;
+  }
+
+  /** Handler contexts closed so far under {@code scope} because the heap was above renga.sandbox.scope.max-heap. */
+  public long scopeContextsClosedForMemory() {
+    long closed = 0;
+    for (Isolation level : new Isolation[] {isolation, other}) {
+      if (level instanceof ScopeIsolation scope) {
+        closed += scope.closedForMemory();
+      }
+    }
+    return closed;
   }
 
   /** Requests that found the pool empty and made their own context (0 without a pool). */

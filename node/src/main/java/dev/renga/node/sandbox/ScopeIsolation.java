@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
@@ -28,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * <p>A context runs one turn at a time, so a handler has up to {@code contexts-per-handler} of them (a turn that finds
  * its context busy gives its thread back and is woken when the context frees, so requests of one slow handler cannot
  * hold every JS thread waiting for their contexts); a node keeps at
- * most {@code max-contexts} (the least recently used handlers' idle ones close first), and each is retired after
+ * most {@code max-contexts} (the least recently used handlers' idle ones close first), adds none without closing an
+ * idle one while its old generation holds more than {@code max-heap} of the heap after a collection, and closes a
+ * quarter of them (least recently used first) each second it stays there; each is retired after
  * {@code requests-per-context} requests. A request that must be stopped is interrupted ({@link Context#interrupt}):
  * its turn ends with an exception, the context stays usable, and the other requests in it carry on. Only if the
  * interrupt does not take within {@link #INTERRUPT_TIMEOUT} (code stuck in a host call) is the context closed, and the
@@ -37,10 +41,18 @@ import org.slf4j.LoggerFactory;
 final class ScopeIsolation implements Isolation {
   private static final Logger log = LoggerFactory.getLogger(ScopeIsolation.class);
   static final Duration INTERRUPT_TIMEOUT = Duration.ofSeconds(2);
+  /** How often the end of a request looks at the heap, to give memory back while it stays above max-heap. */
+  static final Duration MEMORY_CHECK_INTERVAL = Duration.ofSeconds(1);
   private static final Execution.Busy BUSY = new Execution.Busy();
 
   private final JsEngine engine;
   private final Settings settings;
+  /** The old generation's use after the last collection, as a fraction of the heap ({@link OldGeneration}). */
+  private final DoubleSupplier heap;
+  /** Contexts closed because the heap was above max-heap. */
+  private final LongAdder closedForMemory = new LongAdder();
+  /** When (System.nanoTime) the end of a request next looks at the heap. */
+  private volatile long nextMemoryCheck = System.nanoTime();
   /**
    * Each handler version's contexts, least recently used first, by URL and source text (two fetches of the same
    * version are one handler). Guarded by this.
@@ -50,9 +62,10 @@ final class ScopeIsolation implements Isolation {
   private int contexts;
   private boolean closed;
 
-  ScopeIsolation(JsEngine engine, Settings settings) {
+  ScopeIsolation(JsEngine engine, Settings settings, DoubleSupplier heap) {
     this.engine = engine;
     this.settings = settings;
+    this.heap = heap;
   }
 
   /** A handler version: its URL and its source text. */
@@ -101,6 +114,7 @@ final class ScopeIsolation implements Isolation {
       throw e;
     }
     Place place = new Place(prepared, code, version);
+    boolean overMemory = overMemory();
     List<Place> idle;
     synchronized (this) {
       Handler handler = handlers.computeIfAbsent(version, v -> new Handler());
@@ -113,10 +127,42 @@ final class ScopeIsolation implements Isolation {
       handler.places.add(place);
       contexts++;
       admit(handler, place);
-      idle = evictions();
+      idle = new ArrayList<>();
+      closeIdle(idle, contexts - settings.maxContexts());
+      if (overMemory && idle.isEmpty()) {
+        // Above the memory bound the node's contexts do not grow: the new one takes an idle one's place.
+        closeIdle(idle, 1);
+        closedForMemory.add(idle.size());
+      }
     }
     idle.forEach(Place::close);
     return place;
+  }
+
+  /** Whether the heap's old generation holds more than max-heap after the last collection. */
+  private boolean overMemory() {
+    return settings.maxHeap() > 0 && heap.getAsDouble() > settings.maxHeap();
+  }
+
+  /**
+   * While the heap is above max-heap, closes a quarter of the open contexts (at least one), idle ones of the least
+   * recently used handlers first; the next requests of their handlers make new ones. Returns how many it closed.
+   */
+  int giveBackMemory() {
+    if (!overMemory()) {
+      return 0;
+    }
+    List<Place> idle = new ArrayList<>();
+    synchronized (this) {
+      closeIdle(idle, Math.max(1, contexts / 4));
+    }
+    closedForMemory.add(idle.size());
+    idle.forEach(Place::close);
+    if (!idle.isEmpty()) {
+      log.info("the heap's old generation holds {}% after collection, above renga.sandbox.scope.max-heap: closed {} idle handler contexts",
+          Math.round(heap.getAsDouble() * 100), idle.size());
+    }
+    return idle.size();
   }
 
   /** Waits (under this lock) until a context being made is ready or failed. */
@@ -138,13 +184,16 @@ final class ScopeIsolation implements Isolation {
     }
   }
 
-  /** Idle contexts of the least recently used handlers, removed until the node is within max-contexts. Under this lock. */
-  private List<Place> evictions() {
-    List<Place> closing = new ArrayList<>();
+  /**
+   * Takes up to {@code most} idle contexts out, those of the least recently used handlers first, into {@code closing}
+   * (the caller closes them outside this lock). Under this lock.
+   */
+  private void closeIdle(List<Place> closing, int most) {
+    int goal = closing.size() + most;
     Iterator<Map.Entry<Version, Handler>> eldest = handlers.entrySet().iterator();
-    while (contexts > settings.maxContexts() && eldest.hasNext()) {
+    while (closing.size() < goal && eldest.hasNext()) {
       Handler handler = eldest.next().getValue();
-      for (Iterator<Place> places = handler.places.iterator(); places.hasNext() && contexts > settings.maxContexts(); ) {
+      for (Iterator<Place> places = handler.places.iterator(); places.hasNext() && closing.size() < goal; ) {
         Place place = places.next();
         if (place.active == 0) {
           places.remove();
@@ -156,7 +205,6 @@ final class ScopeIsolation implements Isolation {
         eldest.remove();
       }
     }
-    return closing;
   }
 
   /** A request left {@code place}: a retiring or broken place closes once it is empty. */
@@ -176,6 +224,11 @@ final class ScopeIsolation implements Isolation {
     if (close) {
       place.close();
     }
+    long now = System.nanoTime();
+    if (settings.maxHeap() > 0 && now - nextMemoryCheck >= 0) {
+      nextMemoryCheck = now + MEMORY_CHECK_INTERVAL.toNanos();
+      giveBackMemory();
+    }
   }
 
   /** A context stuck in host code was closed: no request may start in it, those in it are lost. */
@@ -192,6 +245,33 @@ final class ScopeIsolation implements Isolation {
   /** Handler contexts open now. */
   synchronized int contexts() {
     return contexts;
+  }
+
+  /** Requests in the contexts that take new requests now. */
+  synchronized int activeRequests() {
+    int active = 0;
+    for (Handler handler : handlers.values()) {
+      for (Place place : handler.places) {
+        active += place.active;
+      }
+    }
+    return active;
+  }
+
+  /** The URLs of the handlers that have contexts open, least recently used first. */
+  synchronized List<String> handlersWithContexts() {
+    List<String> urls = new ArrayList<>();
+    handlers.forEach((version, handler) -> {
+      if (!handler.places.isEmpty()) {
+        urls.add(version.url());
+      }
+    });
+    return urls;
+  }
+
+  /** Contexts closed so far because the heap was above max-heap. */
+  long closedForMemory() {
+    return closedForMemory.sum();
   }
 
   @Override

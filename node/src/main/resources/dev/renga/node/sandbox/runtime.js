@@ -218,39 +218,36 @@
     delete globalThis[name];
   }
 
-  // Built-in modules (modules/*.js): each evaluated on first use in this context, from a Source shared by all
-  // contexts (in `scope`, all of them before the realm is frozen); their factories get `internal`, which handlers
-  // never see.
+  // Built-in modules (modules/*.js): each module's factory is evaluated once per context (from a Source shared by
+  // all contexts, so it is parsed and compiled once per engine), and called once per request, on the module's first
+  // require in that request: every request has module instances of its own, in either level, so no closure state of a
+  // module (a vendored library's "warned" flag, a cache, a default) written by one request is seen by the next.
+  // Factories get `internal`, which handlers never see.
   // The names handlers may require (JsEngine.BUILTINS); others, such as vendor/stream, only built-ins require.
   const BUILTINS = ObjectFreeze(StringPrototypeSplit(builtinNames, ','));
-  const builtins = new Map();
+  const factories = new Map();
+  const factoryOf = (name) => {
+    let factory = MapPrototypeGet(factories, name);
+    if (factory === undefined) {
+      factory = engine.builtin(name);
+      MapPrototypeSet(factories, name, factory);
+    }
+    return factory;
+  };
+  // Module instances made outside any request (none in normal operation: every require comes from a request's turn).
+  const unscoped = new Map();
   const loadBuiltin = (name) => {
-    let exports = MapPrototypeGet(builtins, name);
+    const instances = current === undefined ? unscoped : current.builtins;
+    let exports = MapPrototypeGet(instances, name);
     if (exports === undefined) {
-      exports = engine.builtin(name)(internal, name);
-      MapPrototypeSet(builtins, name, exports);
+      exports = factoryOf(name)(internal, name);
+      MapPrototypeSet(instances, name, exports);
     }
     return exports;
-  };
-  // State a built-in keeps per request (under `scope` its module is shared by the handler's requests): perRequest(init)
-  // returns a function that gives the current request's value, made by init() on its first use in that request.
-  const perRequest = (init) => {
-    const key = Symbol('per request');
-    return () => {
-      // Outside any request (a module loading before lockdown), a value of its own that nothing keeps.
-      if (current === undefined) return init();
-      let value = MapPrototypeGet(current.locals, key);
-      if (value === undefined) {
-        value = init();
-        MapPrototypeSet(current.locals, key, value);
-      }
-      return value;
-    };
   };
   const internal = ObjectFreeze({
     require: loadBuiltin,
     builtins: BUILTINS,
-    perRequest,
     timers: ObjectFreeze({ setTimeout, setInterval, setImmediate, clearTimeout: clearTimer, clearInterval: clearTimer,
       clearImmediate: clearTimer, queueMicrotask, Timeout, Immediate }),
     // AsyncLocalStorage's stores (async_hooks.js): the current request's map of storage -> store, which timers keep.
@@ -372,18 +369,21 @@
   };
 
   // Globals whose value is made on first use, so a request that does not use them does not pay for them. `settle`
-  // keeps the value in the context (shared modules); otherwise each read asks the current request (per request).
+  // keeps the value as the global's own once read, while the context serves one request (`context`; in `scope`, only
+  // `global`, settled by lockdown); otherwise each read asks the current request: under `scope` the global Buffer,
+  // process, URL... are the current request's own module instances, the same ones its require() returns.
   const defineGlobal = (name, value, enumerable = false) =>
     ObjectDefineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable });
+  // The loaders of the globals that settle (lockdown loads their modules once, to see what they override).
   const lazyGlobals = [];
   const lazyGlobal = (name, load, settle) => {
-    ArrayPrototypePush(lazyGlobals, name);
+    if (settle) ArrayPrototypePush(lazyGlobals, load);
     ObjectDefineProperty(globalThis, name, {
       configurable: true,
       enumerable: false,
       get() {
         const value = load();
-        if (settle) defineGlobal(name, value);
+        if (settle && !shared) defineGlobal(name, value);
         return value;
       },
       // A handler's own value replaces it (in `scope` the frozen global refuses: TypeError in strict code).
@@ -720,7 +720,7 @@
       timers: new Map(),
       nextTimerId: 1,
       modules: new Map(),
-      locals: new Map(),
+      builtins: new Map(),
       asyncStores: undefined,
       response: undefined,
       outbound: undefined,
@@ -783,8 +783,9 @@
 
   // ---- lockdown: the `scope` isolation level ---------------------------------------------------------------------
   // Freezes everything a handler can reach before any handler code runs: every intrinsic (from the realm's own
-  // globals and the hidden prototypes no global names), globalThis, this runtime's classes and every built-in module,
-  // loaded now. What would carry one request's data to the next is removed: the legacy RegExp statics (RegExp.$1,
+  // globals and the hidden prototypes no global names), globalThis and this runtime's own objects (its classes,
+  // console, the `internal` every module gets). Built-in modules are not frozen: every request makes its own instances
+  // (their factories are evaluated here, once per context). What would carry one request's data to the next is removed: the legacy RegExp statics (RegExp.$1,
   // lastMatch, input...), FinalizationRegistry (its callbacks would run in another request's turn),
   // SharedArrayBuffer and Atomics.
   const hiddenIntrinsics = () => {
@@ -854,12 +855,12 @@
 
   const lockdown = () => {
     if (opened) throw new Error('lockdown must come before the first request');
+    // Every built-in module instantiated once now, outside any request: this evaluates each factory (no request pays
+    // for that), lets whatever a module does to the realm as it loads happen before the freeze, and shows which
+    // intrinsic properties the modules' objects override (below). Requests make their own instances later.
     for (let i = 0; i < BUILTINS.length; i++) loadBuiltin(BUILTINS[i]);
-    for (let i = 0; i < lazyGlobals.length; i++) {
-      const descriptor = ObjectGetOwnPropertyDescriptor(globalThis, lazyGlobals[i]);
-      if (descriptor.get !== undefined && lazyGlobals[i] !== 'fetch' && lazyGlobals[i] !== 'Headers'
-        && lazyGlobals[i] !== 'Response') globalThis[lazyGlobals[i]];
-    }
+    for (let i = 0; i < lazyGlobals.length; i++) lazyGlobals[i]();
+    globalThis.global;
     for (const name of ['$1', '$2', '$3', '$4', '$5', '$6', '$7', '$8', '$9', 'input', '$_', 'lastMatch', '$&',
       'lastParen', '$+', 'leftContext', '$`', 'rightContext', "$'"]) {
       delete RegExp[name];
@@ -875,13 +876,27 @@
     }
     const intrinsics = reachable(intrinsicRoots, seen);
     const own = reachable([globalThis, Emitter, IncomingMessage, ServerResponse, Timeout, Immediate, console, internal], seen);
-    MapPrototypeForEach(builtins, (exports) => {
-      const more = reachable([exports], seen);
-      for (let i = 0; i < more.length; i++) ArrayPrototypePush(own, more[i]);
-    });
     for (let i = 0; i < intrinsics.length; i++) {
       if (isPrototype(intrinsics[i])) for (let k = 0; k < OVERRIDABLE.length; k++) enableOverride(intrinsics[i], OVERRIDABLE[k]);
     }
+    // A module evaluated in a frozen realm overrides intrinsic methods by assignment too (feross/buffer's
+    // `Buffer.prototype.indexOf = ...` over Uint8Array.prototype.indexOf), which the override mistake would silently
+    // ignore in its sloppy code: every intrinsic property that an object of a module shadows gets the same accessor.
+    const intrinsicSet = new Set(intrinsics);
+    const moduleRoots = [];
+    MapPrototypeForEach(unscoped, (exports) => ArrayPrototypePush(moduleRoots, exports));
+    const moduleObjects = reachable(moduleRoots, seen);
+    for (let i = 0; i < moduleObjects.length; i++) {
+      const keys = ReflectOwnKeys(moduleObjects[i]);
+      for (let k = 0; k < keys.length; k++) {
+        for (let proto = ObjectGetPrototypeOf(moduleObjects[i]); proto !== null; proto = ObjectGetPrototypeOf(proto)) {
+          if (ObjectGetOwnPropertyDescriptor(proto, keys[k]) === undefined) continue;
+          if (SetPrototypeHas(intrinsicSet, proto)) enableOverride(proto, keys[k]);
+          break;
+        }
+      }
+    }
+    MapPrototypeClear(unscoped);
     for (let i = 0; i < own.length; i++) {
       if (isPrototype(own[i])) {
         const keys = ReflectOwnKeys(own[i]);

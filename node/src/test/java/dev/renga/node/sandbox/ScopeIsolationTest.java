@@ -37,7 +37,7 @@ class ScopeIsolationTest {
   private static final FixtureServer fixtures = new FixtureServer();
   /** One context per handler, so concurrent requests of one handler share it. */
   private static final JsEngine engine =
-      new JsEngine(0, new Isolation.Settings(Isolation.Level.SCOPE, 1, 16, 1_000_000), true);
+      new JsEngine(0, new Isolation.Settings(Isolation.Level.SCOPE, 1, 16, 0, 1_000_000), true);
 
   static {
     engine.warmUp(3);
@@ -51,6 +51,10 @@ class ScopeIsolationTest {
   }
 
   private static Sandbox sandbox(Duration timeout) {
+    return sandbox(engine, timeout);
+  }
+
+  private static Sandbox sandbox(JsEngine engine, Duration timeout) {
     var blocking = testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig("renga-blocking-dispatcher"));
     return new Sandbox(
         engine,
@@ -137,5 +141,115 @@ class ScopeIsolationTest {
     TestProbe<NodeProtocol.Reply> after = start("block", "/after", 0, Duration.ofSeconds(20));
     awaitStarted(after);
     assertEquals("waited /after", ending(after));
+  }
+
+  /** Runs hello.js as handler {@code variant} (its own URL, so its own handler) on {@code engine}; it must answer. */
+  private static void hello(JsEngine engine, String variant) {
+    TestProbe<NodeProtocol.Reply> probe = testKit.createTestProbe();
+    var invocation =
+        new Invocation("test-" + System.nanoTime(), helloUrl(variant), "GET", "/", "1.1", List.of(), new byte[0]);
+    testKit.spawn(RequestActor.create(invocation, probe.getRef(), sandbox(engine, Duration.ofSeconds(30))), NodeGuardian.JS_DISPATCHER);
+    var completed = assertInstanceOf(NodeProtocol.Completed.class, probe.receiveMessage(Duration.ofSeconds(30)));
+    assertEquals("Hello, world!\n", new String(completed.body(), StandardCharsets.UTF_8));
+  }
+
+  private static String helloUrl(String variant) {
+    return fixtures.url("hello.js") + "?" + variant;
+  }
+
+  /** Waits until no request is in any of {@code scope}'s contexts (a request leaves its context after it answered). */
+  private static void awaitIdle(ScopeIsolation scope) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (scope.activeRequests() > 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertEquals(0, scope.activeRequests());
+  }
+
+  /** The handlers (by variant) still open must be the most recently used of {@code order}, in that order. */
+  private static void assertMostRecentlyUsedStayOpen(List<String> order, List<String> open) {
+    List<String> urls = order.stream().map(ScopeIsolationTest::helloUrl).toList();
+    assertEquals(urls.subList(urls.size() - open.size(), urls.size()), open, "open handlers are the most recent ones");
+  }
+
+  @Test
+  void beyondMaxContextsTheLeastRecentlyUsedHandlersContextsClose() {
+    JsEngine bounded = new JsEngine(0, new Isolation.Settings(Isolation.Level.SCOPE, 1, 3, 0, 1_000_000), false);
+    try {
+      ScopeIsolation scope = (ScopeIsolation) bounded.isolation();
+      List<String> order = new java.util.ArrayList<>();
+      for (String variant : List.of("c0", "c1", "c2", "c3", "c1", "c4")) {
+        hello(bounded, variant);
+        order.remove(variant);
+        order.add(variant);
+      }
+      awaitIdle(scope);
+      assertEquals(3, scope.contexts());
+      // c0 went first (least recently used), then c2: c1 was used again after c2.
+      assertMostRecentlyUsedStayOpen(order, scope.handlersWithContexts());
+      assertEquals(List.of(helloUrl("c3"), helloUrl("c1"), helloUrl("c4")), scope.handlersWithContexts());
+      assertEquals(0, bounded.scopeContextsClosedForMemory());
+    } finally {
+      bounded.close();
+    }
+  }
+
+  @Test
+  void aboveTheMemoryBoundContextsStopGrowingAndTheLeastRecentlyUsedCloseWhileRequestsAreAnswered() {
+    // The old generation's fill after a collection, as the test sets it (the node reads OldGeneration.afterCollection).
+    java.util.concurrent.atomic.AtomicReference<Double> heap = new java.util.concurrent.atomic.AtomicReference<>(0.1);
+    JsEngine bounded =
+        new JsEngine(0, new Isolation.Settings(Isolation.Level.SCOPE, 1, 100, 0.5, 1_000_000), false, heap::get);
+    try {
+      ScopeIsolation scope = (ScopeIsolation) bounded.isolation();
+      List<String> order = new java.util.ArrayList<>();
+      // Below the bound: one context per handler, as many as there are handlers.
+      for (int i = 0; i < 8; i++) {
+        hello(bounded, "m" + i);
+        order.add("m" + i);
+      }
+      awaitIdle(scope);
+      assertEquals(8, scope.contexts());
+      assertEquals(8, bounded.scopeContexts());
+
+      // Above it: every new handler's context takes an idle one's place (least recently used first), and the end of a
+      // request may close a quarter of them besides; every request is still answered.
+      heap.set(0.9);
+      for (int i = 8; i < 14; i++) {
+        hello(bounded, "m" + i);
+        order.add("m" + i);
+        assertTrue(scope.contexts() <= 8, "no growth above the memory bound: " + scope.contexts());
+      }
+      long closed = bounded.scopeContextsClosedForMemory();
+      assertTrue(closed >= 6, "closed for memory: " + closed);
+      List<String> open = scope.handlersWithContexts();
+      assertTrue(open.contains(helloUrl("m13")), open.toString());
+      assertMostRecentlyUsedStayOpen(order, open);
+      // A handler whose context was closed is answered from a new one.
+      hello(bounded, "m0");
+      order.remove("m0");
+      order.add("m0");
+      awaitIdle(scope);
+      assertMostRecentlyUsedStayOpen(order, scope.handlersWithContexts());
+      assertTrue(bounded.scopeContextsClosedForMemory() > closed, "m0's new context took an idle one's place");
+      int before = scope.contexts();
+      long closedBefore = bounded.scopeContextsClosedForMemory();
+      int gaveBack = scope.giveBackMemory();
+      assertEquals(Math.max(1, before / 4), gaveBack, "a quarter of the idle contexts");
+      assertEquals(before - gaveBack, scope.contexts());
+      assertEquals(closedBefore + gaveBack, bounded.scopeContextsClosedForMemory());
+      assertMostRecentlyUsedStayOpen(order, scope.handlersWithContexts());
+
+      // Below it again: contexts are added again.
+      heap.set(0.1);
+      int now = scope.contexts();
+      hello(bounded, "m20");
+      hello(bounded, "m21");
+      awaitIdle(scope);
+      assertEquals(now + 2, scope.contexts());
+      assertEquals(0, scope.giveBackMemory());
+    } finally {
+      bounded.close();
+    }
   }
 }

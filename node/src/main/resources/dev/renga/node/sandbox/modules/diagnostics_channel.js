@@ -1,11 +1,11 @@
 // require('diagnostics_channel'): named channels that libraries publish to and tools subscribe to. Subscriptions are
-// the current request's own (under `scope` this module is shared by a handler's requests).
+// the current request's own (every request has its own instance of this module).
 (function (internal) {
   'use strict';
 
-  const subscribers = internal.perRequest(() => new Map());
+  const subscribers = new Map();
   const listOf = (name) => {
-    const all = subscribers();
+    const all = subscribers;
     if (!all.has(name)) all.set(name, []);
     return all.get(name);
   };
@@ -38,11 +38,11 @@
     runStores(data, fn, thisArg, ...args) { this.publish(data); return Reflect.apply(fn, thisArg, args); }
   }
 
-  const channels = internal.perRequest(() => new Map());
+  const channels = new Map();
   const channel = (name) => {
     if (typeof name !== 'string' && typeof name !== 'symbol') throw new TypeError('The "name" argument must be of type string or symbol');
-    if (!channels().has(name)) channels().set(name, new Channel(name));
-    return channels().get(name);
+    if (!channels.has(name)) channels.set(name, new Channel(name));
+    return channels.get(name);
   };
 
   class TracingChannel {

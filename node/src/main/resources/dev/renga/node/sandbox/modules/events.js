@@ -1,20 +1,20 @@
 // require('events'): the npm events library (vendor/events.js, Node's EventEmitter), with Node's newer helpers on
-// it (on, getEventListeners, setMaxListeners, errorMonitor) and EventEmitter.defaultMaxListeners kept per request.
+// it (on, getEventListeners, setMaxListeners, errorMonitor) and Node's range check on EventEmitter.defaultMaxListeners.
 (function (internal) {
   'use strict';
 
   const EventEmitter = internal.require('vendor/events');
 
-  // Under isolation `scope` this module is shared by a handler's requests: one request's default stays its own.
-  const limits = internal.perRequest(() => ({ defaultMaxListeners: 10 }));
+  // Checked as Node checks it; the value is this request's (each request has its own instance of this module).
+  const limits = { defaultMaxListeners: 10 };
   Object.defineProperty(EventEmitter, 'defaultMaxListeners', {
     enumerable: true,
-    get() { return limits().defaultMaxListeners; },
+    get() { return limits.defaultMaxListeners; },
     set(value) {
       if (typeof value !== 'number' || value < 0 || Number.isNaN(value)) {
         throw new RangeError('The value of "defaultMaxListeners" is out of range. It must be a non-negative number. Received ' + value + '.');
       }
-      limits().defaultMaxListeners = value;
+      limits.defaultMaxListeners = value;
     },
   });
 

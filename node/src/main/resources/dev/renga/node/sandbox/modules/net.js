@@ -1,8 +1,7 @@
 // require('net'): TCP client sockets (no servers). A Socket is a stream.Duplex over one of the request's host sockets
 // (RequestSockets on the node's socket I/O thread): the host connects to the address the network policy approved,
 // reads a chunk each time the stream asks (_read) and reports each write once the kernel took it, so write() returns
-// false and 'drain' follows as in Node. Host news arrives in turns of the request (internal.sockets().listen). This
-// module is shared by the requests of a handler under `scope`: everything per socket lives on the socket.
+// false and 'drain' follows as in Node. Host news arrives in turns of the request (internal.sockets().listen).
 (function (internal) {
   'use strict';
 

@@ -6,7 +6,7 @@
   const host = internal.host;
   const origin = host.nanoTime();
   const timeOrigin = Date.now();
-  const entries = internal.perRequest(() => []);
+  const entries = [];
   const now = () => (host.nanoTime() - origin) / 1e6;
 
   const performance = {
@@ -14,27 +14,27 @@
     timeOrigin,
     mark(name, options) {
       const entry = { name: String(name), entryType: 'mark', startTime: options && options.startTime !== undefined ? options.startTime : now(), duration: 0, detail: options ? options.detail : null };
-      entries().push(entry);
+      entries.push(entry);
       return entry;
     },
     measure(name, start, end) {
       const at = (mark, fallback) => {
         if (mark === undefined) return fallback;
         if (typeof mark === 'number') return mark;
-        const found = entries().filter((e) => e.name === mark).pop();
+        const found = entries.filter((e) => e.name === mark).pop();
         if (found === undefined) throw new SyntaxError("The \"" + mark + "\" performance mark has not been set");
         return found.startTime;
       };
       const startTime = at(start, 0);
       const entry = { name: String(name), entryType: 'measure', startTime, duration: at(end, now()) - startTime, detail: null };
-      entries().push(entry);
+      entries.push(entry);
       return entry;
     },
-    getEntries: () => entries().slice(),
-    getEntriesByName: (name, type) => entries().filter((e) => e.name === name && (type === undefined || e.entryType === type)),
-    getEntriesByType: (type) => entries().filter((e) => e.entryType === type),
-    clearMarks: (name) => { const kept = entries().filter((e) => e.entryType !== 'mark' || (name !== undefined && e.name !== name)); entries().splice(0, Infinity, ...kept); },
-    clearMeasures: (name) => { const kept = entries().filter((e) => e.entryType !== 'measure' || (name !== undefined && e.name !== name)); entries().splice(0, Infinity, ...kept); },
+    getEntries: () => entries.slice(),
+    getEntriesByName: (name, type) => entries.filter((e) => e.name === name && (type === undefined || e.entryType === type)),
+    getEntriesByType: (type) => entries.filter((e) => e.entryType === type),
+    clearMarks: (name) => { const kept = entries.filter((e) => e.entryType !== 'mark' || (name !== undefined && e.name !== name)); entries.splice(0, Infinity, ...kept); },
+    clearMeasures: (name) => { const kept = entries.filter((e) => e.entryType !== 'measure' || (name !== undefined && e.name !== name)); entries.splice(0, Infinity, ...kept); },
     toJSON: () => ({ timeOrigin }),
   };
   class PerformanceObserver {

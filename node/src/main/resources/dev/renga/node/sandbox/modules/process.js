@@ -10,8 +10,8 @@
 
   const VERSION = 'v20.18.0';
   const startedAt = host.nanoTime();
-  // Listeners are the current request's own (under `scope` this object is shared by a handler's requests).
-  const emitter = internal.perRequest(() => new EventEmitter());
+  // Listeners are the request's own, as is this module instance (runtime.js makes one per request).
+  const emitter = new EventEmitter();
 
   const nextTick = (callback, ...args) => {
     if (typeof callback !== 'function') {
@@ -75,8 +75,8 @@
     'getMaxListeners']) {
     const fn = EventEmitter.prototype[method];
     process[method] = function (...args) {
-      const result = Reflect.apply(fn, emitter(), args);
-      return result === emitter() ? process : result;
+      const result = Reflect.apply(fn, emitter, args);
+      return result === emitter ? process : result;
     };
   }
   Object.assign(process, {
@@ -123,8 +123,7 @@
   // Object.prototype.toString.call(process) is '[object process]', as in Node: packages tell Node from a browser by it
   // (axios picks its http adapter, with decompression and Node's http client, only then).
   Object.defineProperty(process, Symbol.toStringTag, { value: 'process', writable: false, enumerable: false, configurable: true });
-  // The request's tenant's env and secrets (renga.tenants), a fresh object per request: this module is shared by every
-  // request of a handler in `scope`, so the value lives in the request, not here.
+  // The request's tenant's env and secrets (renga.tenants), made on first read from the request's host bridge.
   Object.defineProperty(process, 'env', {
     get: () => internal.env(),
     set: (value) => internal.setEnv(value),

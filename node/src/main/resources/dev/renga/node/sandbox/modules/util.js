@@ -178,13 +178,13 @@
     Object.setPrototypeOf(ctor.prototype, superCtor.prototype);
   };
 
-  // Warned once per request (under `scope` the module is shared by a handler's requests) and per code.
-  const warnedCodes = internal.perRequest(() => new Set());
+  // Warned once per request (each request has its own instance of this module) and per code.
+  const warnedCodes = new Set();
   const deprecate = (fn, message, code) => {
     let warned = false;
     return function (...args) {
-      if (!warned && (code === undefined || !warnedCodes().has(code))) {
-        if (code !== undefined) warnedCodes().add(code); else warned = true;
+      if (!warned && (code === undefined || !warnedCodes.has(code))) {
+        if (code !== undefined) warnedCodes.add(code); else warned = true;
         internal.require('process').emitWarning(message, 'DeprecationWarning', code);
       }
       return new.target ? Reflect.construct(fn, args, new.target) : fn.apply(this, args);
