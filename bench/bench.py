@@ -172,9 +172,33 @@ def cpu_ticks(pid):
         return 0
 
 
-def tree_ticks(*roots):
+# Threads that compile: HotSpot's C1/C2, Graal's JIT compiling Java, Truffle's compiling JavaScript (names cut to 15).
+COMPILER_THREADS = ("C1 CompilerThre", "C2 CompilerThre", "JVMCI-native Co", "JVMCI CompilerT", "TruffleCompiler")
+
+
+def compile_ticks(pid):
+    """CPU ticks of a process's compiler threads."""
+    total = 0
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except (FileNotFoundError, ProcessLookupError):
+        return 0
+    for tid in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                text = f.read()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        comm = text[text.index("(") + 1:text.rindex(")")]
+        if comm.startswith(COMPILER_THREADS):
+            fields = text.rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total
+
+
+def tree_ticks(*roots, compiling=False):
     """CPU ticks of each root process with all its live descendants (a launcher and its node JVMs), from one scan
-    of /proc."""
+    of /proc; with compiling, (all, compiler threads') per root."""
     children = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -185,12 +209,14 @@ def tree_ticks(*roots):
                 pass
     totals = []
     for root in roots:
-        total, todo = 0, [root]
+        total, compile_total, todo = 0, 0, [root]
         while todo:
             pid = todo.pop()
             total += cpu_ticks(pid)
+            if compiling:
+                compile_total += compile_ticks(pid)
             todo.extend(children.get(pid, []))
-        totals.append(total)
+        totals.append((total, compile_total) if compiling else total)
     return totals
 
 
@@ -934,18 +960,24 @@ class Bench:
             # which side is still cold. Descendants that ended within a window (a recycled node) are not counted.
             gateway, nodes = procs[0].pid, [p.pid for p in procs[1:]]
             for i in range(max(1, COLD_START_S // COLD_START_WINDOW_S)):
-                gw_before, *nodes_before = tree_ticks(gateway, *nodes)
+                gw_before, *nodes_before = tree_ticks(gateway, *nodes, compiling=True)
                 res = wrk(target, "hello", CONNECTIONS, COLD_START_WINDOW_S)
-                gw_after, *nodes_after = tree_ticks(gateway, *nodes)
+                gw_after, *nodes_after = tree_ticks(gateway, *nodes, compiling=True)
                 rps = res["requests"] / (res["duration_us"] / 1e6)
                 per_req = lambda ticks: ticks * 1000 / CLK_TCK / res["requests"] if res["requests"] else None
+                nodes_cpu = sum(a[0] for a in nodes_after) - sum(b[0] for b in nodes_before)
+                nodes_compiling = sum(a[1] for a in nodes_after) - sum(b[1] for b in nodes_before)
                 windows.append({"end_s": (i + 1) * COLD_START_WINDOW_S, "rps": rps,
                                 "p99_us": res.get("p99_us"), "errors": res["status_errors"] + res["timeouts"],
-                                "gateway_cpu_ms_per_req": per_req(gw_after - gw_before),
-                                "nodes_cpu_ms_per_req": per_req(sum(nodes_after) - sum(nodes_before))})
+                                "gateway_cpu_ms_per_req": per_req(gw_after[0] - gw_before[0]),
+                                "gateway_compiling_ms_per_req": per_req(gw_after[1] - gw_before[1]),
+                                "nodes_cpu_ms_per_req": per_req(nodes_cpu),
+                                "nodes_compiling_ms_per_req": per_req(nodes_compiling)})
                 w = windows[-1]
                 log(f"cold-start window {i + 1}: {rps:.0f} req/s, CPU per request: gateway "
-                    f"{w['gateway_cpu_ms_per_req'] or 0:.2f} ms, nodes {w['nodes_cpu_ms_per_req'] or 0:.2f} ms")
+                    f"{w['gateway_cpu_ms_per_req'] or 0:.2f} ms ({w['gateway_compiling_ms_per_req'] or 0:.2f} "
+                    f"compiling), nodes {w['nodes_cpu_ms_per_req'] or 0:.2f} ms "
+                    f"({w['nodes_compiling_ms_per_req'] or 0:.2f} compiling)")
         finally:
             self.stop_cluster(procs)
         first30 = [w["rps"] for w in windows if w["end_s"] <= 30]

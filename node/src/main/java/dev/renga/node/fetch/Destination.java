@@ -69,7 +69,7 @@ public record Destination(String text, String host, byte[] network, int prefixBi
 
   /** Whether a connection to {@code address}, looked up from {@code host}, on {@code port} is this destination. */
   public boolean matches(String host, InetAddress address, int port) {
-    if (port < firstPort || port > lastPort) {
+    if (port != NetworkPolicy.ANY_PORT && (port < firstPort || port > lastPort)) {
       return false;
     }
     if (this.host != null) {

@@ -23,6 +23,9 @@ import java.util.Optional;
  */
 public record NetworkPolicy(boolean allowPrivate, List<Destination> allowed, boolean onlyAllowed) {
 
+  /** The port to ask {@link #denial(String, InetAddress, int)} about for a look-up: allowed on some port. */
+  public static final int ANY_PORT = -1;
+
   public NetworkPolicy {
     allowed = List.copyOf(allowed);
   }
@@ -58,7 +61,7 @@ public record NetworkPolicy(boolean allowPrivate, List<Destination> allowed, boo
 
   /** Why {@code address} is denied on any port, by this policy without its allowed destinations (handler URLs). */
   public Optional<String> denial(InetAddress address) {
-    return new NetworkPolicy(allowPrivate).denial(address.getHostAddress(), address, -1);
+    return new NetworkPolicy(allowPrivate).denial(address.getHostAddress(), address, ANY_PORT);
   }
 
   /** Cloud metadata host names, denied by name before any look-up (they resolve to link-local addresses anyway). */

@@ -173,7 +173,7 @@ public final class RequestSockets {
       return id;
     }
     connects++;
-    resolve(host, family).whenComplete((address, failure) -> {
+    resolve(host, port, family).whenComplete((address, failure) -> {
       if (failure != null) {
         toRequest.accept(SocketEvent.error(id, failure(failure)));
         return;
@@ -293,7 +293,7 @@ public final class RequestSockets {
   private int lookup(String host, int family) {
     int id = nextId++;
     lookups.add(id);
-    CompletableFuture.supplyAsync(() -> addresses(host, family), Lookups.executor()).whenComplete((addresses, failure) -> {
+    CompletableFuture.supplyAsync(() -> addresses(host, NetworkPolicy.ANY_PORT, family), Lookups.executor()).whenComplete((addresses, failure) -> {
       if (failure != null) {
         toRequest.accept(SocketEvent.error(id, failure(failure)));
         return;
@@ -308,12 +308,15 @@ public final class RequestSockets {
     return id;
   }
 
-  private CompletableFuture<InetAddress> resolve(String host, int family) {
-    return CompletableFuture.supplyAsync(() -> addresses(host, family).getFirst(), Lookups.executor());
+  private CompletableFuture<InetAddress> resolve(String host, int port, int family) {
+    return CompletableFuture.supplyAsync(() -> addresses(host, port, family).getFirst(), Lookups.executor());
   }
 
-  /** The host's addresses of the family asked for (0: any), every one of them allowed by the policy. */
-  List<InetAddress> addresses(String host, int family) {
+  /**
+   * The host's addresses of the family asked for (0: any), every one of them allowed on {@code port} by the request's
+   * policy, its tenant's destinations included ({@link NetworkPolicy#ANY_PORT} for a look-up: allowed on some port).
+   */
+  List<InetAddress> addresses(String host, int port, int family) {
     policy.hostDenial(host).ifPresent(reason -> {
       throw forbidden(host, reason);
     });
@@ -325,7 +328,7 @@ public final class RequestSockets {
     }
     List<InetAddress> matching = new ArrayList<>();
     for (InetAddress address : all) {
-      policy.denial(address).ifPresent(reason -> {
+      policy.denial(host, address, port).ifPresent(reason -> {
         throw forbidden(host, reason);
       });
       if (family == 0 || (family == 4 && address instanceof Inet4Address) || (family == 6 && address instanceof Inet6Address)) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.renga.node.fetch.Destination;
 import dev.renga.node.fetch.NetworkPolicy;
 import dev.renga.node.testing.SocketServer;
 import dev.renga.node.testing.TestCa;
@@ -201,26 +202,48 @@ class TcpSocketTest {
   void thePolicyChecksEveryAddressOfAName() {
     RequestSockets strict = new RequestSockets(loop, SocketSettings.DEFAULTS, new NetworkPolicy(false),
         host -> new InetAddress[] {InetAddress.getByName("93.184.216.34"), InetAddress.getByName("10.0.0.1")}, e -> {});
-    SocketFailure refused = assertThrows(SocketFailure.class, () -> strict.addresses("mixed.example", 0));
+    SocketFailure refused = assertThrows(SocketFailure.class, () -> strict.addresses("mixed.example", 443, 0));
     assertEquals(SocketFailure.POLICY, refused.code());
     assertTrue(refused.getMessage().contains("10.0.0.1"), refused.getMessage());
 
     RequestSockets metadata = new RequestSockets(loop, SocketSettings.DEFAULTS, new NetworkPolicy(true),
         host -> new InetAddress[] {InetAddress.getByName("169.254.169.254")}, e -> {});
-    assertEquals(SocketFailure.POLICY, assertThrows(SocketFailure.class, () -> metadata.addresses("x.example", 0)).code());
+    assertEquals(SocketFailure.POLICY, assertThrows(SocketFailure.class, () -> metadata.addresses("x.example", 80, 0)).code());
     assertEquals(SocketFailure.POLICY,
-        assertThrows(SocketFailure.class, () -> metadata.addresses("metadata.google.internal", 0)).code());
+        assertThrows(SocketFailure.class, () -> metadata.addresses("metadata.google.internal", 80, 0)).code());
 
     RequestSockets unknown = new RequestSockets(loop, SocketSettings.DEFAULTS, new NetworkPolicy(true), host -> {
       throw new UnknownHostException(host);
     }, e -> {});
-    SocketFailure notFound = assertThrows(SocketFailure.class, () -> unknown.addresses("nowhere.invalid", 0));
+    SocketFailure notFound = assertThrows(SocketFailure.class, () -> unknown.addresses("nowhere.invalid", 80, 0));
     assertEquals("ENOTFOUND", notFound.code());
     assertEquals("getaddrinfo ENOTFOUND nowhere.invalid", notFound.getMessage());
 
     RequestSockets both = new RequestSockets(loop, SocketSettings.DEFAULTS, new NetworkPolicy(true),
         host -> new InetAddress[] {InetAddress.getByName("::1"), InetAddress.getByName("127.0.0.1")}, e -> {});
-    assertEquals("127.0.0.1", both.addresses("localhost", 4).getFirst().getHostAddress());
-    assertFalse(both.addresses("localhost", 6).getFirst() instanceof java.net.Inet4Address);
+    assertEquals("127.0.0.1", both.addresses("localhost", 80, 4).getFirst().getHostAddress());
+    assertFalse(both.addresses("localhost", 80, 6).getFirst() instanceof java.net.Inet4Address);
+  }
+
+  @Test
+  void aTenantsDestinationsApplyToSocketsAndLookUps() throws Exception {
+    InetAddress database = InetAddress.getByName("10.1.2.3");
+    InetAddress elsewhere = InetAddress.getByName("93.184.216.34");
+    // Its database on a private address, on a node that keeps private addresses closed: allowed on its port only.
+    RequestSockets tenant = new RequestSockets(loop, SocketSettings.DEFAULTS,
+        new NetworkPolicy(false, List.of(Destination.parse("10.1.2.3:5432")), false),
+        host -> new InetAddress[] {host.equals("db.internal") ? database : elsewhere}, e -> {});
+    assertEquals(database, tenant.addresses("db.internal", 5432, 0).getFirst());
+    assertEquals(database, tenant.addresses("db.internal", NetworkPolicy.ANY_PORT, 0).getFirst()); // dns.lookup
+    SocketFailure otherPort = assertThrows(SocketFailure.class, () -> tenant.addresses("db.internal", 22, 0));
+    assertEquals(SocketFailure.POLICY, otherPort.code());
+    assertEquals(elsewhere, tenant.addresses("public.example", 443, 0).getFirst());
+    // A tenant limited to its destinations reaches nothing else, public addresses included.
+    RequestSockets only = new RequestSockets(loop, SocketSettings.DEFAULTS,
+        new NetworkPolicy(true, List.of(Destination.parse("db.internal:5432")), true),
+        host -> new InetAddress[] {host.equals("db.internal") ? database : elsewhere}, e -> {});
+    assertEquals(database, only.addresses("db.internal", 5432, 0).getFirst());
+    SocketFailure outside = assertThrows(SocketFailure.class, () -> only.addresses("public.example", 443, 0));
+    assertTrue(outside.getMessage().contains("not one of the tenant's allowed destinations"), outside.getMessage());
   }
 }
