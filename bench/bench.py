@@ -177,12 +177,13 @@ COMPILER_THREADS = ("C1 CompilerThre", "C2 CompilerThre", "JVMCI-native Co", "JV
 
 
 def compile_ticks(pid):
-    """CPU ticks of a process's compiler threads."""
-    total = 0
+    """CPU ticks of each of a process's compiler threads, by thread id (compiler threads come and go: a window counts
+    the ones alive at its end, from their start or the window's)."""
+    ticks = {}
     try:
         tasks = os.listdir(f"/proc/{pid}/task")
     except (FileNotFoundError, ProcessLookupError):
-        return 0
+        return ticks
     for tid in tasks:
         try:
             with open(f"/proc/{pid}/task/{tid}/stat") as f:
@@ -192,32 +193,52 @@ def compile_ticks(pid):
         comm = text[text.index("(") + 1:text.rindex(")")]
         if comm.startswith(COMPILER_THREADS):
             fields = text.rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-    return total
+            ticks[tid] = int(fields[11]) + int(fields[12])
+    return ticks
 
 
-def tree_ticks(*roots, compiling=False):
-    """CPU ticks of each root process with all its live descendants (a launcher and its node JVMs), from one scan
-    of /proc; with compiling, (all, compiler threads') per root."""
-    children = {}
+def tree_snapshot(*roots):
+    """Every live descendant of the roots (roots included): {pid: {root, ppid, comm, start, ticks, compiling}}, with
+    the compiler threads' ticks by thread, from one scan of /proc."""
+    stats = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 with open(f"/proc/{entry}/stat") as f:
-                    children.setdefault(int(f.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
-            except (FileNotFoundError, ProcessLookupError, IndexError):
-                pass
-    totals = []
+                    text = f.read()
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            fields = text.rsplit(")", 1)[1].split()
+            stats[int(entry)] = {"ppid": int(fields[1]), "comm": text[text.index("(") + 1:text.rindex(")")],
+                                 "start": int(fields[19]), "ticks": int(fields[11]) + int(fields[12])}
+    children = {}
+    for pid, st in stats.items():
+        children.setdefault(st["ppid"], []).append(pid)
+    snap = {}
     for root in roots:
-        total, compile_total, todo = 0, 0, [root]
+        todo = [root]
         while todo:
             pid = todo.pop()
-            total += cpu_ticks(pid)
-            if compiling:
-                compile_total += compile_ticks(pid)
+            if pid in stats:
+                snap[pid] = dict(stats[pid], root=root, compiling=compile_ticks(pid))
             todo.extend(children.get(pid, []))
-        totals.append((total, compile_total) if compiling else total)
-    return totals
+    return snap
+
+
+def node_roles(snap):
+    """Each node JVM (a java process whose parent is a java launcher) as "serving" (the launcher's oldest) or
+    "standby" (a younger one)."""
+    jvms = {}
+    for pid, st in snap.items():
+        parent = snap.get(st["ppid"])
+        if st["comm"] == "java" and parent is not None and parent["comm"] == "java":
+            jvms.setdefault(st["ppid"], []).append(pid)
+    roles = {}
+    for pids in jvms.values():
+        pids.sort(key=lambda pid: snap[pid]["start"])
+        for i, pid in enumerate(pids):
+            roles[pid] = "serving" if i == 0 else "standby"
+    return roles
 
 
 def rss_mb(pid):
@@ -960,24 +981,31 @@ class Bench:
             # which side is still cold. Descendants that ended within a window (a recycled node) are not counted.
             gateway, nodes = procs[0].pid, [p.pid for p in procs[1:]]
             for i in range(max(1, COLD_START_S // COLD_START_WINDOW_S)):
-                gw_before, *nodes_before = tree_ticks(gateway, *nodes, compiling=True)
+                before = tree_snapshot(gateway, *nodes)
                 res = wrk(target, "hello", CONNECTIONS, COLD_START_WINDOW_S)
-                gw_after, *nodes_after = tree_ticks(gateway, *nodes, compiling=True)
+                after = tree_snapshot(gateway, *nodes)
                 rps = res["requests"] / (res["duration_us"] / 1e6)
+                roles = node_roles(after)
+                used = {}  # (part, all or compiling) -> ticks, per process alive across the whole window
+                for pid, st in after.items():
+                    if pid in before and before[pid]["start"] == st["start"]:
+                        part = "gateway" if st["root"] == gateway else roles.get(pid, "launchers")
+                        compiling = sum(t - before[pid]["compiling"].get(tid, 0) for tid, t in st["compiling"].items())
+                        used[(part, "ticks")] = used.get((part, "ticks"), 0) + st["ticks"] - before[pid]["ticks"]
+                        used[(part, "compiling")] = used.get((part, "compiling"), 0) + compiling
                 per_req = lambda ticks: ticks * 1000 / CLK_TCK / res["requests"] if res["requests"] else None
-                nodes_cpu = sum(a[0] for a in nodes_after) - sum(b[0] for b in nodes_before)
-                nodes_compiling = sum(a[1] for a in nodes_after) - sum(b[1] for b in nodes_before)
-                windows.append({"end_s": (i + 1) * COLD_START_WINDOW_S, "rps": rps,
-                                "p99_us": res.get("p99_us"), "errors": res["status_errors"] + res["timeouts"],
-                                "gateway_cpu_ms_per_req": per_req(gw_after[0] - gw_before[0]),
-                                "gateway_compiling_ms_per_req": per_req(gw_after[1] - gw_before[1]),
-                                "nodes_cpu_ms_per_req": per_req(nodes_cpu),
-                                "nodes_compiling_ms_per_req": per_req(nodes_compiling)})
-                w = windows[-1]
-                log(f"cold-start window {i + 1}: {rps:.0f} req/s, CPU per request: gateway "
-                    f"{w['gateway_cpu_ms_per_req'] or 0:.2f} ms ({w['gateway_compiling_ms_per_req'] or 0:.2f} "
-                    f"compiling), nodes {w['nodes_cpu_ms_per_req'] or 0:.2f} ms "
-                    f"({w['nodes_compiling_ms_per_req'] or 0:.2f} compiling)")
+                window = {"end_s": (i + 1) * COLD_START_WINDOW_S, "rps": rps,
+                          "p99_us": res.get("p99_us"), "errors": res["status_errors"] + res["timeouts"],
+                          "gateway_cpu_ms_per_req": per_req(used.get(("gateway", "ticks"), 0)),
+                          "nodes_cpu_ms_per_req": per_req(sum(v for (part, kind), v in used.items()
+                                                              if part != "gateway" and kind == "ticks"))}
+                for part in ("gateway", "serving", "standby", "launchers"):
+                    window[f"{part}_cpu_ms"] = per_req(used.get((part, "ticks"), 0))
+                    window[f"{part}_compiling_ms"] = per_req(used.get((part, "compiling"), 0))
+                windows.append(window)
+                log(f"cold-start window {i + 1}: {rps:.0f} req/s, CPU per request (ms, of it compiling): "
+                    + ", ".join(f"{part} {window[f'{part}_cpu_ms'] or 0:.2f} ({window[f'{part}_compiling_ms'] or 0:.2f})"
+                                for part in ("gateway", "serving", "standby", "launchers")))
         finally:
             self.stop_cluster(procs)
         first30 = [w["rps"] for w in windows if w["end_s"] <= 30]

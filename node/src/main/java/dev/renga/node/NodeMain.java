@@ -20,6 +20,7 @@ import dev.renga.node.sandbox.Sandbox;
 import dev.renga.node.sandbox.SandboxSettings;
 import dev.renga.node.tenants.NodeTenants;
 import dev.renga.node.tenants.TenantSettings;
+import dev.renga.node.warmup.CompilerSettling;
 import dev.renga.node.warmup.WarmUp;
 import dev.renga.node.warmup.WarmUpSettings;
 import io.micrometer.core.instrument.Gauge;
@@ -87,6 +88,7 @@ public final class NodeMain {
       return;
     }
     JsEngine engine = warmEngine(settings, SandboxSettings.from(config));
+    WarmUpSettings warmUpSettings = WarmUpSettings.from(config);
     WarmUp.Result warmUp = WarmUp.Result.NONE;
     if (Boolean.getBoolean(STANDBY_PROPERTY)) {
       CompletableFuture<String> promotion = promotion();
@@ -94,7 +96,7 @@ public final class NodeMain {
           WarmUp.run(
               engine,
               config,
-              WarmUpSettings.from(config),
+              warmUpSettings,
               () -> promotion.isDone() && !WARM_FIRST.equals(promotion.getNow(null)),
               () -> !WARM_FIRST.equals(promotion.getNow(null)));
       if (!warmUp.ended().equals("off")) {
@@ -112,7 +114,8 @@ public final class NodeMain {
       }
       log.info("promoted: joining the cluster");
     }
-    launcher.ifPresent(LauncherLink::joining);
+    // The launcher starts the next standby once this JVM's compilers have settled under its own traffic.
+    launcher.ifPresent(link -> CompilerSettling.then(warmUpSettings, link::settled));
     start(config, settings, engine, warmUp, replacement(config, launcher), tenantsSource, tenants);
   }
 

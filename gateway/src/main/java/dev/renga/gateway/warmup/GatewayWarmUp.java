@@ -2,9 +2,8 @@ package dev.renga.gateway.warmup;
 
 import ch.qos.logback.classic.Level;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigValueFactory;
 import dev.renga.core.NodeProtocol;
+import dev.renga.core.WarmUpSystems;
 import dev.renga.gateway.GatewaySettings;
 import dev.renga.gateway.http.ExtraMethods;
 import dev.renga.gateway.http.HandlerInvoker;
@@ -26,7 +25,6 @@ import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -39,8 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A gateway's warm-up before it joins the cluster: requests of the shapes it serves (GET and POST, the handler named by
  * header and by query, a streamed response, a request without a handler) through its own HTTP server, request path,
- * routing and invocation bookkeeping, to a {@link WarmUpNode} that answers as a node does, all in a local actor
- * system of its own on loopback. A fresh gateway JVM is otherwise several times slower per request for its first
+ * routing and invocation bookkeeping, over Artery to a {@link WarmUpNode} that answers as a node does, in two actor
+ * systems of its own on loopback ({@link WarmUpSystems}). A fresh gateway JVM is otherwise several times slower per request for its first
  * tens of thousands of requests, while its JIT compiles Pekko HTTP and Renga's request path.
  *
  * <p>Nothing of it stays: its actor system is terminated, its meters are removed and its access-log lines are not
@@ -66,14 +64,15 @@ public final class GatewayWarmUp {
     var access = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("renga.access");
     Level accessLevel = access.getLevel();
     access.setLevel(Level.OFF);
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "renga-gateway-warm-up", local(config));
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "renga-gateway-warm-up", WarmUpSystems.config(config));
+    ActorSystem<NodeProtocol.Command> nodeSystem =
+        ActorSystem.create(WarmUpNode.create(), "renga-gateway-warm-up-node", WarmUpSystems.config(config));
     try {
       GatewaySettings gateway = GatewaySettings.from(config);
       RoutingSettings routing = RoutingSettings.from(config);
       InFlightInvocations inFlight = new InFlightInvocations();
       NodeRouter router = new NodeRouter(gateway.queueMax(), inFlight, routing);
-      ActorRef<NodeProtocol.Command> node = system.systemActorOf(WarmUpNode.create(), "node", Props.empty());
-      router.update(List.of(node));
+      router.update(List.of(WarmUpSystems.remote(nodeSystem, nodeSystem, system)));
       Quarantine quarantine =
           new Quarantine(gateway.quarantineAfterNodeLosses(), gateway.quarantineWindow(), gateway.quarantineDuration());
       var invocations =
@@ -100,24 +99,20 @@ public final class GatewayWarmUp {
       log.warn("gateway warm-up ended early: {}", e.toString());
       return new Result(0, 0, Duration.ofNanos(System.nanoTime() - start));
     } finally {
-      system.terminate();
-      try {
-        system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        log.warn("the gateway warm-up's actor system did not stop in time: {}", e.toString());
-      }
+      terminate(system);
+      terminate(nodeSystem);
       access.setLevel(accessLevel);
       Metrics.globalRegistry.clear(); // the warm-up's requests are not the gateway's: its meters start from zero
     }
   }
 
-  /** Local only (no cluster, no remoting), never exits the JVM. */
-  private static Config local(Config config) {
-    return config
-        .withValue("pekko.actor.provider", ConfigValueFactory.fromAnyRef("local"))
-        .withValue("pekko.coordinated-shutdown.exit-jvm", ConfigValueFactory.fromAnyRef(false))
-        .withValue("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", ConfigValueFactory.fromAnyRef(false))
-        .withFallback(ConfigFactory.empty());
+  private static void terminate(ActorSystem<?> system) {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("the gateway warm-up's actor system {} did not stop in time: {}", system.name(), e.toString());
+    }
   }
 
   private static Result load(int port, WarmUpSettings settings, long start) throws InterruptedException {

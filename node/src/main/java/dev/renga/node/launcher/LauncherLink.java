@@ -7,8 +7,8 @@ import org.apache.pekko.cluster.Member;
 /**
  * What a launcher and its node JVMs tell each other beyond the promotion line on standard input. A node at its request
  * quota writes {@link #replaceLine()} on its standard output, which the launcher reads: it promotes its standby at
- * once. A node that is done warming up and joins writes {@link #joiningLine()}: its launcher starts the next standby
- * a little later, never while the node still warms. A node that catches SIGHUP writes {@link #hangUpsLine()}: from then
+ * once. A node that has joined writes {@link #settledLine()} once its compilers have settled under its own traffic:
+ * its launcher starts the next standby then, never while the node still warms. A node that catches SIGHUP writes {@link #hangUpsLine()}: from then
  * on the launcher forwards the SIGHUPs it gets to it (before, one would end the JVM). Each line holds a secret token
  * from the launcher, so console output of a handler (which ends up in the same log) cannot fake it. Every node JVM of one launcher carries the cluster role {@link #role()}, by which the old node
  * recognises its replacement among the members.
@@ -46,14 +46,14 @@ public final class LauncherLink implements Replacement {
     return "[renga-node " + token + "] replace";
   }
 
-  /** The line a node writes on its standard output once it has warmed up and joins: its standby may start now. */
-  String joiningLine() {
-    return "[renga-node " + token + "] joining";
+  /** The line a node that serves writes on its standard output once its compilers have settled: a standby may start. */
+  String settledLine() {
+    return "[renga-node " + token + "] settled";
   }
 
-  /** Tells the launcher this node is done warming up and joins the cluster now. */
-  public void joining() {
-    System.out.println(joiningLine());
+  /** Tells the launcher this node serves with its compilers settled: the next standby may start beside it. */
+  public void settled() {
+    System.out.println(settledLine());
     System.out.flush();
   }
 

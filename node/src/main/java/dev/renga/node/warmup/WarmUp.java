@@ -2,12 +2,11 @@ package dev.renga.node.warmup;
 
 import com.sun.net.httpserver.HttpServer;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import dev.renga.core.Header;
 import dev.renga.core.Invocation;
 import dev.renga.core.NodeProtocol;
-import dev.renga.node.NodeGuardian;
+import dev.renga.core.WarmUpSystems;
 import dev.renga.node.RequestActor;
 import dev.renga.node.fetch.HandlerFetcher;
 import dev.renga.node.fetch.HandlerSettings;
@@ -38,8 +37,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A standby node's warm-up workload: requests of the shapes Renga serves, run through the very {@link RequestActor}
- * code a served request uses (handler fetch and cache, a fresh context, runtime.js, req/res, timers, promises), in a
- * local actor system of its own, against handlers served from this JVM on loopback. It runs in rounds until the
+ * code a served request uses (handler fetch and cache, a fresh context, runtime.js, req/res, timers, promises), sent
+ * over Artery from a second actor system as a gateway sends them ({@link WarmUpSystems}), against handlers served
+ * from this JVM on loopback. It runs in rounds until the
  * compilers have settled (for a few rounds in a row they used only a small share of the process's CPU), the budget is
  * spent, or the JVM is promoted, so that a promoted JVM serves with GraalJS's Java code and the hot JavaScript
  * already compiled.
@@ -91,18 +91,15 @@ public final class WarmUp {
       log.warn("warm-up skipped: cannot serve its handlers on loopback: {}", e.toString());
       return new Result(Duration.ZERO, 0, Duration.ZERO, 0, "failed");
     }
-    // Local only (no cluster, never exits the JVM), and allowed to fetch its handlers from loopback.
+    // Remoting on loopback (no cluster, never exits the JVM), and allowed to fetch its handlers from loopback.
     Config local =
-        config
-            .withValue("pekko.actor.provider", ConfigValueFactory.fromAnyRef("local"))
-            .withValue("pekko.coordinated-shutdown.exit-jvm", ConfigValueFactory.fromAnyRef(false))
-            .withValue("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", ConfigValueFactory.fromAnyRef(false))
+        WarmUpSystems.config(config)
             .withValue("renga.sandbox.network.allow-private", ConfigValueFactory.fromAnyRef(true))
             // A cold JVM's first requests are slow (that is why it warms up): they must finish, not time out.
             .withValue("renga.sandbox.request-timeout", ConfigValueFactory.fromAnyRef("60s"))
-            .withValue("renga.handlers.allow", ConfigValueFactory.fromIterable(List.of("*")))
-            .withFallback(ConfigFactory.empty());
+            .withValue("renga.handlers.allow", ConfigValueFactory.fromIterable(List.of("*")));
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "renga-warm-up", local);
+    ActorSystem<Void> gateway = ActorSystem.create(Behaviors.empty(), "renga-warm-up-gateway", local);
     try {
       var blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("renga-blocking-dispatcher"));
       Sandbox sandbox =
@@ -112,41 +109,46 @@ public final class WarmUp {
               SandboxSettings.from(local),
               new RunningTurns(),
               blocking);
+      ActorRef<NodeProtocol.Command> node =
+          WarmUpSystems.remote(system, system.systemActorOf(WarmUpGuardian.create(sandbox), "node", Props.empty()), gateway);
       String base = "http://127.0.0.1:" + handlers.getAddress().getPort() + "/";
-      return rounds(system, sandbox, base, settings, promoted, throttled, start);
+      return rounds(gateway, node, base, settings, promoted, throttled, start);
     } catch (RuntimeException e) {
       log.warn("warm-up ended early", e);
       return new Result(Duration.ofNanos(System.nanoTime() - start), 0, Duration.ZERO, 0, "failed");
     } finally {
-      system.terminate();
-      try {
-        system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        log.warn("the warm-up's actor system did not stop in time: {}", e.toString());
-      }
+      terminate(gateway);
+      terminate(system);
       handlers.stop(0);
     }
   }
 
+  private static void terminate(ActorSystem<?> system) {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("the warm-up's actor system {} did not stop in time: {}", system.name(), e.toString());
+    }
+  }
+
   private static Result rounds(
-      ActorSystem<Void> system,
-      Sandbox sandbox,
+      ActorSystem<Void> gateway,
+      ActorRef<NodeProtocol.Command> node,
       String base,
       WarmUpSettings settings,
       BooleanSupplier promoted,
       BooleanSupplier throttled,
       long start) {
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    JitActivity jit = new JitActivity();
+    CompilerSettling compilers = new CompilerSettling(settings);
     long cpuAtStart = os.getProcessCpuTime();
     Semaphore slots = new Semaphore(settings.concurrency());
     AtomicLong failed = new AtomicLong();
     long requests = 0;
     double last = 0;
-    int settled = 0;
     while (true) {
       long cpuBefore = os.getProcessCpuTime();
-      long jitBefore = jit.nanos();
       long roundEnd = System.nanoTime() + settings.round().toNanos();
       long done = 0;
       while (System.nanoTime() < roundEnd) {
@@ -159,7 +161,7 @@ public final class WarmUp {
         if (!acquire(slots)) {
           continue; // a slot did not free in time: check promotion and the budget again
         }
-        send(system, sandbox, invocation(base, requests++), slots, failed);
+        send(gateway, node, invocation(base, requests), requests++, slots, failed);
         done++;
       }
       if (!acquireAll(slots, settings.concurrency())) {
@@ -174,14 +176,12 @@ public final class WarmUp {
         }
         pause();
       }
-      long cpu = os.getProcessCpuTime() - cpuBefore;
-      double jitShare = cpu > 0 ? (jit.nanos() - jitBefore) / (double) cpu : 1;
-      last = done > 0 ? cpu / (double) done : last;
+      last = done > 0 ? (os.getProcessCpuTime() - cpuBefore) / (double) done : last;
+      boolean settled = compilers.endRound();
       log.debug(
           "warm-up round: {} requests, {} us of CPU each, {}% of the CPU compiling",
-          done, (long) (last / 1000), Math.round(jitShare * 100));
-      settled = jitShare <= settings.maxCompileShare() ? settled + 1 : 0;
-      if (settled >= settings.settledRounds()) {
+          done, (long) (last / 1000), Math.round(compilers.lastShare() * 100));
+      if (settled) {
         return result(start, requests, last, failed, "levelled");
       }
     }
@@ -224,26 +224,47 @@ public final class WarmUp {
     }
   }
 
-  /** Runs one invocation in a RequestActor; its slot frees with the first reply (every warm-up handler ends at once). */
+  /**
+   * Sends one invocation to the node side, as a gateway does; its slot frees with the last reply (every warm-up
+   * handler answers at once).
+   */
   private static void send(
-      ActorSystem<Void> system, Sandbox sandbox, Invocation invocation, Semaphore slots, AtomicLong failed) {
-    ActorRef<NodeProtocol.Reply> reply =
-        system.systemActorOf(
-            Behaviors.receive(NodeProtocol.Reply.class)
-                .onAnyMessage(
-                    any -> {
-                      if (!(any instanceof NodeProtocol.Completed completed && completed.status() == 200)) {
-                        failed.incrementAndGet();
-                        log.warn("warm-up request {} ({}) answered {}", invocation.requestId(), invocation.handlerUrl(), any);
-                      }
-                      slots.release();
-                      return Behaviors.stopped();
-                    })
+      ActorSystem<Void> gateway,
+      ActorRef<NodeProtocol.Command> node,
+      Invocation invocation,
+      long id,
+      Semaphore slots,
+      AtomicLong failed) {
+    ActorRef<NodeProtocol.Replied> replies =
+        gateway.systemActorOf(
+            Behaviors.receive(NodeProtocol.Replied.class)
+                .onMessage(NodeProtocol.Replied.class, replied -> {
+                  NodeProtocol.Reply reply = replied.reply();
+                  boolean last = switch (reply) {
+                    case NodeProtocol.Accepted a -> false;
+                    case NodeProtocol.Head head -> head.status() != 200 && fail(failed, invocation, reply);
+                    case NodeProtocol.Chunk c -> false;
+                    case NodeProtocol.Ended e -> true;
+                    case NodeProtocol.Completed done -> done.status() != 200 ? fail(failed, invocation, reply) : true;
+                    default -> fail(failed, invocation, reply);
+                  };
+                  if (!last) {
+                    return Behaviors.same();
+                  }
+                  slots.release();
+                  return Behaviors.stopped();
+                })
                 .build(),
-            "reply-" + invocation.requestId(),
+            "reply-" + id,
             Props.empty());
-    system.systemActorOf(
-        RequestActor.create(invocation, reply, sandbox), "request-" + invocation.requestId(), NodeGuardian.JS_DISPATCHER);
+    node.tell(new NodeProtocol.Invoke(invocation, id, replies));
+  }
+
+  /** Counts a warm-up request not answered 200 (a warm-up handler that fails would warm the wrong path); true. */
+  private static boolean fail(AtomicLong failed, Invocation invocation, NodeProtocol.Reply reply) {
+    failed.incrementAndGet();
+    log.warn("warm-up request {} ({}) answered {}", invocation.requestId(), invocation.handlerUrl(), reply);
+    return true;
   }
 
   private static Invocation invocation(String base, long n) {

@@ -1,0 +1,73 @@
+package dev.renga.node.warmup;
+
+import java.lang.management.ManagementFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether the JVM's compilers have settled: in {@code settled-rounds} rounds in a row they used at most
+ * {@code max-compile-share} of the process's CPU (renga.node.warm-up.*). The warm-up workload ends on it; a node that
+ * has joined uses it again under its real traffic, which reaches code the workload did not (the cluster's own
+ * messages, 64 requests in flight), before its launcher starts the next standby beside it. One caller at a time.
+ */
+public final class CompilerSettling {
+  private static final Logger log = LoggerFactory.getLogger(CompilerSettling.class);
+  private final WarmUpSettings settings;
+  private final com.sun.management.OperatingSystemMXBean os =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  private final JitActivity jit = new JitActivity();
+  private long cpuAtStart;
+  private long jitAtStart;
+  private int settledRounds;
+  private double lastShare = 1;
+
+  CompilerSettling(WarmUpSettings settings) {
+    this.settings = settings;
+    startRound();
+  }
+
+  /** Starts a round (a new instance has started one). */
+  void startRound() {
+    cpuAtStart = os.getProcessCpuTime();
+    jitAtStart = jit.nanos();
+  }
+
+  /** Ends the round started last and starts the next; true once the compilers have settled. */
+  boolean endRound() {
+    long cpu = os.getProcessCpuTime() - cpuAtStart;
+    lastShare = cpu > 0 ? (jit.nanos() - jitAtStart) / (double) cpu : 1;
+    settledRounds = lastShare <= settings.maxCompileShare() ? settledRounds + 1 : 0;
+    startRound();
+    return settledRounds >= settings.settledRounds();
+  }
+
+  /** The compilers' share of the process's CPU in the last round. */
+  double lastShare() {
+    return lastShare;
+  }
+
+  /**
+   * Runs {@code then} on a thread of its own once the compilers have settled, or after the warm-up budget at the
+   * latest; at once when the warm-up is off.
+   */
+  public static void then(WarmUpSettings settings, Runnable then) {
+    if (!settings.enabled()) {
+      then.run();
+      return;
+    }
+    Thread.ofPlatform().daemon().name("renga-compiler-settling").start(() -> {
+      CompilerSettling settling = new CompilerSettling(settings);
+      long deadline = System.nanoTime() + settings.budget().toNanos();
+      try {
+        do {
+          Thread.sleep(settings.round());
+        } while (!settling.endRound() && System.nanoTime() < deadline);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      log.info("compilers settled under the node's own traffic ({}% of its CPU in the last {}), or {} passed",
+          Math.round(settling.lastShare() * 100), settings.round(), settings.budget());
+      then.run();
+    });
+  }
+}

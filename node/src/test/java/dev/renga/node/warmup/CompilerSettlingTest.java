@@ -1,0 +1,42 @@
+package dev.renga.node.warmup;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** When a serving node tells its launcher that the next standby may start. */
+class CompilerSettlingTest {
+  private static WarmUpSettings settings(Duration budget, double maxCompileShare, int settledRounds) {
+    return new WarmUpSettings(budget, Duration.ofMillis(50), 2, maxCompileShare, settledRounds, 0.25);
+  }
+
+  @Test
+  void aRoundCountsAsSettledOnlyUnderTheShareAndOnlyInARow() {
+    CompilerSettling never = new CompilerSettling(settings(Duration.ofSeconds(60), -1, 1));
+    assertFalse(never.endRound());
+    assertFalse(never.endRound());
+    CompilerSettling always = new CompilerSettling(settings(Duration.ofSeconds(60), Double.MAX_VALUE, 3));
+    assertFalse(always.endRound());
+    assertFalse(always.endRound());
+    assertTrue(always.endRound());
+  }
+
+  @Test
+  void theStandbyMayStartOnceTheCompilersSettleOrTheBudgetIsSpent() throws InterruptedException {
+    CountDownLatch settled = new CountDownLatch(1);
+    CompilerSettling.then(settings(Duration.ofSeconds(60), Double.MAX_VALUE, 2), settled::countDown);
+    assertTrue(settled.await(30, TimeUnit.SECONDS), "settled compilers were not reported");
+
+    CountDownLatch budget = new CountDownLatch(1);
+    CompilerSettling.then(settings(Duration.ofMillis(300), -1, 2), budget::countDown);
+    assertTrue(budget.await(30, TimeUnit.SECONDS), "the budget did not end the wait for compilers that never settle");
+
+    CountDownLatch off = new CountDownLatch(1);
+    CompilerSettling.then(settings(Duration.ZERO, -1, 2), off::countDown);
+    assertTrue(off.await(0, TimeUnit.SECONDS), "with the warm-up off the standby waits for nothing");
+  }
+}
