@@ -57,16 +57,22 @@ public final class CompilerSettling {
     }
     Thread.ofPlatform().daemon().name("renga-compiler-settling").start(() -> {
       CompilerSettling settling = new CompilerSettling(settings);
-      long deadline = System.nanoTime() + settings.budget().toNanos();
+      long start = System.nanoTime();
+      long deadline = start + settings.budget().toNanos();
+      boolean settled = false;
       try {
-        do {
+        while (!settled && System.nanoTime() < deadline) {
           Thread.sleep(settings.round());
-        } while (!settling.endRound() && System.nanoTime() < deadline);
+          settled = settling.endRound();
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      log.info("compilers settled under the node's own traffic ({}% of its CPU in the last {}), or {} passed",
-          Math.round(settling.lastShare() * 100), settings.round(), settings.budget());
+      log.info(
+          settled
+              ? "compilers settled under the node's own traffic after {} s ({}% of its CPU in the last round)"
+              : "compilers still busy under the node's own traffic after {} s ({}% of its CPU in the last round)",
+          (System.nanoTime() - start) / 1_000_000_000, Math.round(settling.lastShare() * 100));
       then.run();
     });
   }
