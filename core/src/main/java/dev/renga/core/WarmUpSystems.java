@@ -2,9 +2,11 @@ package dev.renga.core;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.LoggerFactory;
 
 /**
  * Actor systems for a JVM's warm-up before it joins the cluster: two of them in the JVM, one for each side of the
@@ -31,6 +33,17 @@ public final class WarmUpSystems {
         .withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("ERROR"))
         .withValue("pekko.coordinated-shutdown.exit-jvm", ConfigValueFactory.fromAnyRef(false))
         .withValue("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", ConfigValueFactory.fromAnyRef(false));
+  }
+
+  /** Terminates a warm-up system and waits (10 s at most) until it has; logs one that did not stop in time. */
+  public static void terminate(ActorSystem<?> system) {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LoggerFactory.getLogger(WarmUpSystems.class)
+          .warn("the warm-up's actor system {} did not stop in time: {}", system.name(), e.toString());
+    }
   }
 
   /** {@code ref}, an actor of {@code owner}, as {@code from} reaches it: through Artery. */

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * systems of its own on loopback ({@link WarmUpSystems}). A fresh gateway JVM is otherwise several times slower per request for its first
  * tens of thousands of requests, while its JIT compiles Pekko HTTP and Renga's request path.
  *
- * <p>Nothing of it stays: its actor system is terminated, its meters are removed and its access-log lines are not
+ * <p>Nothing of it stays: its actor systems are terminated, its meters are removed and its access-log lines are not
  * written.
  */
 public final class GatewayWarmUp {
@@ -99,21 +99,13 @@ public final class GatewayWarmUp {
       log.warn("gateway warm-up ended early: {}", e.toString());
       return new Result(0, 0, Duration.ofNanos(System.nanoTime() - start));
     } finally {
-      terminate(system);
-      terminate(nodeSystem);
+      WarmUpSystems.terminate(system);
+      WarmUpSystems.terminate(nodeSystem);
       access.setLevel(accessLevel);
       Metrics.globalRegistry.clear(); // the warm-up's requests are not the gateway's: its meters start from zero
     }
   }
 
-  private static void terminate(ActorSystem<?> system) {
-    system.terminate();
-    try {
-      system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      log.warn("the gateway warm-up's actor system {} did not stop in time: {}", system.name(), e.toString());
-    }
-  }
 
   private static Result load(int port, WarmUpSettings settings, long start) throws InterruptedException {
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -117,20 +117,12 @@ public final class WarmUp {
       log.warn("warm-up ended early", e);
       return new Result(Duration.ofNanos(System.nanoTime() - start), 0, Duration.ZERO, 0, "failed");
     } finally {
-      terminate(gateway);
-      terminate(system);
+      WarmUpSystems.terminate(gateway);
+      WarmUpSystems.terminate(system);
       handlers.stop(0);
     }
   }
 
-  private static void terminate(ActorSystem<?> system) {
-    system.terminate();
-    try {
-      system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      log.warn("the warm-up's actor system {} did not stop in time: {}", system.name(), e.toString());
-    }
-  }
 
   private static Result rounds(
       ActorSystem<Void> gateway,
