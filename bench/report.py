@@ -535,10 +535,20 @@ class Report:
                    f"{fmt(cold['one_at_a_time_p50_ms'])} ms. Then `hello` at {cold['connections']} connections in "
                    f"consecutive {cold['window_s']} s windows:")
             self.w()
-            self.w("| window ends at | req/s |")
-            self.w("|---|---|")
+            parts = ("gateway", "serving", "standby")
+            split = all(f"{part}_cpu_ms" in w for w in cold["windows"] for part in parts)
+            if split:
+                self.w("CPU per request in ms (of it, in the compiler threads) of the gateway, the serving node JVMs and "
+                       "the standby JVMs:")
+                self.w()
+                self.w("| window ends at | req/s | gateway | serving nodes | standbys |")
+                self.w("|---|---|---|---|---|")
+            else:
+                self.w("| window ends at | req/s |")
+                self.w("|---|---|")
             for w in cold["windows"]:
-                self.w(f"| {w['end_s']} s | {w['rps']:,.0f} |")
+                cpu = "".join(f" {fmt(w[f'{part}_cpu_ms'], 2)} ({fmt(w[f'{part}_compiling_ms'], 2)}) |" for part in parts)
+                self.w(f"| {w['end_s']} s | {w['rps']:,.0f} |" + (cpu if split else ""))
             self.w()
         if "share" in rec:
             self.w(f"`hello` on a fresh gateway and node, {rec['warmup_s']} s of warm-up then {rec['seconds']} s measured, "
