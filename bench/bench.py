@@ -1141,7 +1141,7 @@ class Bench:
             "renga_commit": cmd(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"]),
             "renga_dirty": bool(cmd(["git", "-C", ROOT, "status", "--porcelain", "--", "core", "node", "gateway"])),
             "renga_props": self.renga_props(),
-            "isolations": {n: self.rengas[n].extra for n in RENGA_TARGETS} if hasattr(self, "rengas") else {},
+            "isolations": {n: r.extra for n, r in self.rengas.items()},
             "node_java_opts": os.environ.get("RENGA_NODE_JAVA_OPTS", "-Xms512m -Xmx2g"),
             "gateway_java_opts": os.environ.get("RENGA_GATEWAY_JAVA_OPTS", "-Xms256m -Xmx1g"),
             "knobs": {"seconds": SECONDS, "warmup": WARMUP, "rounds": ROUNDS, "connections": CONNECTIONS,

@@ -114,9 +114,12 @@ public final class NodeMain {
       }
       log.info("promoted: joining the cluster");
     }
-    // The launcher starts the next standby once this JVM's compilers have settled under its own traffic.
-    launcher.ifPresent(link -> CompilerSettling.then(warmUpSettings, link::settled));
-    start(config, settings, engine, warmUp, replacement(config, launcher), tenantsSource, tenants);
+    // The launcher starts the next standby once this JVM's compilers have settled under its own traffic, or once it
+    // has served half its request quota (a short quota leaves no time to settle, and its replacement needs warming).
+    NodeStatus status = new NodeStatus();
+    launcher.ifPresent(link -> CompilerSettling.then(
+        warmUpSettings, () -> status.quota() > 0 && status.started() >= status.quota() / 2, link::settled));
+    start(config, settings, engine, warmUp, status, replacement(config, launcher), tenantsSource, tenants);
   }
 
   /**
@@ -186,10 +189,10 @@ public final class NodeMain {
       NodeSettings settings,
       JsEngine engine,
       WarmUp.Result warmUp,
+      NodeStatus status,
       Replacement replacement,
       TenantsSource tenantsSource,
       Tenants<TenantSettings> tenants) {
-    NodeStatus status = new NodeStatus();
     PrometheusMeterRegistry metrics = RengaMetrics.install("node");
     // Strong references: nothing else keeps the warm-up's result, and a gauge only holds its object weakly otherwise.
     Gauge.builder("renga.node.warm.up.seconds", warmUp, w -> w.took().toNanos() / 1e9)

@@ -1,6 +1,7 @@
 package dev.renga.node.warmup;
 
 import java.lang.management.ManagementFactory;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,10 +48,10 @@ public final class CompilerSettling {
   }
 
   /**
-   * Runs {@code then} on a thread of its own once the compilers have settled, or after the warm-up budget at the
-   * latest; at once when the warm-up is off.
+   * Runs {@code then} on a thread of its own once the compilers have settled, once {@code due} says so (checked every
+   * second), or after the warm-up budget at the latest; at once when the warm-up is off.
    */
-  public static void then(WarmUpSettings settings, Runnable then) {
+  public static void then(WarmUpSettings settings, BooleanSupplier due, Runnable then) {
     if (!settings.enabled()) {
       then.run();
       return;
@@ -59,19 +60,23 @@ public final class CompilerSettling {
       CompilerSettling settling = new CompilerSettling(settings);
       long start = System.nanoTime();
       long deadline = start + settings.budget().toNanos();
+      long nextRound = start + settings.round().toNanos();
       boolean settled = false;
+      boolean isDue = false;
       try {
-        while (!settled && System.nanoTime() < deadline) {
-          Thread.sleep(settings.round());
-          settled = settling.endRound();
+        while (!settled && !(isDue = due.getAsBoolean()) && System.nanoTime() < deadline) {
+          Thread.sleep(Math.min(1000, settings.round().toMillis()));
+          if (System.nanoTime() >= nextRound) {
+            settled = settling.endRound();
+            nextRound += settings.round().toNanos();
+          }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
       log.info(
-          settled
-              ? "compilers settled under the node's own traffic after {} s ({}% of its CPU in the last round)"
-              : "compilers still busy under the node's own traffic after {} s ({}% of its CPU in the last round)",
+          "{} after {} s ({}% of the node's CPU compiling in the last round)",
+          settled ? "compilers settled under the node's own traffic" : isDue ? "no time left to settle" : "budget spent",
           (System.nanoTime() - start) / 1_000_000_000, Math.round(settling.lastShare() * 100));
       then.run();
     });

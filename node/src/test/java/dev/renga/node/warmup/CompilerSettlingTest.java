@@ -26,17 +26,21 @@ class CompilerSettlingTest {
   }
 
   @Test
-  void theStandbyMayStartOnceTheCompilersSettleOrTheBudgetIsSpent() throws InterruptedException {
+  void theStandbyMayStartOnceTheCompilersSettleTheQuotaIsHalfServedOrTheBudgetIsSpent() throws InterruptedException {
     CountDownLatch settled = new CountDownLatch(1);
-    CompilerSettling.then(settings(Duration.ofSeconds(60), Double.MAX_VALUE, 2), settled::countDown);
+    CompilerSettling.then(settings(Duration.ofSeconds(60), Double.MAX_VALUE, 2), () -> false, settled::countDown);
     assertTrue(settled.await(30, TimeUnit.SECONDS), "settled compilers were not reported");
 
     CountDownLatch budget = new CountDownLatch(1);
-    CompilerSettling.then(settings(Duration.ofMillis(300), -1, 2), budget::countDown);
+    CompilerSettling.then(settings(Duration.ofMillis(300), -1, 2), () -> false, budget::countDown);
     assertTrue(budget.await(30, TimeUnit.SECONDS), "the budget did not end the wait for compilers that never settle");
 
+    CountDownLatch due = new CountDownLatch(1);
+    CompilerSettling.then(settings(Duration.ofSeconds(60), -1, 2), () -> true, due::countDown);
+    assertTrue(due.await(30, TimeUnit.SECONDS), "a node past half its quota did not let the standby start");
+
     CountDownLatch off = new CountDownLatch(1);
-    CompilerSettling.then(settings(Duration.ZERO, -1, 2), off::countDown);
+    CompilerSettling.then(settings(Duration.ZERO, -1, 2), () -> false, off::countDown);
     assertTrue(off.await(0, TimeUnit.SECONDS), "with the warm-up off the standby waits for nothing");
   }
 }
