@@ -5,7 +5,6 @@ import dev.renga.node.sandbox.Sandbox;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -146,15 +145,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
     }
     invoke.replyTo().tell(new NodeProtocol.Replied(invoke.id(), new NodeProtocol.Accepted()));
     status.requestStarted();
-    var child =
-        getContext()
-            .spawn(
-                Behaviors.withMdc(
-                    RequestActor.Command.class,
-                    Map.of("requestId", invoke.invocation().requestId()),
-                    RequestActor.create(invoke.invocation(), reply -> invoke.replyTo().tell(new NodeProtocol.Replied(invoke.id(), reply)), sandbox)),
-                "request-" + status.started(),
-                JS_DISPATCHER);
+    var child = getContext().spawn(RequestActor.forInvoke(invoke, sandbox), "request-" + status.started(), JS_DISPATCHER);
     getContext().watchWith(child, new RequestEnded(invoke.invocation().requestId()));
     if (quota > 0 && status.started() >= quota) {
       quotaReached();

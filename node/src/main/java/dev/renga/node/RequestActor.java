@@ -82,6 +82,17 @@ public final class RequestActor extends AbstractBehavior<RequestActor.Command> {
   /** A turn found the request's context busy with another request's turn, and the context is free now: run it again. */
   private record RetryTurn(Consumer<Value> turn) implements Command {}
 
+  /**
+   * The actor for an invocation a gateway sent: its replies go back as {@link NodeProtocol.Replied} to the sender, and
+   * its log lines carry the request id.
+   */
+  public static Behavior<Command> forInvoke(NodeProtocol.Invoke invoke, Sandbox sandbox) {
+    return Behaviors.withMdc(
+        Command.class,
+        Map.of("requestId", invoke.invocation().requestId()),
+        create(invoke.invocation(), reply -> invoke.replyTo().tell(new NodeProtocol.Replied(invoke.id(), reply)), sandbox));
+  }
+
   public static Behavior<Command> create(
       Invocation invocation, ActorRef<NodeProtocol.Reply> replyTo, Sandbox sandbox) {
     return create(invocation, replyTo::tell, sandbox);

@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * A gateway's warm-up before it joins the cluster: requests of the shapes it serves (GET and POST, the handler named by
  * header and by query, a streamed response, a request without a handler) through its own HTTP server, request path,
  * routing and invocation bookkeeping, over Artery to a {@link WarmUpNode} that answers as a node does, in two actor
- * systems of its own on loopback ({@link WarmUpSystems}). A fresh gateway JVM is otherwise several times slower per request for its first
- * tens of thousands of requests, while its JIT compiles Pekko HTTP and Renga's request path.
+ * systems of its own on loopback ({@link WarmUpSystems}). A fresh gateway JVM is otherwise several times slower per
+ * request for its first tens of thousands of requests, while its JIT compiles Pekko HTTP and Renga's request path.
  *
  * <p>Nothing of it stays: its actor systems are terminated, its meters are removed and its access-log lines are not
  * written.
@@ -105,7 +105,6 @@ public final class GatewayWarmUp {
       Metrics.globalRegistry.clear(); // the warm-up's requests are not the gateway's: its meters start from zero
     }
   }
-
 
   private static Result load(int port, WarmUpSettings settings, long start) throws InterruptedException {
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -10,8 +10,9 @@ import org.apache.pekko.cluster.Member;
  * once. A node that has joined writes {@link #settledLine()} once its compilers have settled under its own traffic:
  * its launcher starts the next standby then, never while the node still warms. A node that catches SIGHUP writes {@link #hangUpsLine()}: from then
  * on the launcher forwards the SIGHUPs it gets to it (before, one would end the JVM). Each line holds a secret token
- * from the launcher, so console output of a handler (which ends up in the same log) cannot fake it. Every node JVM of one launcher carries the cluster role {@link #role()}, by which the old node
- * recognises its replacement among the members.
+ * from the launcher, so console output of a handler (which ends up in the same log) cannot fake it. Every node JVM
+ * of one launcher carries the cluster role {@link #role()}, by which the old node recognises its replacement among
+ * the members.
  */
 public final class LauncherLink implements Replacement {
   static final String ID_PROPERTY = "renga.launcher.id";

@@ -4,7 +4,6 @@ import dev.renga.core.NodeProtocol;
 import dev.renga.node.NodeGuardian;
 import dev.renga.node.RequestActor;
 import dev.renga.node.sandbox.Sandbox;
-import java.util.Map;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
@@ -24,15 +23,7 @@ final class WarmUpGuardian {
                     invoke -> {
                       invoke.replyTo().tell(new NodeProtocol.Replied(invoke.id(), new NodeProtocol.Accepted()));
                       context.spawn(
-                          Behaviors.withMdc(
-                              RequestActor.Command.class,
-                              Map.of("requestId", invoke.invocation().requestId()),
-                              RequestActor.create(
-                                  invoke.invocation(),
-                                  reply -> invoke.replyTo().tell(new NodeProtocol.Replied(invoke.id(), reply)),
-                                  sandbox)),
-                          "request-" + invoke.id(),
-                          NodeGuardian.JS_DISPATCHER);
+                          RequestActor.forInvoke(invoke, sandbox), "request-" + invoke.id(), NodeGuardian.JS_DISPATCHER);
                       return Behaviors.same();
                     })
                 .build());
