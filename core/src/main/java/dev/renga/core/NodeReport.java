@@ -12,9 +12,11 @@ package dev.renga.core;
  * @param quota requests it serves before it recycles (0 = none)
  * @param heartbeatLagMs how late the JS dispatcher's heartbeat is
  * @param capacity requests the node runs at once at most (renga.node.max-concurrent); it refuses more
+ * @param warm whether its JIT compilers have settled under its own traffic (or its warm-up budget is spent): a node at
+ *     its request quota serves on until its replacement says so, or until its hard ceiling
  */
 public record NodeReport(
-    String address, String state, int inFlight, long served, long quota, long heartbeatLagMs, int capacity)
+    String address, String state, int inFlight, long served, long quota, long heartbeatLagMs, int capacity, boolean warm)
     implements CborSerializable {
   /** The pub-sub topic nodes publish on and gateways subscribe to. */
   public static final String TOPIC = "renga-node-reports";

@@ -76,7 +76,7 @@ class NodeProtocolSerializationTest {
 
   @Test
   void nodeReportCarriesTheNodesCapacity() {
-    var report = new NodeReport("pekko://renga@10.0.0.2:25520", "up", 3, 120, 100_000, 2, 1000);
+    var report = new NodeReport("pekko://renga@10.0.0.2:25520", "up", 3, 120, 100_000, 2, 1000, true);
     assertEquals(report, roundTrip(report));
   }
 }

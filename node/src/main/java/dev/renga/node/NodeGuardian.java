@@ -1,12 +1,16 @@
 package dev.renga.node;
 
 import dev.renga.core.NodeProtocol;
+import dev.renga.core.NodeReport;
 import dev.renga.node.sandbox.Sandbox;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -16,6 +20,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 
 /**
@@ -23,8 +28,9 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
  * supervised {@link RequestActor} on the JS dispatcher; a request that fails never touches the guardian. It also
  * ends the node's life: after the request quota (recycle, exit 0) or when the Watchdog finds the JS dispatcher
  * blocked (exit 70). Either way it first leaves routing and refuses new work, so no request is lost. Under a launcher,
- * a node at its quota first asks for its replacement and serves on until that one is routed ({@link Replacement}),
- * so a planned recycle never lowers the cluster's capacity; past a hard ceiling it recycles regardless.
+ * a node at its quota first asks for its replacement and serves on until that one is routed and reports itself warm
+ * ({@link Replacement}, {@link NodeReport#warm()}), so a planned recycle never lowers the cluster's capacity; past a
+ * hard ceiling it recycles regardless.
  */
 public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
   /** The dispatcher that runs JavaScript (renga-js-dispatcher in reference.conf). */
@@ -38,6 +44,9 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
   /** The Receptionist's nodes changed: perhaps the replacement this node waits for is among them. */
   private record NodesListed(Receptionist.Listing listing) implements NodeProtocol.Command {}
 
+  /** A node's report: perhaps the replacement this node waits for says it is warm. */
+  private record ReportReceived(NodeReport report) implements NodeProtocol.Command {}
+
   /** The replacement has been routed for the handover time: leave. */
   private enum HandedOver implements NodeProtocol.Command {
     INSTANCE
@@ -46,6 +55,17 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
   private enum DrainTimedOut implements NodeProtocol.Command {
     INSTANCE
   }
+
+  /** Past its ceiling, the node waited {@link #REPLACEMENT_WAIT} and its replacement never got routed. */
+  private enum NoReplacement implements NodeProtocol.Command {
+    INSTANCE
+  }
+
+  /**
+   * How long a node past its hard ceiling waits for a replacement that is not routed yet (still starting or joining:
+   * 10-60 s on 2 busy cores) before it drains without one: leaving earlier would leave its requests no node.
+   */
+  static final Duration REPLACEMENT_WAIT = Duration.ofSeconds(60);
 
   /**
    * Stop taking requests and answer {@code replyTo} once those in flight have ended (graceful stop: SIGTERM runs
@@ -75,8 +95,14 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
   /** The hard ceiling: past this many requests the node recycles even without a routed replacement. */
   private final long ceiling;
   private final Replacement replacement;
-  /** At its quota, serving on until the replacement it asked for is routed. */
+  /** At its quota, serving on until the replacement it asked for is routed and warm. */
   private boolean awaitingReplacement;
+  /** Past the hard ceiling: the replacement need not be warm any more, only routed. */
+  private boolean pastCeiling;
+  /** The replacement, once it is an up member registered with the Receptionist (gateways route to it). */
+  private Address routedReplacement;
+  /** The addresses of the nodes that reported themselves warm since this node reached its quota. */
+  private final Set<String> warmNodes = new HashSet<>();
   private boolean handingOver;
   private boolean exiting;
   private final ActorRef<NodeReporter.Publish> reporter;
@@ -128,8 +154,10 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
         .onMessage(Watchdog.Unhealthy.class, this::onUnhealthy)
         .onMessage(Drain.class, this::onDrain)
         .onMessage(NodesListed.class, this::onNodesListed)
+        .onMessage(ReportReceived.class, this::onReport)
         .onMessageEquals(HandedOver.INSTANCE, this::onHandedOver)
         .onMessageEquals(DrainTimedOut.INSTANCE, this::onDrainTimedOut)
+        .onMessageEquals(NoReplacement.INSTANCE, this::onNoReplacement)
         .build();
   }
 
@@ -154,23 +182,34 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
   }
 
   /**
-   * Make-before-break: at the quota the node asks for its replacement and serves on until that one is routed; at the
-   * hard ceiling, or with no one to ask, it drains at once.
+   * Make-before-break: at the quota the node asks for its replacement and serves on until that one is routed and warm;
+   * at the hard ceiling it hands over as soon as the replacement is routed, warm or not; with no one to ask it drains
+   * at once.
    */
   private void quotaReached() {
     if (status.state() != NodeStatus.State.UP) {
       return;
     }
     if (awaitingReplacement && status.started() >= ceiling) {
-      getContext().getLog().warn("hard request ceiling of {} reached before the replacement was routed: recycling", ceiling);
-      recycle();
+      if (!pastCeiling) {
+        pastCeiling = true;
+        getContext().getLog().warn(
+            "hard request ceiling of {} reached: handing over as soon as the replacement is routed, warm or not",
+            ceiling);
+        timers.startSingleTimer(NoReplacement.INSTANCE, REPLACEMENT_WAIT);
+        handOverIfReady();
+      }
     } else if (!awaitingReplacement && ceiling > quota && replacement.ask()) {
       awaitingReplacement = true;
       getContext().getLog().info(
-          "request quota of {} reached: serving on until the replacement is routed (at most {} requests)", quota, ceiling);
+          "request quota of {} reached: serving on until the replacement is routed and warm (at most {} requests)",
+          quota, ceiling);
       getContext().getSystem().receptionist().tell(
           Receptionist.subscribe(
               NodeProtocol.NODE_SERVICE, getContext().messageAdapter(Receptionist.Listing.class, NodesListed::new)));
+      getContext()
+          .spawn(Topic.create(NodeReport.class, NodeReport.TOPIC), "replacement-reports")
+          .tell(Topic.subscribe(getContext().messageAdapter(NodeReport.class, ReportReceived::new)));
     } else if (!awaitingReplacement) {
       getContext().getLog().info("request quota of {} reached: draining, then recycling", quota);
       recycle();
@@ -183,9 +222,9 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
     exitWhenDrained();
   }
 
-  /** The replacement is registered (so gateways route to it once they have the same listing): hand over shortly. */
+  /** Perhaps the replacement is now registered (gateways route to it once they have the same listing). */
   private Behavior<NodeProtocol.Command> onNodesListed(NodesListed listed) {
-    if (!awaitingReplacement || handingOver || status.state() != NodeStatus.State.UP) {
+    if (!awaitingReplacement || handingOver || routedReplacement != null || status.state() != NodeStatus.State.UP) {
       return this;
     }
     var cluster = org.apache.pekko.cluster.typed.Cluster.get(getContext().getSystem());
@@ -199,13 +238,51 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
         if (member.address().equals(address)
             && member.status() == org.apache.pekko.cluster.MemberStatus.up()
             && replacement.isReplacement(member)) {
-          handingOver = true;
-          getContext().getLog().info(
-              "replacement {} is registered: leaving routing in {} ms", address, settings.handover().toMillis());
-          timers.startSingleTimer(HandedOver.INSTANCE, settings.handover());
+          routedReplacement = address;
+          getContext().getLog().info("replacement {} is registered", address);
+          handOverIfReady();
           return this;
         }
       }
+    }
+    return this;
+  }
+
+  private Behavior<NodeProtocol.Command> onReport(ReportReceived received) {
+    if (awaitingReplacement && received.report().warm()) {
+      warmNodes.add(received.report().address());
+      handOverIfReady();
+    }
+    return this;
+  }
+
+  /**
+   * The replacement is routed and warm (its compilers have settled under the traffic it takes beside this node), or
+   * routed and this node is past its ceiling: leave routing shortly, once every gateway has it in its listing.
+   */
+  private void handOverIfReady() {
+    if (handingOver || routedReplacement == null || status.state() != NodeStatus.State.UP) {
+      return;
+    }
+    boolean warm = warmNodes.contains(routedReplacement.toString());
+    if (!warm && !pastCeiling) {
+      return;
+    }
+    handingOver = true;
+    timers.cancel(NoReplacement.INSTANCE);
+    getContext().getLog().info(
+        "replacement {} is {} after {} requests here: leaving routing in {} ms",
+        routedReplacement, warm ? "warm" : "routed (not warm yet; past the ceiling)", status.started(),
+        settings.handover().toMillis());
+    timers.startSingleTimer(HandedOver.INSTANCE, settings.handover());
+  }
+
+  private Behavior<NodeProtocol.Command> onNoReplacement() {
+    if (status.state() == NodeStatus.State.UP && !handingOver) {
+      getContext().getLog().warn(
+          "no replacement routed {} s after the hard ceiling: draining and recycling without one",
+          REPLACEMENT_WAIT.toSeconds());
+      recycle();
     }
     return this;
   }

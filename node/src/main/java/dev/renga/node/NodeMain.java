@@ -116,9 +116,13 @@ public final class NodeMain {
     }
     // The launcher starts the next standby once this JVM's compilers have settled under its own traffic, or once it
     // has served half its request quota (a short quota leaves no time to settle, and its replacement needs warming).
+    // The node reports itself warm once they have settled: a node this one replaces serves on until then.
     NodeStatus status = new NodeStatus();
-    launcher.ifPresent(link -> CompilerSettling.then(
-        warmUpSettings, () -> status.quota() > 0 && status.started() >= status.quota() / 2, link::settled));
+    CompilerSettling.watch(
+        warmUpSettings,
+        () -> status.quota() > 0 && status.started() >= status.quota() / 2,
+        () -> launcher.ifPresent(LauncherLink::settled),
+        () -> status.warm(true));
     start(config, settings, engine, warmUp, status, replacement(config, launcher), tenantsSource, tenants);
   }
 

@@ -36,7 +36,8 @@ public final class NodeReporter {
                                   status.started(),
                                   status.quota(),
                                   status.heartbeatLagMillis(),
-                                  capacity)));
+                                  capacity,
+                                  status.warm())));
                       return Behaviors.same();
                     });
               });

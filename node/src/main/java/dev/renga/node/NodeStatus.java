@@ -18,6 +18,7 @@ public final class NodeStatus {
   private final AtomicLong started = new AtomicLong();
   private volatile long heartbeatLagMillis;
   private volatile long quota;
+  private volatile boolean warm;
 
   public State state() {
     return state;
@@ -59,5 +60,14 @@ public final class NodeStatus {
 
   void quota(long quota) {
     this.quota = quota;
+  }
+
+  /** Whether this JVM's compilers have settled under its own traffic, or its warm-up budget is spent. */
+  public boolean warm() {
+    return warm;
+  }
+
+  void warm(boolean warm) {
+    this.warm = warm;
   }
 }

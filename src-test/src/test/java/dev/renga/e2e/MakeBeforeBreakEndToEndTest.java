@@ -12,16 +12,19 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A node at its request quota is replaced before it leaves (its launcher promotes the standby, the old node drains only
- * once the new one is routed), so recycles never take capacity away: with the gateway's default queue timeout, not one
- * request waits for a node long enough to fail, even when both nodes recycle every few seconds.
+ * once the new one is routed; past its hard ceiling it waits for that too), so recycles never take capacity away: with
+ * the gateway's default queue timeout, not one request waits for a node long enough to fail, even when both nodes
+ * recycle every few seconds.
  */
 class MakeBeforeBreakEndToEndTest {
   private static final RengaProcesses renga = new RengaProcesses(false);
   private static final FixtureServer fixtures = new FixtureServer();
   private static final List<String> NODES = List.of("mbb-node-0", "mbb-node-1");
   private static String gateway;
-  /** What a node logs when it leaves because its replacement is routed (not because of its hard ceiling). */
+  /** What a node logs when it leaves because its replacement is routed. */
   static final String HANDOVER = "replacement routed: draining";
+  /** What a node logs when it leaves with no replacement routed (its replacement JVM never joined). */
+  static final String WITHOUT_REPLACEMENT = "recycling without one";
 
   @BeforeAll
   static void start() {
@@ -54,5 +57,7 @@ class MakeBeforeBreakEndToEndTest {
         results.size(), failed.size(), count(HANDOVER), count("hard request ceiling"), Load.percentile(results, 50),
         Load.percentile(results, 99), Load.percentile(results, 100));
     assertEquals(List.of(), failed);
+    // At this quota the nodes pass their ceilings before their replacements join: they must wait for them, not leave.
+    assertEquals(0, count(WITHOUT_REPLACEMENT), "a node left before its replacement was routed");
   }
 }

@@ -143,6 +143,7 @@ public final class AdminRoutes extends AllDirectives {
                     node.put("served", received.report().served());
                     node.put("quota", received.report().quota());
                     node.put("heartbeatLagMs", received.report().heartbeatLagMs());
+                    node.put("warm", received.report().warm());
                     node.put("reportAgeMs", (System.nanoTime() - received.receivedAt()) / 1_000_000);
                   });
               nodes.add(node);

@@ -245,7 +245,7 @@ class InvocationRoutingTest {
     var router = new NodeRouter(10, inFlight, RoutingSettings.DEFAULTS);
     router.update(List.of(node.getRef()));
     var address = node.getRef().path().address();
-    router.reported(address, new NodeReport(address.toString(), "up", 0, 0, 0, 0, capacity));
+    router.reported(address, new NodeReport(address.toString(), "up", 0, 0, 0, 0, capacity, true));
     if (occupant != 0) {
       inFlight.add(address, occupant);
     }
@@ -285,7 +285,7 @@ class InvocationRoutingTest {
     reply(node.expectMessageClass(NodeProtocol.Invoke.class), new NodeProtocol.NotAccepted("node is at capacity (5 requests)"));
     node.expectNoMessage(Duration.ofMillis(200));
     var address = node.getRef().path().address();
-    setup.router().reported(address, new NodeReport(address.toString(), "up", 3, 0, 0, 0, 5));
+    setup.router().reported(address, new NodeReport(address.toString(), "up", 3, 0, 0, 0, 5, true));
     reply(node.expectMessageClass(NodeProtocol.Invoke.class), new NodeProtocol.Completed(200, List.of(), new byte[0]));
     assertEquals(200, assertInstanceOf(NodeProtocol.Completed.class, await(setup.result())).status());
   }

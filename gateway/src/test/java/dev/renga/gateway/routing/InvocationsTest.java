@@ -55,7 +55,7 @@ class InvocationsTest {
     TestProbe<NodeProtocol.Command> node = testKit.createTestProbe();
     router.update(List.of(node.getRef()));
     var address = node.getRef().path().address();
-    router.reported(address, new NodeReport(address.toString(), "up", 0, 0, 0, 0, capacity));
+    router.reported(address, new NodeReport(address.toString(), "up", 0, 0, 0, 0, capacity, true));
     var routing =
         new Invocations.Routing(
             router, inFlight, new Quarantine(2, Duration.ofMinutes(1), Duration.ofMinutes(1)), Duration.ofSeconds(10), Duration.ofSeconds(10));
@@ -69,7 +69,7 @@ class InvocationsTest {
     TestProbe<NodeProtocol.Command> node = testKit.createTestProbe();
     router.update(List.of(node.getRef()));
     var address = node.getRef().path().address();
-    router.reported(address, new NodeReport(address.toString(), "up", 0, 0, 0, 0, capacity));
+    router.reported(address, new NodeReport(address.toString(), "up", 0, 0, 0, 0, capacity, true));
     var routing =
         new Invocations.Routing(
             router, inFlight, new Quarantine(2, Duration.ofMinutes(1), Duration.ofMinutes(1)), Duration.ofSeconds(10), Duration.ofSeconds(10));

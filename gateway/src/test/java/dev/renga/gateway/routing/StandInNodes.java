@@ -52,7 +52,7 @@ final class StandInNodes implements AutoCloseable {
 
   /** A report from node i, as its NodeReporter would publish it. */
   NodeReport report(int i, String state, int inFlight, int capacity) {
-    return new NodeReport(address(i).toString(), state, inFlight, 0, 0, 0, capacity);
+    return new NodeReport(address(i).toString(), state, inFlight, 0, 0, 0, capacity, true);
   }
 
   @Override

@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
  * Whether the JVM's compilers have settled: in {@code settled-rounds} rounds in a row they used at most
  * {@code max-compile-share} of the process's CPU (renga.node.warm-up.*). The warm-up workload ends on it; a node that
  * has joined uses it again under its real traffic, which reaches code the workload did not (the cluster's own
- * messages, 64 requests in flight), before its launcher starts the next standby beside it. One caller at a time.
+ * messages, 64 requests in flight), before its launcher starts the next standby beside it, and before the node it
+ * replaces leaves. One caller at a time.
  */
 public final class CompilerSettling {
   private static final Logger log = LoggerFactory.getLogger(CompilerSettling.class);
@@ -48,12 +49,14 @@ public final class CompilerSettling {
   }
 
   /**
-   * Runs {@code then} on a thread of its own once the compilers have settled, once {@code due} says so (checked every
-   * second), or after the warm-up budget at the latest; at once when the warm-up is off.
+   * Watches the compilers on a thread of its own under the node's traffic: runs {@code whenDue} once they have settled
+   * or once {@code due} says so (checked every second), whichever comes first, and {@code whenWarm} once they have
+   * settled or the warm-up budget is spent; both at once when the warm-up is off.
    */
-  public static void then(WarmUpSettings settings, BooleanSupplier due, Runnable then) {
+  public static void watch(WarmUpSettings settings, BooleanSupplier due, Runnable whenDue, Runnable whenWarm) {
     if (!settings.enabled()) {
-      then.run();
+      whenDue.run();
+      whenWarm.run();
       return;
     }
     Thread.ofPlatform().daemon().name("renga-compiler-settling").start(() -> {
@@ -62,13 +65,18 @@ public final class CompilerSettling {
       long deadline = start + settings.budget().toNanos();
       long nextRound = start + settings.round().toNanos();
       boolean settled = false;
-      boolean isDue = false;
+      boolean wasDue = false;
       try {
-        while (!settled && !(isDue = due.getAsBoolean()) && System.nanoTime() < deadline) {
+        while (!settled && System.nanoTime() < deadline) {
           Thread.sleep(Math.min(1000, settings.round().toMillis()));
           if (System.nanoTime() >= nextRound) {
             settled = settling.endRound();
             nextRound += settings.round().toNanos();
+          }
+          if (!wasDue && !settled && due.getAsBoolean()) {
+            wasDue = true;
+            log.info("due before the compilers settled, after {} s", (System.nanoTime() - start) / 1_000_000_000);
+            whenDue.run();
           }
         }
       } catch (InterruptedException e) {
@@ -76,9 +84,12 @@ public final class CompilerSettling {
       }
       log.info(
           "{} after {} s ({}% of the node's CPU compiling in the last round)",
-          settled ? "compilers settled under the node's own traffic" : isDue ? "no time left to settle" : "budget spent",
+          settled ? "compilers settled under the node's own traffic" : "budget spent",
           (System.nanoTime() - start) / 1_000_000_000, Math.round(settling.lastShare() * 100));
-      then.run();
+      if (!wasDue) {
+        whenDue.run();
+      }
+      whenWarm.run();
     });
   }
 }
