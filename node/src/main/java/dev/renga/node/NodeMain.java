@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
@@ -114,16 +115,29 @@ public final class NodeMain {
       }
       log.info("promoted: joining the cluster");
     }
-    // The launcher starts the next standby once this JVM's compilers have settled under its own traffic, or once it
-    // has served half its request quota (a short quota leaves no time to settle, and its replacement needs warming).
-    // The node reports itself warm once they have settled: a node this one replaces serves on until then.
+    // The launcher starts the next standby once this JVM's compilers have settled under its own traffic, or once its
+    // request quota is less than a warm-up budget away at the rate it serves (a short quota leaves no time to settle,
+    // and the replacement needs time to start, join and warm). The node reports itself warm once they have settled: a
+    // node this one replaces serves on until then.
     NodeStatus status = new NodeStatus();
+    long watching = System.nanoTime();
     CompilerSettling.watch(
         warmUpSettings,
-        () -> status.quota() > 0 && status.started() >= status.quota() / 2,
+        () -> quotaWithin(status, warmUpSettings.budget(), Duration.ofNanos(System.nanoTime() - watching)),
         () -> launcher.ifPresent(LauncherLink::settled),
         () -> status.warm(true));
     start(config, settings, engine, warmUp, status, replacement(config, launcher), tenantsSource, tenants);
+  }
+
+  /** Whether the node, at the rate it served over {@code serving}, reaches its request quota within {@code horizon}. */
+  static boolean quotaWithin(NodeStatus status, Duration horizon, Duration serving) {
+    long quota = status.quota();
+    long served = status.started();
+    if (quota <= 0 || served == 0) {
+      return false;
+    }
+    double secondsLeft = (quota - served) * (serving.toNanos() / 1e9) / served;
+    return secondsLeft <= horizon.toSeconds();
   }
 
   /**
