@@ -51,7 +51,11 @@ DENSITY_RATE = env_num("BENCH_DENSITY_RATE", 1500)  # new waiting requests per s
 # more waiting requests, in one step of their own (a longer wait, so every request is open at once, and as many
 # gateways as the file descriptors of one process require).
 DENSITY_SCOPE_STEP = env_num("BENCH_DENSITY_SCOPE_STEP", 100000)
-DENSITY_SCOPE_RATE = env_num("BENCH_DENSITY_SCOPE_RATE", 2500)
+# What this machine sustains with six gateways, the node and 24 client processes on 2 cores (it opened 340/s when
+# asked for 500).
+DENSITY_SCOPE_RATE = env_num("BENCH_DENSITY_SCOPE_RATE", 300)
+# The step's requests are all held until this long after the planned end of their opening (wait-long.js).
+DENSITY_SCOPE_HOLD_MS = env_num("BENCH_DENSITY_SCOPE_HOLD_MS", 30000)
 GATEWAY_CONNECTIONS = 18000  # client connections one gateway holds at most (20,000 file descriptors per process)
 # The Renga instances every scenario runs (one gateway and one node each): isolation `context` and `scope`.
 ISOLATIONS = os.environ.get("BENCH_ISOLATIONS", "context,scope").split(",")
@@ -69,7 +73,7 @@ DB_WARMUP = env_num("BENCH_DB_WARMUP", 30)  # seconds of db load per target befo
 DB_SEQUENTIAL = env_num("BENCH_DB_SEQUENTIAL", 200)  # one-at-a-time requests per target and handler
 # A scenario that would not end within this many seconds of the start (by its usual duration) is skipped, so an
 # unattended run ends within about 45 minutes.
-BUDGET_S = env_num("BENCH_BUDGET_S", 1500 + 390 + 360)
+BUDGET_S = env_num("BENCH_BUDGET_S", 1500 + 390 + 360 + 290)
 # cold-start and recycle start clusters of their own (the main one idles meanwhile): a fresh `bin/renga up`-like
 # cluster measured in consecutive windows from its ready line, and hello on a node with a request quota against one
 # without, both of the same age.
@@ -80,7 +84,7 @@ OWN_CLUSTER_SCENARIOS = ("cold-start", "recycle")
 RECYCLE_QUOTA = env_num("BENCH_RECYCLE_QUOTA", 20000)
 RECYCLE_WARMUP_S = env_num("BENCH_RECYCLE_WARMUP_S", 60)
 RECYCLE_S = env_num("BENCH_RECYCLE_S", 60)
-USUAL_S = {"hello": 130, "echo": 100, "fetch-proxy": 80, "db": 260, "compute": 100, "density": 560, "noisy-neighbour": 60,
+USUAL_S = {"hello": 130, "echo": 100, "fetch-proxy": 80, "db": 260, "compute": 100, "density": 850, "noisy-neighbour": 60,
            "jmh": 150, "cold-start": COLD_START_S + 90, "recycle": 2 * (RECYCLE_WARMUP_S + RECYCLE_S + 60)}
 
 
@@ -422,8 +426,9 @@ def measured(target, fn):
     return result
 
 
-# How long the scope density step holds each request: until every one of them is open, and 25 s more.
-DENSITY_SCOPE_WAIT_MS = int(DENSITY_SCOPE_STEP / DENSITY_SCOPE_RATE * 1000) + 25000
+# The longest the scope density step holds a request: the planned opening, the hold, and a minute for an opening that
+# runs late (the machine opens fewer connections a second than planned).
+DENSITY_SCOPE_WAIT_MS = int(DENSITY_SCOPE_STEP / DENSITY_SCOPE_RATE * 1000) + DENSITY_SCOPE_HOLD_MS + 60000
 
 
 class Renga:
@@ -445,7 +450,14 @@ class Renga:
                            f"-Drenga.gateway.queue.max={DENSITY_SCOPE_STEP + 10000}",
                            # Six gateways, the node and the clients opening 2,500 connections a second share 2 cores:
                            # heartbeats come late, and the default 3 s pause would have the cluster down its members.
-                           "-Dpekko.cluster.failure-detector.acceptable-heartbeat-pause=30s"]
+                           "-Dpekko.cluster.failure-detector.acceptable-heartbeat-pause=30s",
+                           # The live-heap reading (jcmd GC.run) is a full collection of a heap holding ~90,000
+                           # requests: it stopped the node for more than the default 10 s, which the watchdog takes
+                           # for a blocked JS dispatcher.
+                           "-Drenga.node.heartbeat.unhealthy-after=60s",
+                           # The first requests opened wait the longest (the whole opening and the hold): above the
+                           # 300 s every instance gets, the gateways' idle timeout would close their connections.
+                           f"-Dpekko.http.server.idle-timeout={DENSITY_SCOPE_WAIT_MS // 1000 + 60}s"]
 
     def node_status(self):
         return json.loads(http_get(f"http://127.0.0.1:{self.node_admin}/admin/status", timeout=5)[1])
@@ -499,12 +511,9 @@ class Bench:
             text = text.replace("__UPSTREAM__", f"{self.origin}/upstream.txt")
             text = text.replace("__PG_PORT__", str(self.pg.port if self.pg else 0))
             text = text.replace("__PG_PASSWORD__", self.pg.password if self.pg else "")
-            variants = {name: DENSITY_WAIT_MS}
-            if name == "wait.js":
-                variants["wait-long.js"] = DENSITY_SCOPE_WAIT_MS
-            for out, wait_ms in variants.items():
-                with open(os.path.join(self.handler_dir, out), "w") as f:
-                    f.write(text.replace("__WAIT_MS__", str(wait_ms)))
+            wait_ms = DENSITY_SCOPE_WAIT_MS if name == "wait-long.js" else DENSITY_WAIT_MS
+            with open(os.path.join(self.handler_dir, name), "w") as f:
+                f.write(text.replace("__WAIT_MS__", str(wait_ms)))
         with open(os.path.join(self.handler_dir, "upstream.txt"), "w") as f:
             f.write(("upstream " * 114)[:1024])  # 1 KiB
 
@@ -782,7 +791,7 @@ class Bench:
                     raise RuntimeError(f"compute on {t.name}: {status} {body[:200]}")
         return self.throughput("compute", "compute", RENGA_TARGETS + ["nodevm", "workerd"], COMPUTE_CONNECTIONS)
 
-    def density_client(self, n, urls, header, wait_ms, rate):
+    def density_client(self, n, urls, header, wait_ms, rate, hold_ms=0):
         deadline = wait_ms + int(n / rate * 1000) + 60000
         # Every URL (gateway) gets the same number of client processes, so none holds more connections than it may.
         per_process = min(5000, -(-n // (len(urls) * max(1, -(-n // (len(urls) * 5000))))))
@@ -790,11 +799,13 @@ class Bench:
                 "--rate", str(rate), "--deadline-ms", str(deadline), "--per-process", str(per_process)]
         if header:
             argv += ["--header", header]
+        if hold_ms:
+            argv += ["--hold-ms", str(hold_ms)]
         return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 start_new_session=True), deadline
 
     def density_step(self, target, n, urls, jvm_pid=None, wait_ms=DENSITY_WAIT_MS, rate=DENSITY_RATE,
-                     handler="wait"):
+                     handler="wait", hold_ms=0):
         header = f"x-haiku-handler: {target.handler_header(handler)}" if target.handler_origin else ""
         renga = target.renga
         pids = target.pids()
@@ -816,10 +827,13 @@ class Bench:
         sampler.start()
         contexts = ("renga_node_context_creation_seconds_count", None)
         contexts_before = renga.node_metrics().get(contexts, 0) if renga else 0
-        client, deadline = self.density_client(n, urls, header, wait_ms, rate)
+        client, deadline = self.density_client(n, urls, header, wait_ms, rate, hold_ms)
         t0 = time.time()
         ramp = n / rate
-        step = {"n": n, "wait_ms": wait_ms, "rate_per_s": rate, "gateways": len(urls) if renga else None}
+        # When the first answers come (s after the start): each request's own wait, or the moment all are released.
+        answers_at = ramp + hold_ms / 1000 if hold_ms else wait_ms / 1000
+        step = {"n": n, "wait_ms": wait_ms, "hold_ms": hold_ms, "rate_per_s": rate,
+                "gateways": len(urls) if renga else None}
         try:
             # While every request is open and none has been answered yet: first the hello probe, then the heap. On
             # Renga, wait until every request the node took has its place to run and waits on its timer (a loaded
@@ -828,7 +842,7 @@ class Bench:
             time.sleep(ramp + 0.5)
             if renga:
                 waiting = min(n, renga.node_status()["capacity"])
-                while time.time() - t0 < wait_ms / 1000 - 4:
+                while time.time() - t0 < answers_at - 4:
                     try:
                         if renga.node_metrics().get(contexts, 0) - contexts_before >= waiting:
                             break
@@ -836,7 +850,7 @@ class Bench:
                         pass
                     time.sleep(0.25)
                 step["all_waiting_s"] = round(time.time() - t0, 1)
-            window = wait_ms / 1000 - (time.time() - t0) - 2
+            window = answers_at - (time.time() - t0) - 2
             probe_s = int(min(6, window))
             if probe_s >= 2:
                 step["probe_started_s"] = round(time.time() - t0, 1)
@@ -888,12 +902,13 @@ class Bench:
                 urls = [target.url("wait")] + [f"http://127.0.0.1:{port}/wait" for port, _, _ in extra][
                     :gateways_for(n) - 1]
                 scope_step = n == DENSITY_SCOPE_STEP and r.isolation == "scope"
-                # The big step opens its requests at a higher rate, and holds each until every one is open.
-                rate = DENSITY_SCOPE_RATE if scope_step else DENSITY_RATE
-                wait_ms = int(n / rate * 1000) + 25000 if scope_step else DENSITY_WAIT_MS
+                # The big step holds every request until all of them are open (and the hold after).
                 jvm = r.node_pid()
-                step = self.density_step(target, n, urls, jvm, wait_ms, rate,
-                                         "wait-long" if scope_step else "wait")
+                if scope_step:
+                    step = self.density_step(target, n, urls, jvm, DENSITY_SCOPE_WAIT_MS, DENSITY_SCOPE_RATE,
+                                             "wait-long", DENSITY_SCOPE_HOLD_MS)
+                else:
+                    step = self.density_step(target, n, urls, jvm)
                 step["node_pid_before"], step["node_pid_after"] = jvm, r.node_pid()
                 entry["steps"].append(step)
                 time.sleep(3)

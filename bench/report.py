@@ -253,6 +253,13 @@ class Report:
                "2 s before the first answers; the probe's length is in results.json), against the same probe with "
                "nothing waiting. The node's capacity is `renga.node.max-concurrent` (14,000): beyond it requests wait "
                "at the gateway and get `503 no-capacity` after the queue timeout.")
+        held = [st for e in s["targets"].values() for st in e["steps"] if st.get("hold_ms")]
+        for st in held:
+            self.w()
+            self.w(f"Renga (scope)'s step of {st['n']:,} runs on a node whose capacity is above it, behind "
+                   f"{st['gateways']} gateways, its requests opened at {st['rate_per_s']:,}/s and each held "
+                   f"(`wait-long.js`) until {st['hold_ms'] / 1000:.0f} s after the planned end of the opening, so "
+                   "that all of them wait at once even when the machine opens them late.")
         self.w()
         self.w("| target | N | answered 200 | other outcomes | open at peak (client / node in-flight) | heap peak MB | "
                "live heap MB | RSS peak MB | last answer s | hello p99 ms (alone → during) | CPU ms/req |")

@@ -2,7 +2,10 @@
 // worker processes of at most PER_PROCESS connections (a process may hold only 20,000 file descriptors here),
 // waits for every answer or the deadline, and prints one JSON line with what happened.
 // usage: node density-client.js --n N --url URL[,URL...] [--header name:value] [--rate R] [--deadline-ms D]
-//        [--per-process P]
+//        [--per-process P] [--hold-ms H]
+// With --hold-ms, every request carries `x-bench-until`: the moment (epoch ms) H ms after the planned end of the
+// opening, for a handler that holds each request until then: all of them wait at once even when the machine opens
+// them later than planned (by up to H ms).
 'use strict';
 const http = require('http');
 const { fork } = require('child_process');
@@ -25,14 +28,16 @@ function main() {
   const rate = Number(arg('rate', '2000'));
   const deadlineMs = Number(arg('deadline-ms', '90000'));
   const perProcess = Number(arg('per-process', '5000'));
+  const holdMs = Number(arg('hold-ms', '0'));
   const processes = Math.max(1, Math.ceil(n / perProcess));
   const started = Date.now();
+  const until = holdMs > 0 ? started + Math.ceil(n / rate * 1000) + holdMs : 0;
   const results = [];
   const children = [];
   let live = 0;
   for (let p = 0; p < processes; p++) {
     const count = Math.floor(n / processes) + (p < n % processes ? 1 : 0);
-    const job = { count, url: urls[p % urls.length], header, rate: rate / processes, deadlineMs, start: started };
+    const job = { count, url: urls[p % urls.length], header, rate: rate / processes, deadlineMs, start: started, until };
     const child = fork(__filename, [], { env: { ...process.env, DENSITY_WORKER: JSON.stringify(job) } });
     children.push(child);
     live++;
@@ -75,6 +80,7 @@ function worker(job) {
   const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
   const [name, ...rest] = job.header ? job.header.split(':') : [];
   const headers = name ? { [name.trim()]: rest.join(':').trim() } : {};
+  if (job.until) headers['x-bench-until'] = String(job.until);
   const state = { sent: 0, answered: 0, closed: 0, open: 0, peakOpen: 0, statuses: {}, errors: {}, latencies: [],
     samples: [],
     allSentMs: 0, lastAnswerMs: 0 };
@@ -138,10 +144,11 @@ function worker(job) {
       settle(false);
     });
   };
-  // Pace the opening: a batch every 10 ms.
-  const perTick = Math.max(1, Math.round(job.rate / 100));
+  // Pace the opening: every 10 ms, as many as the rate says are due by now.
+  const opening = Date.now();
   const timer = setInterval(() => {
-    for (let i = 0; i < perTick && state.sent < job.count; i++) one();
+    const due = Math.min(job.count, Math.floor((Date.now() - opening) * job.rate / 1000) + 1);
+    while (state.sent < due) one();
     if (state.sent >= job.count) {
       clearInterval(timer);
       state.allSentMs = Date.now() - job.start;
