@@ -95,10 +95,13 @@ class Report:
             self.w(f"**{LABELS.get(name, name)} skipped:** {why}.")
             self.w()
         for name, m in self.r.get("merged", {}).items():
-            self.w(f"**{name}** comes from a later run of that scenario alone (`bin/renga bench {name}` with "
-                   f"`BENCH_WRITE_DOCS=1`), started {m.get('started')} at commit {m.get('renga_commit')}, load "
-                   f"average at its start {' / '.join(m.get('load_at_start', []))}; its figures compare with each "
-                   "other, not with the other scenarios'.")
+            only = self.sc.get(name, {}).get("merged_targets")
+            what = (f"The {', '.join(LABELS.get(t, t) for t in only)} rows of **{name}** come" if only
+                    else f"**{name}** comes")
+            self.w(f"{what} from a later run of that scenario alone (`bin/renga bench {name}`), started "
+                   f"{m.get('started')} at commit {m.get('renga_commit')}, load average at its start "
+                   f"{' / '.join(m.get('load_at_start', []))}; its figures compare with each other, not with the "
+                   "other scenarios'.")
             self.w()
 
     def peers_text(self):
