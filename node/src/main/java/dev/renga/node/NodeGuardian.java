@@ -30,7 +30,7 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
  * blocked (exit 70). Either way it first leaves routing and refuses new work, so no request is lost. Under a launcher,
  * a node at its quota first asks for its replacement and serves on until that one is routed and reports itself warm
  * ({@link Replacement}, {@link NodeReport#warm()}), so a planned recycle never lowers the cluster's capacity; past a
- * hard ceiling it recycles regardless.
+ * hard ceiling it hands over to the replacement as soon as it is routed, warm or not.
  */
 public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
   /** The dispatcher that runs JavaScript (renga-js-dispatcher in reference.conf). */
@@ -92,7 +92,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
   private final Sandbox sandbox;
   private final NodeStatus status;
   private final long quota;
-  /** The hard ceiling: past this many requests the node recycles even without a routed replacement. */
+  /** The hard ceiling: past this many requests the node hands over to a replacement that is routed but not warm. */
   private final long ceiling;
   private final Replacement replacement;
   /** At its quota, serving on until the replacement it asked for is routed and warm. */
@@ -106,6 +106,8 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
   private boolean handingOver;
   private boolean exiting;
   private final ActorRef<NodeReporter.Publish> reporter;
+  /** The node's topic of reports: its own go out on it, and, at its quota, its replacement's come in. */
+  private final ActorRef<Topic.Command<NodeReport>> reports;
 
   private NodeGuardian(
       ActorContext<NodeProtocol.Command> context,
@@ -142,7 +144,10 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
         WATCHDOG_DISPATCHER);
     context.getSystem().receptionist().tell(Receptionist.register(NodeProtocol.NODE_SERVICE, context.getSelf()));
     status.state(NodeStatus.State.UP);
-    reporter = context.spawn(NodeReporter.create(status, settings.reportInterval(), settings.maxConcurrent()), "reporter");
+    reports = context.spawn(Topic.create(NodeReport.class, NodeReport.TOPIC), "reports");
+    reporter =
+        context.spawn(
+            NodeReporter.create(reports, status, settings.reportInterval(), settings.maxConcurrent()), "reporter");
     context.getLog().info("node up: {} JS threads, request quota {}", settings.jsThreads(), quota == 0 ? "none" : quota);
   }
 
@@ -207,9 +212,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
       getContext().getSystem().receptionist().tell(
           Receptionist.subscribe(
               NodeProtocol.NODE_SERVICE, getContext().messageAdapter(Receptionist.Listing.class, NodesListed::new)));
-      getContext()
-          .spawn(Topic.create(NodeReport.class, NodeReport.TOPIC), "replacement-reports")
-          .tell(Topic.subscribe(getContext().messageAdapter(NodeReport.class, ReportReceived::new)));
+      reports.tell(Topic.subscribe(getContext().messageAdapter(NodeReport.class, ReportReceived::new)));
     } else if (!awaitingReplacement) {
       getContext().getLog().info("request quota of {} reached: draining, then recycling", quota);
       recycle();

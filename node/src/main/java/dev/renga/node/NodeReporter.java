@@ -7,7 +7,10 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 
-/** Publishes the node's {@link NodeReport} to every gateway: at each interval, and at once when its state changes. */
+/**
+ * Publishes the node's {@link NodeReport} on {@code topic} (the node's one topic actor for {@link NodeReport#TOPIC}) to
+ * every gateway: at each interval, and at once when its state changes.
+ */
 public final class NodeReporter {
   private NodeReporter() {}
 
@@ -16,11 +19,10 @@ public final class NodeReporter {
     INSTANCE
   }
 
-  public static Behavior<Publish> create(NodeStatus status, Duration interval, int capacity) {
+  public static Behavior<Publish> create(
+      ActorRef<Topic.Command<NodeReport>> topic, NodeStatus status, Duration interval, int capacity) {
     return Behaviors.setup(
         context -> {
-          ActorRef<Topic.Command<NodeReport>> topic =
-              context.spawn(Topic.create(NodeReport.class, NodeReport.TOPIC), "topic");
           String address = context.getSystem().address().toString();
           return Behaviors.withTimers(
               timers -> {
