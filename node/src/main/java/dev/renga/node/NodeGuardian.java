@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.Done;
@@ -225,14 +226,38 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
     exitWhenDrained();
   }
 
-  /** Perhaps the replacement is now registered (gateways route to it once they have the same listing). */
+  /**
+   * Perhaps the replacement is now registered (gateways route to it once they have the same listing), or the one seen
+   * before has left (it died before the hand-over): then this node waits for the next one.
+   */
   private Behavior<NodeProtocol.Command> onNodesListed(NodesListed listed) {
-    if (!awaitingReplacement || handingOver || routedReplacement != null || status.state() != NodeStatus.State.UP) {
+    if (!awaitingReplacement || handingOver || status.state() != NodeStatus.State.UP) {
       return this;
     }
+    Address found = registeredReplacement(listed.listing());
+    if (Objects.equals(found, routedReplacement)) {
+      return this;
+    }
+    if (found == null) {
+      getContext().getLog().warn("replacement {} has left before the hand-over: waiting for the next one",
+          routedReplacement);
+    } else {
+      getContext().getLog().info("replacement {} is registered", found);
+    }
+    routedReplacement = found;
+    handOverIfReady();
+    return this;
+  }
+
+  /**
+   * A node in the listing that is up in the cluster and younger than this one (the one seen before while it still is),
+   * if any.
+   */
+  private Address registeredReplacement(Receptionist.Listing listing) {
     var cluster = org.apache.pekko.cluster.typed.Cluster.get(getContext().getSystem());
     var self = cluster.selfMember().address();
-    for (var node : listed.listing().getServiceInstances(NodeProtocol.NODE_SERVICE)) {
+    List<Address> found = new ArrayList<>();
+    for (var node : listing.getServiceInstances(NodeProtocol.NODE_SERVICE)) {
       var address = node.path().address();
       if (address.hasLocalScope() || address.equals(self)) {
         continue;
@@ -241,14 +266,11 @@ public final class NodeGuardian extends AbstractBehavior<NodeProtocol.Command> {
         if (member.address().equals(address)
             && member.status() == org.apache.pekko.cluster.MemberStatus.up()
             && replacement.isReplacement(member)) {
-          routedReplacement = address;
-          getContext().getLog().info("replacement {} is registered", address);
-          handOverIfReady();
-          return this;
+          found.add(address);
         }
       }
     }
-    return this;
+    return found.contains(routedReplacement) ? routedReplacement : found.stream().findFirst().orElse(null);
   }
 
   private Behavior<NodeProtocol.Command> onReport(ReportReceived received) {

@@ -54,6 +54,11 @@ class NodeGuardianTest {
   }
 
   private static Sandbox sandbox(ActorTestKit testKit) {
+    return sandbox(testKit, engine);
+  }
+
+  /** A sandbox on {@code engine} with the test's settings, blocking work on the kit's blocking dispatcher. */
+  static Sandbox sandbox(ActorTestKit testKit, JsEngine engine) {
     var blocking = testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig("renga-blocking-dispatcher"));
     return new Sandbox(
             engine,
