@@ -63,7 +63,8 @@ class NodeGuardianTest {
     return new Sandbox(
             engine,
             new HandlerFetcher(new HandlerSettings(100 * 1024, 3, Duration.ofSeconds(2), true), testKit.system()),
-            new SandboxSettings(Duration.ofSeconds(5), Duration.ofSeconds(5), 512L * 1024 * 1024, 1024 * 1024, true, false),
+            // A first request in a cold JVM (interpreted GraalJS, the first scope context frozen) takes seconds.
+            new SandboxSettings(Duration.ofSeconds(30), Duration.ofSeconds(5), 512L * 1024 * 1024, 1024 * 1024, true, false),
             new RunningTurns(),
             blocking);
   }
