@@ -261,7 +261,11 @@ class TenantsEndToEndTest {
           }
         });
     assertTrue(node.isAlive() && node.pid() == pid, "the same node JVM serves on");
-    assertTrue(RengaProcesses.log("tenants-node").contains("changed [acme]"), "the node logs which tenant changed");
+    // The node logs the change once it is in force: the line may follow the first request that sees it.
+    renga.await(
+        "the node logs which tenant changed",
+        Duration.ofSeconds(10),
+        () -> RengaProcesses.log("tenants-node").contains("changed [acme]"));
 
     // A broken file keeps the tenants in force; SIGHUP reloads at once.
     Files.writeString(tenantsFile, "acme { match = [");
