@@ -6,9 +6,12 @@ import dev.renga.core.NodeProtocol;
 import dev.renga.node.sandbox.OldGeneration;
 import dev.renga.node.sandbox.RunningTurns;
 import java.time.Duration;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -24,8 +27,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Allocation budgets are checked every tick, but a request allocating gigabytes a second (or several at once)
  * can fill the heap before its cancellation lands. So when the old generation fills more than {@code heapGuard} of
- * the heap, the running requests that have allocated at least 1/8 of their budget (or of the heap, if less) are cancelled with memory-limit
- * too, before the JVM would run out of memory and take every tenant's requests with it.
+ * the heap, the requests that have allocated at least 1/8 of their budget (or of the heap, if less) are cancelled with
+ * memory-limit too, before the JVM would run out of memory and take every tenant's requests with it. The JVM tells the
+ * Watchdog the moment the heap crosses the guard ({@link OldGeneration#onCrossing}), without waiting for the next tick:
+ * three such requests on a 384 MB heap fill the quarter above a 0.75 guard in about 10 ms, one tick.
  */
 public final class Watchdog extends AbstractBehavior<Watchdog.Command> {
   private static final Logger log = LoggerFactory.getLogger(Watchdog.class);
@@ -33,6 +38,11 @@ public final class Watchdog extends AbstractBehavior<Watchdog.Command> {
   public sealed interface Command {}
 
   private enum Tick implements Command {
+    INSTANCE
+  }
+
+  /** The old generation has just crossed the heap guard. */
+  private enum HeapCrossed implements Command {
     INSTANCE
   }
 
@@ -71,6 +81,9 @@ public final class Watchdog extends AbstractBehavior<Watchdog.Command> {
   private final NodeStatus status;
   private final Executor blocking;
   private final ActorRef<NodeProtocol.Command> guardian;
+  private final AutoCloseable heapWatch;
+  /** What each running turn had allocated at the previous tick (how fast it allocates, for the heap guard). */
+  private final Map<RunningTurns.Turn, Long> previousTick = new IdentityHashMap<>();
   private boolean reported;
 
   private Watchdog(
@@ -90,11 +103,28 @@ public final class Watchdog extends AbstractBehavior<Watchdog.Command> {
     this.blocking = blocking;
     this.guardian = guardian;
     timers.startTimerWithFixedDelay(Tick.INSTANCE, limits.interval());
+    ActorRef<Command> self = context.getSelf();
+    this.heapWatch =
+        limits.heapGuard() > 0 ? OldGeneration.onCrossing(limits.heapGuard(), () -> self.tell(HeapCrossed.INSTANCE)) : () -> {};
   }
 
   @Override
   public Receive<Command> createReceive() {
-    return newReceiveBuilder().onMessageEquals(Tick.INSTANCE, this::onTick).build();
+    return newReceiveBuilder()
+        .onMessageEquals(Tick.INSTANCE, this::onTick)
+        .onMessageEquals(HeapCrossed.INSTANCE, this::onHeapCrossed)
+        .onSignal(PostStop.class, signal -> onStop())
+        .build();
+  }
+
+  private Behavior<Command> onHeapCrossed() {
+    guardHeap();
+    return this;
+  }
+
+  private Behavior<Command> onStop() throws Exception {
+    heapWatch.close();
+    return this;
   }
 
   private Behavior<Command> onTick() {
@@ -115,6 +145,10 @@ public final class Watchdog extends AbstractBehavior<Watchdog.Command> {
       }
     }
     guardHeap();
+    previousTick.clear();
+    for (RunningTurns.Turn turn : turns.running()) {
+      previousTick.put(turn, turn.allocatedBytes());
+    }
     Duration lag = heartbeat.sinceLastBeat().minus(limits.heartbeatInterval());
     status.heartbeatLagMillis(Math.max(0, lag.toMillis()));
     if (!reported && lag.compareTo(limits.unhealthyAfter()) > 0) {
@@ -125,9 +159,11 @@ public final class Watchdog extends AbstractBehavior<Watchdog.Command> {
   }
 
   /**
-   * When the old generation fills the heap past the guard, cancels every request, running or waiting, that has
-   * allocated a lot (at least 1/8 of its budget or of the heap, whichever is less): the node is about to run out of
-   * memory, and they are the ones filling it.
+   * When the old generation fills the heap past the guard, cancels the requests that are filling it: every request,
+   * running or waiting, that has allocated a lot (at least 1/8 of its budget or of the heap, whichever is less), and
+   * every running one that allocated more than a quarter of that since the previous tick. The second rule catches
+   * the ones that are still small when the heap crosses: three or four requests allocating at full speed fill the
+   * rest of a small heap in a few ticks, each one below the first rule's bar until it is too late.
    */
   private void guardHeap() {
     if (limits.heapGuard() <= 0) {
@@ -138,9 +174,10 @@ public final class Watchdog extends AbstractBehavior<Watchdog.Command> {
       return;
     }
     long floor = Math.min(limits.memoryLimit(), OldGeneration.MAX_HEAP) / 8;
+    long burst = floor / 4;
     for (RunningTurns.Turn turn : turns.running()) {
       long allocated = turn.allocatedBytes();
-      if (!turn.cancelled() && allocated >= floor) {
+      if (!turn.cancelled() && (allocated >= floor || allocated - previousTick.getOrDefault(turn, 0L) >= burst)) {
         cancel(turn, heapFull(fraction, allocated));
       }
     }

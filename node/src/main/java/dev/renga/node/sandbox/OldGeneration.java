@@ -1,9 +1,14 @@
 package dev.renga.node.sandbox;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryNotificationInfo;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.List;
+import javax.management.ListenerNotFoundException;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
 
 /**
  * How full the heap's old generation is, as a fraction of the maximum heap. Large arrays are allocated there directly
@@ -37,6 +42,41 @@ public final class OldGeneration {
       used += usage != null ? usage.getUsed() : pool.getUsage().getUsed();
     }
     return (double) used / MAX_HEAP;
+  }
+
+  /**
+   * Runs {@code action} each time the old generation's use crosses {@code fraction} of the heap, on the JVM's
+   * notification thread. The JVM checks the threshold on every allocation outside a thread's allocation buffer (large
+   * arrays among them) and at every collection, so a heap filling faster than any timer can poll is seen within a
+   * millisecond or so of the crossing. It fires again only once the use has fallen below the threshold and crossed it
+   * again. The threshold is the JVM's own, one per pool: the last caller's fraction is the one that holds. Returns what
+   * removes the action.
+   */
+  public static AutoCloseable onCrossing(double fraction, Runnable action) {
+    List<MemoryPoolMXBean> watched = POOLS.stream().filter(MemoryPoolMXBean::isUsageThresholdSupported).toList();
+    if (watched.isEmpty()) {
+      return () -> {};
+    }
+    List<String> names = watched.stream().map(MemoryPoolMXBean::getName).toList();
+    NotificationListener listener =
+        (notification, handback) -> {
+          if (MemoryNotificationInfo.MEMORY_THRESHOLD_EXCEEDED.equals(notification.getType())
+              && names.contains(MemoryNotificationInfo.from((CompositeData) notification.getUserData()).getPoolName())) {
+            action.run();
+          }
+        };
+    var emitter = (NotificationEmitter) ManagementFactory.getMemoryMXBean();
+    emitter.addNotificationListener(listener, null, null);
+    for (MemoryPoolMXBean pool : watched) {
+      pool.setUsageThreshold((long) (fraction * MAX_HEAP));
+    }
+    return () -> {
+      try {
+        emitter.removeNotificationListener(listener);
+      } catch (ListenerNotFoundException e) {
+        // removed already
+      }
+    };
   }
 
   /** G1 Old Gen, PS Old Gen, Tenured Gen, ZGC Old Generation; all heap pools for a collector without generations. */
