@@ -5,7 +5,9 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
@@ -22,6 +24,19 @@ import org.slf4j.MDC;
 final class RequestLog {
   private static final Logger access = LoggerFactory.getLogger("renga.access");
   private final AtomicInteger inFlight = Metrics.gauge("renga.gateway.in.flight", new AtomicInteger());
+  /** Registered once per status and error code: building and looking up a meter per request is not free. */
+  private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
+
+  private record TimerKey(String status, String error) {}
+
+  private static Timer timer(TimerKey key) {
+    return Timer.builder("renga.gateway.requests")
+        .description("Requests the gateway answered, by status and x-renga-error code")
+        .tag("status", key.status())
+        .tag("error", key.error())
+        .publishPercentileHistogram()
+        .register(Metrics.globalRegistry);
+  }
 
   /** Requests not yet answered (a streamed response counts as answered once its head is sent). */
   int inFlight() {
@@ -38,13 +53,7 @@ final class RequestLog {
     Duration took = Duration.ofNanos(System.nanoTime() - startedAt);
     String status = String.valueOf(response.status().intValue());
     String error = response.getHeader("x-renga-error").map(HttpHeader::value).orElse("none");
-    Timer.builder("renga.gateway.requests")
-        .description("Requests the gateway answered, by status and x-renga-error code")
-        .tag("status", status)
-        .tag("error", error)
-        .publishPercentileHistogram()
-        .register(Metrics.globalRegistry)
-        .record(took);
+    timers.computeIfAbsent(new TimerKey(status, error), RequestLog::timer).record(took);
     try (var id = MDC.putCloseable("requestId", requestId)) {
       access.info(
           "{} {} {} {} {} {} {}",
