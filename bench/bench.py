@@ -38,6 +38,9 @@ WARMUP = env_num("BENCH_WARMUP", 5)  # wrk warm-up before the first round of eac
 # Before any scenario: GraalJS on the JVM needs about a minute of load to reach steady state (the peers need
 # seconds). Seconds of hello, echo and compute for Renga; each peer gets a share of it too.
 GLOBAL_WARMUP = env_num("BENCH_GLOBAL_WARMUP", 100)
+# After it, at most this long for the Renga instances to go quiet while idle: their launchers' standbys warm up (niced)
+# once the serving node has settled, and a round that overlaps one measures the standby's compiling beside the node.
+SETTLE_S = env_num("BENCH_SETTLE_S", 240)
 ROUNDS = env_num("BENCH_ROUNDS", 2)  # rounds per scenario, targets alternating; the best round is reported
 CONNECTIONS = env_num("BENCH_CONNECTIONS", 64)
 COMPUTE_CONNECTIONS = env_num("BENCH_COMPUTE_CONNECTIONS", 8)
@@ -632,6 +635,21 @@ class Bench:
             log(f"warm-up {target.name} {handler} {seconds} s: {res['requests'] / seconds:.0f} req/s")
         self.results["warmup_s"] = round(time.time() - t0, 1)
 
+    def settle(self):
+        """Waits until the Renga instances, idle, use less than a tenth of a core together (their standbys warmed,
+        their compilers caught up), for at most SETTLE_S: the rounds then measure the serving path alone."""
+        roots = [p.pid for r in self.rengas.values() for p in (r.gateway, r.node)]
+        t0, busy = time.time(), None
+        while time.time() - t0 < SETTLE_S:
+            before = {pid: st["ticks"] for pid, st in tree_snapshot(*roots).items()}
+            time.sleep(5)
+            after = {pid: st["ticks"] for pid, st in tree_snapshot(*roots).items()}
+            busy = sum(t - before.get(pid, t) for pid, t in after.items()) / CLK_TCK / 5
+            if busy < 0.1:
+                break
+        self.results["settle_s"] = round(time.time() - t0, 1)
+        log(f"settled after {self.results['settle_s']} s (idle Renga processes: {busy:.2f} cores)")
+
     # ------------------------------------------------------------------ scenarios
 
     def throughput(self, scenario, handler, target_names, connections, body_bytes=0):
@@ -1194,6 +1212,7 @@ class Bench:
         if shared:
             log(f"ready after {time.time() - started:.0f} s; GraalJS {self.results['facts']['graaljs']}")
             self.warm_up()
+            self.settle()
         for scenario in shared:
             self.run_scenario(scenario, started)
         self.results["wall_s"] = round(time.time() - started, 1)

@@ -120,7 +120,10 @@ class Report:
                "(`bench/peers/workerd-gen.js`); one isolate serves all requests, as workerd does.")
         self.w()
         self.w(f"Load: `wrk -t2 -c{k.get('connections')}` for {k.get('seconds')} s per target and round "
-               f"({k.get('warmup')} s warm-up before the first round), {k.get('rounds')} rounds with the targets in "
+               f"({k.get('warmup')} s warm-up before the first round"
+               + (f"; before any round, the Renga instances were left idle until their launchers' standbys had "
+                  f"finished warming up: {self.r['settle_s']} s" if self.r.get('settle_s') is not None else "")
+               + f"), {k.get('rounds')} rounds with the targets in "
                "alternating order; the tables show each target's best round (all rounds are in "
                "`bench/results/latest.json`). CPU ms per request is the user+system time of the serving processes "
                "(`/proc/PID/stat`; Renga: gateway + node JVM) over the answered requests; origin CPU is the handler "
