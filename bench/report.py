@@ -100,8 +100,10 @@ class Report:
                     else f"**{name}** comes")
             self.w(f"{what} from a later run of that scenario alone (`bin/renga bench {name}`), started "
                    f"{m.get('started')} at commit {m.get('renga_commit')}, load average at its start "
-                   f"{' / '.join(m.get('load_at_start', []))}; its figures compare with each other, not with the "
-                   "other scenarios'.")
+                   f"{' / '.join(m.get('load_at_start', []))}"
+                   + (f", its rounds after {m['settle_s']} s with the Renga instances idle (their standbys warming)"
+                      if m.get("settle_s") is not None else "")
+                   + "; its figures compare with each other, not with the other scenarios'.")
             self.w()
 
     def peers_text(self):
@@ -121,8 +123,8 @@ class Report:
         self.w()
         self.w(f"Load: `wrk -t2 -c{k.get('connections')}` for {k.get('seconds')} s per target and round "
                f"({k.get('warmup')} s warm-up before the first round"
-               + (f"; before any round, the Renga instances were left idle until their launchers' standbys had "
-                  f"finished warming up: {self.r['settle_s']} s" if self.r.get('settle_s') is not None else "")
+               + (f"; before any round, {self.r['settle_s']} s with the Renga instances idle while their launchers' "
+                  "standbys warmed up" if self.r.get("settle_s") is not None else "")
                + f"), {k.get('rounds')} rounds with the targets in "
                "alternating order; the tables show each target's best round (all rounds are in "
                "`bench/results/latest.json`). CPU ms per request is the user+system time of the serving processes "
@@ -706,7 +708,7 @@ def merged(latest_path, partial):
         results.setdefault("merged", {})[name] = {
             "started": partial.get("started"), "load_at_start": partial.get("load_at_start"),
             "renga_commit": partial.get("facts", {}).get("renga_commit"),
-            "renga_props": partial.get("facts", {}).get("renga_props")}
+            "renga_props": partial.get("facts", {}).get("renga_props"), "settle_s": partial.get("settle_s")}
     return results
 
 
