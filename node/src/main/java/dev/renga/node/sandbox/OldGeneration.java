@@ -49,8 +49,9 @@ public final class OldGeneration {
    * notification thread. The JVM checks the threshold on every allocation outside a thread's allocation buffer (large
    * arrays among them) and at every collection, so a heap filling faster than any timer can poll is seen within a
    * millisecond or so of the crossing. It fires again only once the use has fallen below the threshold and crossed it
-   * again. The threshold is the JVM's own, one per pool: the last caller's fraction is the one that holds. Returns what
-   * removes the action.
+   * again. The threshold is the JVM's own, one per pool: the last caller's fraction is the one that holds, and a
+   * collector with several old pools checks each one against it alone (later than {@link #fraction} crosses; G1,
+   * Parallel and Serial have one). Returns what removes the action.
    */
   public static AutoCloseable onCrossing(double fraction, Runnable action) {
     List<MemoryPoolMXBean> watched = POOLS.stream().filter(MemoryPoolMXBean::isUsageThresholdSupported).toList();
