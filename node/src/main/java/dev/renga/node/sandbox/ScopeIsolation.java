@@ -318,6 +318,13 @@ final class ScopeIsolation implements Isolation {
     final java.util.concurrent.ConcurrentLinkedQueue<Waiter> waiters = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** The request whose turn runs now; read and written under {@code this} (the place's monitor). */
     Scoped running;
+    /**
+     * Stopped requests that must let go of their state in the context (runtime.js's {@code leave}): it would stay
+     * reachable, with all its closures hold (what it was stopped for allocating, a pending timer's data), until the
+     * next request took a turn here, and the heap guard's cancellations would free nothing. Left by whoever holds the
+     * context next, or finds it free.
+     */
+    final java.util.concurrent.ConcurrentLinkedQueue<Value> leaving = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** The handler compiled in this context, on first use; under {@link #turns}. */
     Value handler;
     // Under ScopeIsolation.this:
@@ -344,6 +351,35 @@ final class ScopeIsolation implements Isolation {
           next.retry().run();
           return;
         }
+      }
+    }
+
+    /**
+     * Lets the ended requests in {@link #leaving} go, if the context is free now. If a turn holds it, that turn's end
+     * calls this again (a request that ends during its own turn, stopped, is left right after it).
+     */
+    void leave() {
+      while (!leaving.isEmpty() && turns.tryLock()) {
+        try {
+          for (Value request; (request = leaving.poll()) != null; ) {
+            if (!usable()) {
+              leaving.clear();
+              return;
+            }
+            request.invokeMember("leave");
+          }
+        } catch (PolyglotException | IllegalStateException e) {
+          log.debug("an ended request could not leave its context of {}", code.url(), e);
+        } finally {
+          turns.unlock();
+          wakeOne();
+        }
+      }
+    }
+
+    private boolean usable() {
+      synchronized (ScopeIsolation.this) {
+        return !broken && !closed;
       }
     }
 
@@ -412,6 +448,7 @@ final class ScopeIsolation implements Isolation {
         }
         place.turns.unlock();
         place.wakeOne();
+        place.leave();
       }
     }
 
@@ -446,6 +483,12 @@ final class ScopeIsolation implements Isolation {
     public void close() {
       if (!released) {
         released = true;
+        // A stopped request may hold a great deal (it was stopped for its memory, or waited holding it), so it leaves
+        // at once; one that ended by itself stays the context's current request until the next one takes a turn.
+        if (stopped && request != null) {
+          place.leaving.add(request);
+          place.leave();
+        }
         request = null;
         release(place);
       }

@@ -143,6 +143,43 @@ class ScopeIsolationTest {
     assertEquals("waited /after", ending(after));
   }
 
+  @Test
+  void whatAStoppedRequestHeldIsNotKeptByItsContext() {
+    long before = heapAfterCollection();
+    int contexts = contexts();
+    // 96 MiB each: one held by a closure its pending timer keeps, stopped while it waits; one held by the handler's
+    // own frame, interrupted mid-turn. Each context stays open for its handler's next request.
+    var waiting = run("hoards-then-waits.js", "/", Duration.ofSeconds(1));
+    var spinning = run("hoards-then-spins.js", "/spin", Duration.ofSeconds(1));
+    for (var probe : List.of(waiting, spinning)) {
+      var failed = assertInstanceOf(NodeProtocol.Failed.class, probe.receiveMessage(Duration.ofSeconds(15)));
+      assertEquals(ErrorCode.TIMEOUT, failed.error().code(), failed.error().cause());
+    }
+    assertEquals(contexts + 2, contexts(), "stopped by interrupts, their contexts still open");
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    long held;
+    while ((held = heapAfterCollection() - before) > 48L << 20 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertTrue(held <= 48L << 20, "still held after both requests were stopped: " + (held >> 20) + " MiB");
+    var next = run("hoards-then-spins.js", "/", Duration.ofSeconds(10));
+    var completed = assertInstanceOf(NodeProtocol.Completed.class, next.receiveMessage(Duration.ofSeconds(15)));
+    assertEquals("ok", new String(completed.body(), StandardCharsets.UTF_8));
+  }
+
+  private static long heapAfterCollection() {
+    System.gc();
+    return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  /** Starts one request of fixture {@code file} at {@code path}; its reply arrives on the returned probe. */
+  private static TestProbe<NodeProtocol.Reply> run(String file, String path, Duration timeout) {
+    TestProbe<NodeProtocol.Reply> probe = testKit.createTestProbe();
+    var invocation = new Invocation("test-" + System.nanoTime(), fixtures.url(file), "GET", path, "1.1", List.of(), new byte[0]);
+    testKit.spawn(RequestActor.create(invocation, probe.getRef(), sandbox(timeout)), NodeGuardian.JS_DISPATCHER);
+    return probe;
+  }
+
   /** Runs hello.js as handler {@code variant} (its own URL, so its own handler) on {@code engine}; it must answer. */
   private static void hello(JsEngine engine, String variant) {
     TestProbe<NodeProtocol.Reply> probe = testKit.createTestProbe();
