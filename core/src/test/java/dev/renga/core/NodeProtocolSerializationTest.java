@@ -3,17 +3,24 @@ package dev.renga.core;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.typesafe.config.ConfigFactory;
+import java.io.NotSerializableException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-/** Every message that crosses JVMs goes through Jackson CBOR and comes back whole. */
+/**
+ * Every message that crosses JVMs comes back whole: the two of every request ({@code Invoke}, {@code Replied}) through
+ * Renga's compact format, the others through Jackson CBOR.
+ */
 class NodeProtocolSerializationTest {
   private static final ActorTestKit testKit =
       ActorTestKit.create(
@@ -27,8 +34,13 @@ class NodeProtocolSerializationTest {
 
   private static <T> T roundTrip(T message) {
     var serializer = SerializationExtension.get(testKit.system().classicSystem()).findSerializerFor(message);
-    assertEquals("JacksonCborSerializer", serializer.getClass().getSimpleName());
+    boolean perRequest = message instanceof NodeProtocol.Invoke || message instanceof NodeProtocol.Replied;
+    assertEquals(perRequest ? "NodeProtocolSerializer" : "JacksonCborSerializer", serializer.getClass().getSimpleName());
     return testKit.serializationTestKit().verifySerialization(message, false);
+  }
+
+  private static NodeProtocol.Reply replyRoundTrip(NodeProtocol.Reply reply) {
+    return roundTrip(new NodeProtocol.Replied(1L, reply)).reply();
   }
 
   @Test
@@ -53,16 +65,51 @@ class NodeProtocolSerializationTest {
 
   @Test
   void repliesKeepTheirType() {
-    var completed = roundTrip((NodeProtocol.Reply) new NodeProtocol.Completed(201, List.of(new Header("a", "b")), new byte[] {1, 2}));
+    var completed = replyRoundTrip(new NodeProtocol.Completed(201, List.of(new Header("a", "b")), new byte[] {1, 2}));
     assertInstanceOf(NodeProtocol.Completed.class, completed);
     assertEquals(201, ((NodeProtocol.Completed) completed).status());
+    assertEquals(null, ((NodeProtocol.Completed) completed).reason());
     assertArrayEquals(new byte[] {1, 2}, ((NodeProtocol.Completed) completed).body());
+    var named = (NodeProtocol.Completed) replyRoundTrip(new NodeProtocol.Completed(299, "Fine – ça va ✓", List.of(), new byte[0]));
+    assertEquals("Fine – ça va ✓", named.reason());
+    assertEquals(0, named.body().length);
 
-    assertEquals(new NodeProtocol.Accepted(), roundTrip((NodeProtocol.Reply) new NodeProtocol.Accepted()));
-    assertEquals(new NodeProtocol.NotAccepted("draining"), roundTrip((NodeProtocol.Reply) new NodeProtocol.NotAccepted("draining")));
+    assertEquals(new NodeProtocol.Accepted(), replyRoundTrip(new NodeProtocol.Accepted()));
+    assertEquals(new NodeProtocol.NotAccepted("draining"), replyRoundTrip(new NodeProtocol.NotAccepted("draining")));
+    assertEquals(
+        new NodeProtocol.Head(200, "OK then", List.of(new Header("x-a", "1"), new Header("x-a", "2"))),
+        replyRoundTrip(new NodeProtocol.Head(200, "OK then", List.of(new Header("x-a", "1"), new Header("x-a", "2")))));
+    assertEquals(
+        new NodeProtocol.Ended(List.of(new Header("x-haiku-console", "[]"))),
+        replyRoundTrip(new NodeProtocol.Ended(List.of(new Header("x-haiku-console", "[]")))));
 
-    var failed = roundTrip((NodeProtocol.Reply) new NodeProtocol.Failed(new HandlerError(ErrorCode.TIMEOUT, "slow")));
+    var failed = replyRoundTrip(new NodeProtocol.Failed(new HandlerError(ErrorCode.TIMEOUT, "slow")));
     assertEquals(new NodeProtocol.Failed(new HandlerError(ErrorCode.TIMEOUT, "slow")), failed);
+    // Pekko's NodeReport and a bare reply keep Jackson CBOR.
+    assertEquals(new NodeProtocol.Accepted(), roundTrip((NodeProtocol.Reply) new NodeProtocol.Accepted()));
+  }
+
+  @Test
+  void aLargeBodyAndNoBodyBothArrive() {
+    TestProbe<NodeProtocol.Replied> probe = testKit.createTestProbe();
+    byte[] large = new byte[1 << 20];
+    for (int i = 0; i < large.length; i++) {
+      large[i] = (byte) i;
+    }
+    var big = new Invocation("r", "http://h/x.js", "PUT", "/", "2.0", List.of(), large);
+    assertArrayEquals(large, roundTrip(new NodeProtocol.Invoke(big, 1L, probe.getRef())).invocation().body());
+    var none = new Invocation("r", "http://h/x.js", "GET", "/", "1.1", List.of(), null);
+    assertEquals(null, roundTrip(new NodeProtocol.Invoke(none, Long.MAX_VALUE, probe.getRef())).invocation().body());
+    assertEquals(Long.MAX_VALUE, roundTrip(new NodeProtocol.Invoke(none, Long.MAX_VALUE, probe.getRef())).id());
+  }
+
+  @Test
+  void aMalformedMessageIsRefusedNotMisread() {
+    var serializer = new NodeProtocolSerializer((ExtendedActorSystem) testKit.system().classicSystem());
+    byte[] whole = serializer.toBinary(new NodeProtocol.Replied(3L, new NodeProtocol.NotAccepted("full")));
+    byte[] cut = Arrays.copyOf(whole, whole.length - 2);
+    assertThrows(NotSerializableException.class, () -> serializer.fromBinary(cut, "R"));
+    assertThrows(NotSerializableException.class, () -> serializer.fromBinary(whole, "X"));
   }
 
   @Test
