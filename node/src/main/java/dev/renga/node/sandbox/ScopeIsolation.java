@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.LongAdder;
@@ -315,16 +316,16 @@ final class ScopeIsolation implements Isolation {
     /** One thread in the context at a time: a turn holds it. */
     final ReentrantLock turns = new ReentrantLock();
     /** Turns that found the context busy, woken one at a time (in arrival order) as turns end. */
-    final java.util.concurrent.ConcurrentLinkedQueue<Waiter> waiters = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
     /** The request whose turn runs now; read and written under {@code this} (the place's monitor). */
     Scoped running;
     /**
      * Stopped requests that must let go of their state in the context (runtime.js's {@code leave}): it would stay
-     * reachable, with all its closures hold (what it was stopped for allocating, a pending timer's data), until the
-     * next request took a turn here, and the heap guard's cancellations would free nothing. Left by whoever holds the
-     * context next, or finds it free.
+     * reachable, with all that its closures hold (what it was stopped for allocating, a pending timer's data), until
+     * the next request took a turn here, and the heap guard's cancellations would free nothing. Left by whoever holds
+     * the context next, or finds it free.
      */
-    final java.util.concurrent.ConcurrentLinkedQueue<Value> leaving = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedQueue<Value> leaving = new ConcurrentLinkedQueue<>();
     /** The handler compiled in this context, on first use; under {@link #turns}. */
     Value handler;
     // Under ScopeIsolation.this:
@@ -355,8 +356,8 @@ final class ScopeIsolation implements Isolation {
     }
 
     /**
-     * Lets the ended requests in {@link #leaving} go, if the context is free now. If a turn holds it, that turn's end
-     * calls this again (a request that ends during its own turn, stopped, is left right after it).
+     * Lets the stopped requests in {@link #leaving} go, if the context is free now. If a turn holds it, that turn's end
+     * calls this again (a request stopped during its own turn is left right after it).
      */
     void leave() {
       while (!leaving.isEmpty() && turns.tryLock()) {
@@ -369,7 +370,7 @@ final class ScopeIsolation implements Isolation {
             request.invokeMember("leave");
           }
         } catch (PolyglotException | IllegalStateException e) {
-          log.debug("an ended request could not leave its context of {}", code.url(), e);
+          log.debug("a stopped request could not leave its context of {}", code.url(), e);
         } finally {
           turns.unlock();
           wakeOne();

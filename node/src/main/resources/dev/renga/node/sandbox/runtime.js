@@ -733,8 +733,8 @@
     return ObjectFreeze({
       // Points `current` here before the host delivers something else to this request (an outbound result).
       enter: () => { current = request; },
-      // The request has ended (answered, failed or stopped): `current` must not keep its state (its timers, sockets
-      // and whatever their closures hold) alive until the next request of the context takes a turn.
+      // The request was stopped: `current` must not keep its state (its timers, sockets and whatever their closures
+      // hold) alive until the next request of the context takes a turn.
       leave: () => { if (current === request) current = undefined; },
       // Runs the handler once with this request.
       run: (handler, method, url, httpVersion, headerPairs, body) => {

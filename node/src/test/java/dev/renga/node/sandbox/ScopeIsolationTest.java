@@ -175,7 +175,8 @@ class ScopeIsolationTest {
   /** Starts one request of fixture {@code file} at {@code path}; its reply arrives on the returned probe. */
   private static TestProbe<NodeProtocol.Reply> run(String file, String path, Duration timeout) {
     TestProbe<NodeProtocol.Reply> probe = testKit.createTestProbe();
-    var invocation = new Invocation("test-" + System.nanoTime(), fixtures.url(file), "GET", path, "1.1", List.of(), new byte[0]);
+    var invocation =
+        new Invocation("test-" + System.nanoTime(), fixtures.url(file), "GET", path, "1.1", List.of(), new byte[0]);
     testKit.spawn(RequestActor.create(invocation, probe.getRef(), sandbox(timeout)), NodeGuardian.JS_DISPATCHER);
     return probe;
   }
