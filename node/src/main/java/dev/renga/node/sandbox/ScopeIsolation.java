@@ -362,11 +362,11 @@ final class ScopeIsolation implements Isolation {
     void leave() {
       while (!leaving.isEmpty() && turns.tryLock()) {
         try {
+          if (!usable()) {
+            leaving.clear(); // closed or closing: its requests go with it
+            return;
+          }
           for (Value request; (request = leaving.poll()) != null; ) {
-            if (!usable()) {
-              leaving.clear();
-              return;
-            }
             request.invokeMember("leave");
           }
         } catch (PolyglotException | IllegalStateException e) {

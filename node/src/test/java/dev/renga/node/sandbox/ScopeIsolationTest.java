@@ -69,12 +69,15 @@ class ScopeIsolationTest {
    * {@code path}; its reply arrives on the returned probe.
    */
   private static TestProbe<NodeProtocol.Reply> start(String variant, String path, int waitMillis, Duration timeout) {
+    var wait = List.of(new Header("x-wait", String.valueOf(waitMillis)));
+    return request(fixtures.url("shared-context.js") + "?" + variant, path, wait, sandbox(timeout));
+  }
+
+  /** One GET of handler {@code url} at {@code path} in {@code sandbox}; its reply comes to the returned probe. */
+  private static TestProbe<NodeProtocol.Reply> request(String url, String path, List<Header> headers, Sandbox sandbox) {
     TestProbe<NodeProtocol.Reply> probe = testKit.createTestProbe();
-    var invocation =
-        new Invocation(
-            "test-" + System.nanoTime(), fixtures.url("shared-context.js") + "?" + variant, "GET", path, "1.1",
-            List.of(new Header("x-wait", String.valueOf(waitMillis))), new byte[0]);
-    testKit.spawn(RequestActor.create(invocation, probe.getRef(), sandbox(timeout)), NodeGuardian.JS_DISPATCHER);
+    var invocation = new Invocation("test-" + System.nanoTime(), url, "GET", path, "1.1", headers, new byte[0]);
+    testKit.spawn(RequestActor.create(invocation, probe.getRef(), sandbox), NodeGuardian.JS_DISPATCHER);
     return probe;
   }
 
@@ -174,19 +177,12 @@ class ScopeIsolationTest {
 
   /** Starts one request of fixture {@code file} at {@code path}; its reply arrives on the returned probe. */
   private static TestProbe<NodeProtocol.Reply> run(String file, String path, Duration timeout) {
-    TestProbe<NodeProtocol.Reply> probe = testKit.createTestProbe();
-    var invocation =
-        new Invocation("test-" + System.nanoTime(), fixtures.url(file), "GET", path, "1.1", List.of(), new byte[0]);
-    testKit.spawn(RequestActor.create(invocation, probe.getRef(), sandbox(timeout)), NodeGuardian.JS_DISPATCHER);
-    return probe;
+    return request(fixtures.url(file), path, List.of(), sandbox(timeout));
   }
 
   /** Runs hello.js as handler {@code variant} (its own URL, so its own handler) on {@code engine}; it must answer. */
   private static void hello(JsEngine engine, String variant) {
-    TestProbe<NodeProtocol.Reply> probe = testKit.createTestProbe();
-    var invocation =
-        new Invocation("test-" + System.nanoTime(), helloUrl(variant), "GET", "/", "1.1", List.of(), new byte[0]);
-    testKit.spawn(RequestActor.create(invocation, probe.getRef(), sandbox(engine, Duration.ofSeconds(30))), NodeGuardian.JS_DISPATCHER);
+    var probe = request(helloUrl(variant), "/", List.of(), sandbox(engine, Duration.ofSeconds(30)));
     var completed = assertInstanceOf(NodeProtocol.Completed.class, probe.receiveMessage(Duration.ofSeconds(30)));
     assertEquals("Hello, world!\n", new String(completed.body(), StandardCharsets.UTF_8));
   }
